@@ -1,0 +1,83 @@
+"""Shared fixtures. Service tests use a real SQLite file in tmp_path, or the
+PostgreSQL database named by WORKSTATION_TEST_DB_URL (emptied before each test)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from workstation.domain.intake import IntakeData
+from workstation.domain.status import Role
+
+TEST_DB_URL = os.environ.get("WORKSTATION_TEST_DB_URL", "")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+
+
+def _empty_server_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_target(tmp_path):
+    """What a test passes to open a register: ('url', URL) on a server, else ('path', file)."""
+    if TEST_DB_URL:
+        _empty_server_database(TEST_DB_URL)
+        return ("url", TEST_DB_URL)
+    return ("path", tmp_path / "register.sqlite3")
+
+
+@pytest.fixture
+def db(db_target):
+    from workstation.store.database import Database
+
+    kind, where = db_target
+    database = Database.open_url(where) if kind == "url" else Database.open_path(where)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def cli_db_args(db_target):
+    kind, where = db_target
+    return ["--db-url", where] if kind == "url" else ["--db", str(where)]
+
+
+@pytest.fixture
+def users(db):
+    """admin, clerk, reviewer, head (as Actors)."""
+    from workstation.services import users as u
+
+    admin = u.create_first_admin(db, "admin", "管理员", "secret1").actor()
+    made = {"admin": admin}
+    for login, name, roles in (("clerk", "张承办", {Role.CLERK}), ("clerk2", "赵承办", {Role.CLERK}),
+                               ("reviewer", "李审核", {Role.REVIEWER}), ("head", "王主任", {Role.HEAD})):
+        made[login] = u.create_user(db, admin, login, name, "secret1", roles).actor()
+    return made
+
+
+def person(**overrides) -> IntakeData:
+    values = dict(
+        channel="in_person", handed_in_on=date(2026, 3, 2), applicant_kind="natural",
+        applicant_name="王小明", id_number="11010519491231002X", phone="13800138000",
+        address="示范县城关镇人民路1号", content="申请公开本镇2025年道路硬化工程的招标文件",
+    )
+    values.update(overrides)
+    return IntakeData(**values)
+
+
+@pytest.fixture
+def intake():
+    return person

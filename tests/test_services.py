@@ -1,0 +1,296 @@
+"""Service tests on a real database: every use case, every refusal, the audit chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import person
+from sqlalchemy import select, update
+
+from workstation.domain.errors import UserError
+from workstation.domain.status import Status
+from workstation.services import audit, cases
+from workstation.services.base import PermissionDenied, ValidationError
+from workstation.store.models import Event, Request
+
+TODAY = date(2026, 6, 1)
+
+
+def reg(db, actor, **kw):
+    return cases.register(db, actor, person(**kw), today=TODAY)
+
+
+def actions(db, case_id):
+    return [e.action for e in cases.timeline(db, case_id)]
+
+
+# --- registration ---------------------------------------------------------------------
+def test_register_numbers_due_and_event(db, users):
+    done = reg(db, users["clerk"])
+    assert done.case.number == "政依申〔2026〕第0001号"
+    assert done.case.received == date(2026, 3, 2)
+    assert done.deadline.due == date(2026, 3, 30)
+    assert done.deadline.correction_notice_by == date(2026, 3, 11)
+    assert done.case.status is Status.OPEN and done.case.due == date(2026, 3, 30)
+    assert done.case.id_number_masked == "110105********002X"
+    second = reg(db, users["clerk"], applicant_name="李四")
+    assert second.case.number == "政依申〔2026〕第0002号"
+    assert actions(db, done.case.id) == ["registered"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "facts", "received"),
+    [
+        ("in_person", {"handed_in_on": date(2026, 3, 2)}, date(2026, 3, 2)),
+        ("registered_post", {"handed_in_on": None, "signed_on": date(2026, 3, 4)}, date(2026, 3, 4)),
+        ("ordinary_post", {"handed_in_on": None, "confirmed_on": date(2026, 3, 5)}, date(2026, 3, 5)),
+        ("online", {"handed_in_on": date(2026, 3, 1), "confirmed_on": date(2026, 3, 3)}, date(2026, 3, 3)),
+        ("fax", {"handed_in_on": None, "confirmed_on": date(2026, 3, 6)}, date(2026, 3, 6)),
+    ],
+)
+def test_received_date_follows_article_31(db, users, channel, facts, received):
+    done = reg(db, users["clerk"], channel=channel, **facts)
+    assert done.case.received == received
+    with db.read() as s:
+        r = s.get(Request, done.case.id)
+        for name, value in facts.items():
+            assert getattr(r, name) == value  # the facts are kept beside the derived date
+
+
+def test_missing_channel_fact_names_the_field(db, users):
+    with pytest.raises(ValidationError) as err:
+        reg(db, users["clerk"], channel="registered_post", handed_in_on=None)
+    assert "signed_on" in err.value.errors
+    assert "签收日期" in err.value.errors["signed_on"]
+
+
+def test_validation_collects_every_field(db, users):
+    with pytest.raises(ValidationError) as err:
+        reg(db, users["clerk"], applicant_name="", content="", phone="", address="",
+            handed_in_on=date(2026, 7, 1), email="not-an-email")
+    assert {"applicant_name", "content", "handed_in_on", "email"} <= set(err.value.errors)
+    assert all(msg for msg in err.value.errors.values())
+
+
+def test_future_date_and_long_text_refused(db, users):
+    with pytest.raises(ValidationError) as err:
+        reg(db, users["clerk"], handed_in_on=date(2026, 6, 2), content="字" * 20001)
+    assert "不能晚于今天" in err.value.errors["handed_in_on"]
+    assert "最多 20000 字" in err.value.errors["content"]
+
+
+def test_wrong_id_check_digit_is_a_warning_with_override(db, users):
+    with pytest.raises(ValidationError) as err:
+        reg(db, users["clerk"], id_number="110105194912310021")
+    assert "校验" in err.value.errors["id_number"]
+    done = reg(db, users["clerk"], id_number="110105194912310021", id_override_reason="旧证件,号码以证件为准")
+    timeline = cases.timeline(db, done.case.id)
+    assert "旧证件" in (timeline[0].note or "")
+
+
+def test_organisation_needs_credit_code_and_representative(db, users):
+    with pytest.raises(ValidationError) as err:
+        reg(db, users["clerk"], applicant_kind="commercial", applicant_name="宏达建筑有限公司",
+            id_number="", legal_representative="")
+    assert {"id_number", "legal_representative"} <= set(err.value.errors)
+
+
+def test_reviewer_cannot_register(db, users):
+    with pytest.raises(PermissionDenied) as err:
+        reg(db, users["reviewer"])
+    assert "没有登记申请的权限" in str(err.value)
+
+
+def test_correct_registration_keeps_old_and_new(db, users):
+    done = reg(db, users["clerk"])
+    data = cases.intake_of(db, done.case.id)
+    data.phone = "13900139000"
+    with pytest.raises(UserError):
+        cases.correct_registration(db, users["clerk"], done.case.id, data, reason="", today=TODAY)
+    cases.correct_registration(db, users["clerk"], done.case.id, data, reason="申请人更换电话", today=TODAY)
+    ev = cases.timeline(db, done.case.id)[-1]
+    assert ev.action == "registration_corrected"
+    assert ev.before == {"phone": "13800138000"} and ev.after == {"phone": "13900139000"}
+    assert ev.note == "申请人更换电话"
+
+
+def test_correcting_the_received_date_moves_the_due_date(db, users):
+    done = reg(db, users["clerk"])
+    data = cases.intake_of(db, done.case.id)
+    data.handed_in_on = date(2026, 3, 9)
+    case = cases.correct_registration(db, users["clerk"], done.case.id, data, reason="登记时日期录错", today=TODAY)
+    assert case.received == date(2026, 3, 9) and case.due == date(2026, 4, 7)
+
+
+# --- correction (补正) -------------------------------------------------------------------
+def test_correction_restarts_the_clock(db, users):
+    case = reg(db, users["clerk"]).case
+    correct_by = cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请写明文件名称",
+                                          today=TODAY)
+    assert correct_by == date(2026, 3, 26)  # 15 working days after 3-05
+    assert cases.get_case(db, case.id).status is Status.CORRECTION
+    assert cases.get_case(db, case.id).due is None
+    d = cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), today=TODAY)
+    assert d.start == date(2026, 3, 16)
+    assert d.due == date(2026, 4, 14)  # 20 working days from 3-16 (清明 4-4..4-6 off)
+    assert cases.get_case(db, case.id).due == date(2026, 4, 14)
+
+
+def test_restart_without_correction_request_is_refused(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="没有待补正"):
+        cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), today=TODAY)
+
+
+def test_correction_only_once_and_within_seven_working_days(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="补正告知期限已过") as err:
+        cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 12), "事项", today=TODAY)
+    assert err.value.field == "override_reason"
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 12), "事项",
+                             override_reason="申请人留的电话一直无法接通", today=TODAY)
+    with pytest.raises(UserError, match="一次性"):
+        cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 12), "再次", today=TODAY)
+
+
+def test_deemed_withdrawn_only_after_the_period(db, users):
+    case = reg(db, users["clerk"]).case
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请写明文件名称", today=TODAY)
+    with pytest.raises(UserError, match="届满后"):
+        cases.deem_withdrawn(db, users["clerk"], case.id, date(2026, 3, 26), today=TODAY)
+    closed = cases.deem_withdrawn(db, users["clerk"], case.id, date(2026, 3, 27), today=TODAY)
+    assert closed.result_key == "other.no_correction" and closed.status is Status.CLOSED
+
+
+# --- pauses --------------------------------------------------------------------------------
+def test_third_party_pause_shows_answer_limit_and_moves_due(db, users):
+    case = reg(db, users["clerk"]).case
+    started = cases.start_pause(db, users["clerk"], case.id, "third_party", date(2026, 3, 4), party="某公司",
+                                today=TODAY)
+    assert started.answer_by == date(2026, 3, 25)
+    assert cases.get_case(db, case.id).status is Status.PAUSED
+    with pytest.raises(UserError, match="已在暂停中"):
+        cases.start_pause(db, users["clerk"], case.id, "fee", date(2026, 3, 5), today=TODAY)
+    d = cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 11), today=TODAY)
+    # 3-05, 3-06, 3-09, 3-10, 3-11 are not counted: 5 working days later than 3-30
+    assert d.due == date(2026, 4, 7)
+    assert cases.get_case(db, case.id).status is Status.OPEN
+    with pytest.raises(UserError, match="没有在暂停中"):
+        cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 12), today=TODAY)
+
+
+def test_pause_end_before_start_refused(db, users):
+    case = reg(db, users["clerk"]).case
+    cases.start_pause(db, users["clerk"], case.id, "other_body", date(2026, 3, 4), today=TODAY)
+    with pytest.raises(UserError, match="不能早于暂停开始日期"):
+        cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 3), today=TODAY)
+
+
+# --- extension and Art. 35 ----------------------------------------------------------------------
+def test_only_head_extends(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(PermissionDenied, match="负责人"):
+        cases.extend(db, users["clerk"], case.id, 20, date(2026, 3, 20), reason="工作量大", today=TODAY)
+    d = cases.extend(db, users["head"], case.id, 20, date(2026, 3, 20), reason="工作量大", today=TODAY)
+    assert d.original_due == date(2026, 3, 30)
+    assert d.due == date(2026, 4, 28)
+    ev = cases.timeline(db, case.id)[-1]
+    assert ev.after["approved_by"] == "王主任" and ev.after["approved_on"] == "2026-03-20"
+    with pytest.raises(UserError, match="已经延期过"):
+        cases.extend(db, users["head"], case.id, 5, date(2026, 3, 21), reason="再延", today=TODAY)
+
+
+def test_extension_after_original_due_needs_override(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="原答复期限2026-03-30已过"):
+        cases.extend(db, users["head"], case.id, 20, date(2026, 3, 31), reason="工作量大", today=TODAY)
+    d = cases.extend(db, users["head"], case.id, 20, date(2026, 3, 31), reason="工作量大",
+                     override_reason="3月30日已口头批准,书面补签", today=TODAY)
+    assert d.due == date(2026, 4, 28)
+    assert cases.timeline(db, case.id)[-1].note == "3月30日已口头批准,书面补签"
+
+
+def test_extension_days_limited(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="1 至 20"):
+        cases.extend(db, users["head"], case.id, 21, date(2026, 3, 20), reason="多", today=TODAY)
+
+
+def test_manual_due_for_article_35(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(PermissionDenied):
+        cases.set_manual_due(db, users["clerk"], case.id, date(2026, 6, 30), "大量申请", today=TODAY)
+    with pytest.raises(UserError, match="理由"):
+        cases.set_manual_due(db, users["head"], case.id, date(2026, 6, 30), " ", today=TODAY)
+    d = cases.set_manual_due(db, users["head"], case.id, date(2026, 6, 30), "同一申请人一次提出120项", today=TODAY)
+    assert d.due == date(2026, 6, 30) and d.manual
+    assert cases.get_case(db, case.id).due == date(2026, 6, 30)
+
+
+# --- closing --------------------------------------------------------------------------------------
+def test_close_with_result(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="未知的办理结果"):
+        cases.close(db, users["clerk"], case.id, "granted", date(2026, 3, 20), today=TODAY)
+    closed = cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 3, 20), today=TODAY)
+    assert closed.result_key == "unavailable.not_held" and closed.closed_on == date(2026, 3, 20)
+    assert closed.status is Status.REPLIED and closed.due is None
+    with pytest.raises(UserError, match="已办结"):
+        cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 21), today=TODAY)
+
+
+def test_withdraw_never_reuses_the_number(db, users):
+    first = reg(db, users["clerk"]).case
+    closed = cases.withdraw(db, users["clerk"], first.id, date(2026, 3, 3), today=TODAY)
+    assert closed.result_key == "other.other" and closed.status is Status.CLOSED
+    second = reg(db, users["clerk"]).case
+    assert second.number.endswith("第0002号")
+
+
+def test_close_before_received_refused(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(UserError, match="不能早于收到申请日期"):
+        cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 1), today=TODAY)
+
+
+def test_every_change_writes_one_event_in_the_same_transaction(db, users):
+    case = reg(db, users["clerk"]).case
+    cases.start_pause(db, users["clerk"], case.id, "fee", date(2026, 3, 4), today=TODAY)
+    cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 6), today=TODAY)
+    cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 20), today=TODAY)
+    assert actions(db, case.id) == ["registered", "pause_started", "pause_ended", "closed"]
+    # a refused change leaves no event behind
+    with pytest.raises(UserError):
+        cases.withdraw(db, users["clerk"], case.id, date(2026, 3, 21), today=TODAY)
+    assert actions(db, case.id)[-1] == "closed"
+
+
+def test_full_id_number_needs_a_role_and_is_audited(db, users):
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(PermissionDenied):
+        cases.full_id_number(db, users["clerk"], case.id)
+    assert cases.full_id_number(db, users["head"], case.id) == "11010519491231002X"
+    assert actions(db, case.id)[-1] == "id_revealed"
+
+
+# --- audit chain ----------------------------------------------------------------------------------
+def test_audit_chain_verifies_and_detects_tampering(db, users):
+    case = reg(db, users["clerk"]).case
+    cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 20), today=TODAY)
+    report = audit.verify_chain(db)
+    assert report.ok and report.events >= 7
+    with db.write() as s:
+        s.execute(update(Event).where(Event.action == "closed").values(note="改过"))
+    broken = audit.verify_chain(db)
+    assert not broken.ok and "内容被改动" in broken.text()
+
+
+def test_audit_chain_detects_a_deleted_event(db, users):
+    reg(db, users["clerk"])
+    reg(db, users["clerk"])
+    with db.write() as s:
+        first = s.execute(select(Event).where(Event.action == "registered").order_by(Event.seq)).scalars().first()
+        s.delete(first)
+    report = audit.verify_chain(db)
+    assert not report.ok

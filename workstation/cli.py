@@ -1,0 +1,253 @@
+"""Command line: the same use cases as the GUI, for scripts and checks.
+
+`workstation` alone starts the desktop program. Every command answers bad
+arguments with one Chinese line on stderr and exit code 2, never a traceback.
+Heavy modules are imported inside the commands so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_USAGE = 2
+
+_ARGPARSE_ZH = [
+    (r"the following arguments are required: (.+)", r"缺少必需的参数:\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数:\1"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"参数 \1 的值 \2 无效,可选:\3"),
+    (r"argument (\S+): invalid (\w+) value: (.+)", r"参数 \1 的值 \3 无效"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"one of the arguments (.+) is required", r"必须给出以下参数之一:\1"),
+    (r"argument (\S+): (.+)", r"参数 \1:\2"),
+]
+
+
+class CliError(Exception):
+    """A user error on the command line: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, repl in _ARGPARSE_ZH:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, repl, message)
+                break
+        self.exit(EXIT_USAGE, f"workstation: 参数错误:{message}(用 --help 查看用法)\n")
+
+
+def iso_date(text: str) -> date:
+    """A date argument in YYYY-MM-DD form that must exist (2026-02-30 does not)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期“{text}”无效,应为真实存在的日期,格式 YYYY-MM-DD(例如 2026-03-07)"
+        ) from None
+
+
+def day_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if not 0 <= value <= 3650:
+        raise argparse.ArgumentTypeError(f"天数 {value} 超出范围(0 至 3650)")
+    return value
+
+
+def pause_range(text: str) -> tuple[date, date]:
+    start, sep, end = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"暂停“{text}”应写作 开始日期:结束日期,例如 2026-03-03:2026-03-12")
+    s, e = iso_date(start), iso_date(end)
+    if e < s:
+        raise argparse.ArgumentTypeError(f"暂停“{text}”的结束日期早于开始日期")
+    return s, e
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+# --- database options shared by the commands that open the register ----------------
+def add_db_options(p: argparse.ArgumentParser, *, required: bool = False) -> None:
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument("--db", type=Path, metavar="PATH", help="SQLite 数据库文件")
+    g.add_argument("--db-url", metavar="URL", help="SQLAlchemy 数据库地址,如 postgresql+psycopg://…")
+
+
+def open_store(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from workstation.store.database import Database, default_db_path
+
+    if getattr(args, "db_url", None):
+        return Database.open_url(args.db_url, create=create)
+    path = args.db if getattr(args, "db", None) else default_db_path()
+    return Database.open_path(path, create=create)
+
+
+# --- commands ---------------------------------------------------------------------
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from workstation.domain.deadline import Clock, DeadlineEngine, Pause
+
+    calendar = _calendar(args)
+    clock = Clock(
+        received=args.received,
+        restarts=(args.restart,) if args.restart else (),
+        pauses=tuple(Pause(s, e) for s, e in args.pause),
+        extension_days=args.extend,
+        reply_days=args.days,
+    )
+    if args.restart and args.restart < args.received:
+        raise CliError("补正后收到日期(--restart)不能早于收到申请日期")
+    result = DeadlineEngine(calendar).compute(clock, as_of=args.as_of or date.today())
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(result.summary())
+    return 0
+
+
+def _calendar(args: argparse.Namespace) -> Any:
+    """The calendar with the office's overrides and imports when a database is named."""
+    from workstation.domain.calendar import WorkCalendar
+
+    if getattr(args, "db", None) or getattr(args, "db_url", None):
+        from workstation.services import calendar as calendar_service
+
+        return calendar_service.load_calendar(open_store(args, create=False))
+    return WorkCalendar()
+
+
+def cmd_holidays_parse(args: argparse.Namespace) -> int:
+    from workstation.domain.holiday_notice import parse_notice
+
+    text = read_text_file(args.file)
+    notice = parse_notice(text, source=str(args.file))
+    if args.json:
+        _print_json(notice.to_json())
+    else:
+        data = notice.to_json()
+        print(f"{notice.year}年:放假 {len(data['off'])} 天,调休上班 {len(data['work'])} 天")
+        for d, name in sorted(notice.off.items()):
+            print(f"  {d.isoformat()} 放假 {name}")
+        for d, name in sorted(notice.work.items()):
+            print(f"  {d.isoformat()} 上班 ({name}调休)")
+    return 0
+
+
+def cmd_holidays_status(args: argparse.Namespace) -> int:
+    from workstation.domain.calendar import OFFICIAL_YEARS
+
+    imported: dict[int, str] = {}
+    if args.db or args.db_url:
+        from workstation.services import calendar as calendar_service
+
+        imported = calendar_service.imported_years(open_store(args, create=False))
+    this_year = date.today().year
+    years = sorted(set(range(OFFICIAL_YEARS.start, this_year + 3)) | set(imported))
+    rows = []
+    for y in years:
+        if y in imported:
+            state, label = "imported", f"已导入通知({imported[y]})"
+        elif y in OFFICIAL_YEARS:
+            state, label = "official", "官方数据(chinese-calendar)"
+        else:
+            state, label = "provisional", "预估(尚无官方安排,按法定节日与周末推算)"
+        rows.append({"year": y, "state": state, "label": label})
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['year']}年:{r['label']}")
+    return 0
+
+
+def read_text_file(path: Path, *, limit: int = 5_000_000) -> str:
+    """Read a text file a user named, with a Chinese message for every way it can be wrong."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.exists():
+        raise CliError(f"文件不存在:{path}")
+    if path.is_dir():
+        raise CliError(f"{path} 是文件夹,请给出文件")
+    size = path.stat().st_size
+    if size == 0:
+        raise CliError(f"文件是空的:{path}")
+    if size > limit:
+        raise CliError(f"文件过大({size // 1024} KB):{path},请确认选择了正确的文件")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise CliError(f"{path} 不是文本文件")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CliError(f"无法识别 {path} 的编码,请存为 UTF-8 或 GB18030 文本")
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="workstation", description="信息公开申请工作台")
+    parser.add_argument("--demo", action="store_true", help="打开一个演示数据库(临时文件),以演示承办人身份登录")
+    add_db_options(parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="命令")
+
+    p = sub.add_parser("deadline", help="计算答复期限")
+    p.add_argument("received", type=iso_date, help="收到申请日期 YYYY-MM-DD")
+    p.add_argument("--days", type=day_count, default=20, help="答复期限工作日数(默认20)")
+    p.add_argument("--extend", type=day_count, default=0, help="延期工作日数")
+    p.add_argument("--pause", type=pause_range, action="append", default=[], metavar="S:E",
+                   help="暂停(征询第三方等):S 之后至 E(含)的工作日不计")
+    p.add_argument("--restart", type=iso_date, help="补正后收到申请的日期(重新起算)")
+    p.add_argument("--as-of", type=iso_date, help="计算已用/剩余工作日的日期(默认今天)")
+    p.add_argument("--json", action="store_true")
+    add_db_options(p)
+    p.set_defaults(func=cmd_deadline)
+
+    h = sub.add_parser("holidays", help="节假日安排").add_subparsers(dest="holidays_command", parser_class=_Parser,
+                                                                 metavar="子命令", required=True)
+    hp = h.add_parser("parse", help="解析国务院办公厅节假日安排通知")
+    hp.add_argument("file", type=Path, help="通知文本文件(- 表示标准输入)")
+    hp.add_argument("--json", action="store_true")
+    hp.set_defaults(func=cmd_holidays_parse)
+    hs = h.add_parser("status", help="各年份节假日数据来源")
+    hs.add_argument("--json", action="store_true")
+    add_db_options(hs)
+    hs.set_defaults(func=cmd_holidays_status)
+
+    from workstation import commands
+
+    commands.register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from workstation.domain.errors import UserError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command | None = getattr(args, "func", None)
+    try:
+        if func is None:
+            from workstation.gui.app import run_gui
+
+            return run_gui(args)
+        return func(args)
+    except (CliError, UserError) as exc:
+        sys.stderr.write(f"workstation: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,217 @@
+"""The command-line commands that work on a register (see cli.py for the parser basics)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workstation.cli import (
+    CliError,
+    _Parser,
+    _print_json,
+    add_db_options,
+    open_store,
+    read_text_file,
+)
+
+_CHANNEL_WORDS = {
+    "当面提交": "in_person", "当面": "in_person", "现场": "in_person",
+    "邮寄": "registered_post", "邮寄(需签收)": "registered_post", "挂号信": "registered_post", "EMS": "registered_post",
+    "平常信函": "ordinary_post", "平信": "ordinary_post",
+    "传真": "fax",
+    "互联网": "online", "电子邮件": "online", "互联网/电子邮件": "online", "网上申请": "online",
+}
+
+
+def channel_key(text: str) -> str | None:
+    from workstation.domain.results import CHANNELS
+
+    text = (text or "").strip()
+    if not text:
+        return "in_person"
+    if text in CHANNELS:
+        return text
+    return _CHANNEL_WORDS.get(text)
+
+
+def _lookup(mapping: dict[str, str], text: str) -> str | None:
+    text = (text or "").strip()
+    if text in mapping:
+        return text
+    for key, label in mapping.items():
+        if label == text:
+            return key
+    return None
+
+
+def intake_from_json(obj: Any) -> Any:
+    """An IntakeData from the JSON object of `workstation register` (labels or keys accepted)."""
+    from workstation.domain.intake import RECEIVED_FACT, IntakeData
+    from workstation.domain.results import DELIVERY_WAYS, WANTED_FORMS, applicant_kind_key
+
+    if not isinstance(obj, dict):
+        raise CliError("申请数据应为一个 JSON 对象({…})")
+    known = {"channel", "received", "handed_in_on", "signed_on", "confirmed_on", "applicant_kind", "applicant",
+             "id_number", "org_code", "id_type", "id_override_reason", "legal_representative", "contact_person",
+             "phone", "address", "postcode", "email", "content", "wanted_form", "delivery", "oral",
+             "fee_waiver_requested"}
+    unknown = sorted(set(obj) - known)
+    if unknown:
+        raise CliError(f"无法识别的字段:{'、'.join(unknown)}")
+    for k, v in obj.items():
+        if v is not None and not isinstance(v, (str, bool)):
+            raise CliError(f"字段 {k} 应为文字")
+
+    def as_date(name: str) -> date | None:
+        value = obj.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise CliError(f"字段 {name} 的日期“{value}”无效,应为真实存在的日期 YYYY-MM-DD") from None
+
+    channel = channel_key(obj.get("channel", ""))
+    if channel is None:
+        raise CliError(f"递交方式“{obj.get('channel')}”无法识别,可用:当面提交、邮寄、平常信函、传真、互联网")
+    kind = applicant_kind_key(obj.get("applicant_kind", "自然人") or "自然人")
+    if kind is None:
+        raise CliError(f"申请人类型“{obj.get('applicant_kind')}”无法识别,可用:自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他")
+    facts = {name: as_date(name) for name in ("handed_in_on", "signed_on", "confirmed_on")}
+    received = as_date("received")
+    fact = RECEIVED_FACT[channel]
+    if received is not None:
+        if facts[fact] is not None and facts[fact] != received:
+            raise CliError(f"received 与 {fact} 不一致:收到日期由 {fact} 决定(条例第三十一条)")
+        facts[fact] = received
+    wanted = _lookup(WANTED_FORMS, obj.get("wanted_form") or "纸质")
+    delivery = _lookup(DELIVERY_WAYS, obj.get("delivery") or "自行领取")
+    if wanted is None:
+        raise CliError(f"载体形式“{obj.get('wanted_form')}”无法识别,可用:纸质、电子文本、光盘、其他")
+    if delivery is None:
+        raise CliError(f"获取方式“{obj.get('delivery')}”无法识别,可用:邮寄、电子邮件、传真、自行领取、当场阅读抄录")
+    id_number = obj.get("org_code") if kind != "natural" and obj.get("org_code") else obj.get("id_number")
+    return IntakeData(
+        channel=channel, **facts, applicant_kind=kind, applicant_name=obj.get("applicant") or "",
+        id_type=obj.get("id_type") or ("居民身份证" if kind == "natural" else "统一社会信用代码"),
+        id_number=id_number or "", id_override_reason=obj.get("id_override_reason") or "",
+        legal_representative=obj.get("legal_representative") or "", contact_person=obj.get("contact_person") or "",
+        phone=obj.get("phone") or "", address=obj.get("address") or "", postcode=obj.get("postcode") or "",
+        email=obj.get("email") or "", content=obj.get("content") or "", wanted_form=wanted, delivery=delivery,
+        oral=bool(obj.get("oral")), fee_waiver_requested=bool(obj.get("fee_waiver_requested")),
+    )
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from workstation.services import cases
+    from workstation.services.base import ValidationError
+    from workstation.services.users import CLI_ACTOR
+
+    text = read_text_file(Path(args.json)) if args.json != "-" else sys.stdin.read()
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"JSON 格式错误(第{exc.lineno}行第{exc.colno}列):{exc.msg}") from None
+    data = intake_from_json(obj)
+    db = open_store(args)
+    try:
+        done = cases.register(db, CLI_ACTOR, data, source="cli")
+    except ValidationError as exc:
+        raise CliError("登记未完成:" + ";".join(f"{k}:{v}" for k, v in exc.errors.items())) from None
+    d = done.deadline
+    _print_json({"id": done.case.id, "number": done.case.number, "received": d.received.isoformat(),
+                 "due": d.due.isoformat(), "provisional": d.provisional,
+                 "correction_notice_by": d.correction_notice_by.isoformat()})
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from workstation.services.demo import fill_demo
+
+    db = open_store(args)
+    report = fill_demo(db, cases=args.cases, progress=None if args.quiet else _progress)
+    print(f"演示数据已写入:{report.cases} 件申请,{report.events} 条记录。演示账号:"
+          + "、".join(f"{login}/{pw}" for login, pw in report.logins))
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\r{done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from workstation.services.audit import verify_chain
+
+    report = verify_chain(open_store(args, create=False))
+    if args.json:
+        _print_json({"ok": report.ok, "events": report.events, "problems": report.problems})
+    else:
+        print(report.text())
+    return 0 if report.ok else 1
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from workstation.domain.status import Role
+    from workstation.services import users
+
+    db = open_store(args)
+    try:
+        roles = {Role(r) for r in args.roles.split(",") if r}
+    except ValueError:
+        raise CliError("角色应为 clerk、reviewer、head、admin 中的一个或多个,以逗号分隔") from None
+    password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
+    if not users.has_users(db):
+        info = users.create_first_admin(db, args.login, args.name, password, roles - {Role.ADMIN})
+    else:
+        admin = users.authenticate(db, args.as_user, args.as_password or "")
+        info = users.create_user(db, admin.actor(), args.login, args.name, password, roles)
+    print(f"已添加用户 {info.login}({'、'.join(r.label for r in sorted(info.roles))})")
+    return 0
+
+
+def register_all(sub: Any) -> None:
+    p = sub.add_parser("register", help="从 JSON 登记一件申请")
+    add_db_options(p)
+    p.add_argument("--json", required=True, metavar="FILE|-", help="申请数据 JSON 文件,- 表示标准输入")
+    p.set_defaults(func=cmd_register)
+
+    p = sub.add_parser("demo", help="生成演示数据")
+    add_db_options(p)
+    p.add_argument("--cases", type=_positive, default=300, help="申请件数(默认300)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    a = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_command", parser_class=_Parser,
+                                                                metavar="子命令", required=True)
+    p = a.add_parser("verify", help="校验审计记录哈希链")
+    add_db_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit_verify)
+
+    u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=_Parser,
+                                                           metavar="子命令", required=True)
+    p = u.add_parser("add", help="添加用户(第一个用户为管理员)")
+    add_db_options(p)
+    p.add_argument("login")
+    p.add_argument("--name", required=True, help="姓名")
+    p.add_argument("--roles", default="clerk", help="clerk,reviewer,head,admin")
+    p.add_argument("--password", help="密码(省略则从标准输入读取一行)")
+    p.add_argument("--as-user", default="", help="执行操作的管理员登录名")
+    p.add_argument("--as-password", help="管理员密码")
+    p.set_defaults(func=cmd_user_add)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if not 1 <= value <= 2_000_000:
+        raise argparse.ArgumentTypeError("件数应在 1 至 2000000 之间")
+    return value

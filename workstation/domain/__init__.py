@@ -1,0 +1,1 @@
+"""Pure rules of the trade: no Qt, no SQLAlchemy (see spec/architecture.md)."""

@@ -1,0 +1,588 @@
+"""Use cases on a request (the case): register, correct, pause, extend, withdraw, close.
+
+Each function takes the acting user, checks the role, writes the change and its
+audit event in one transaction, and returns plain data. Due dates always come
+from the deadline engine, recomputed from the case's events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Pause
+from workstation.domain.errors import UserError
+from workstation.domain.intake import IntakeData, received_date, validate_intake
+from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, RESULTS_BY_KEY
+from workstation.domain.status import Role, Status
+from workstation.services.base import (
+    Actor,
+    Tx,
+    ValidationError,
+    get_settings,
+    require,
+    utcnow,
+    writing,
+)
+from workstation.services.calendar import MovedDue, load_calendar
+from workstation.store.database import Database
+from workstation.store.models import Event, Request
+
+CASE_ROLES = (Role.CLERK, Role.HEAD)
+
+# Events the deadline engine reads.
+CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    number: str
+    received: date
+    channel: str
+    applicant_kind: str
+    applicant_name: str
+    id_number_masked: str
+    content: str
+    status: Status
+    due: date | None
+    due_provisional: bool
+    result_key: str | None
+    closed_on: date | None
+    delivered_on: date | None
+    extended: bool
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def result_label(self) -> str:
+        return RESULTS_BY_KEY[self.result_key].label if self.result_key in RESULTS_BY_KEY else ""
+
+
+@dataclass(frozen=True)
+class Registered:
+    case: CaseSummary
+    deadline: Deadline
+
+
+def _mask(value: str | None) -> str:
+    from workstation.domain.identity import mask_id
+
+    return mask_id(value or "")
+
+
+def summary(r: Request) -> CaseSummary:
+    return CaseSummary(
+        id=r.id, number=r.number, received=r.received, channel=r.channel, applicant_kind=r.applicant_kind,
+        applicant_name=r.applicant_name, id_number_masked=_mask(r.id_number), content=r.content,
+        status=Status(r.status), due=r.due, due_provisional=r.due_provisional, result_key=r.result_key,
+        closed_on=r.closed_on, delivered_on=r.delivered_on, extended=r.extended,
+    )
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+# --- the clock ------------------------------------------------------------------
+def _engine(db: Database) -> DeadlineEngine:
+    return DeadlineEngine(load_calendar(db))
+
+
+def clock_of(db: Database, session: Session, r: Request) -> Clock:
+    """The clock of a case, from its received date and its events."""
+    settings = get_settings(db, session)
+    events = session.execute(
+        select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
+        .order_by(Event.seq)
+    ).all()
+    restarts: list[date] = []
+    pauses: list[Pause] = []
+    open_pause: tuple[date, str] | None = None
+    extension = 0
+    manual: date | None = None
+    for action, after in events:
+        after = after or {}
+        if action == "correction_received":
+            restarts.append(date.fromisoformat(after["on"]))
+        elif action == "pause_started":
+            open_pause = (date.fromisoformat(after["on"]), after["kind"])
+        elif action == "pause_ended" and open_pause is not None:
+            pauses.append(Pause(open_pause[0], date.fromisoformat(after["on"]), open_pause[1]))
+            open_pause = None
+        elif action == "extended":
+            extension += int(after["days"])
+        elif action == "manual_due_set":
+            manual = date.fromisoformat(after["due"])
+    if open_pause is not None:
+        pauses.append(Pause(open_pause[0], None, open_pause[1]))
+    return Clock(
+        received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
+        manual_due=manual, reply_days=int(settings["days.reply"]),
+        correction_notice_days=int(settings["days.correction_notice"]),
+    )
+
+
+def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
+    """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached."""
+    clock = clock_of(tx.db, tx.session, r)
+    d = _engine(tx.db).compute(clock, as_of=max(today, r.received), explain=False)
+    waiting = r.status in (Status.CORRECTION, Status.PAUSED)
+    r.due = None if waiting or r.closed_on else d.due
+    r.due_provisional = d.provisional
+    return d
+
+
+def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: bool = True) -> Deadline:
+    with db.read() as s:
+        r = _get(s, case_id)
+        clock = clock_of(db, s, r)
+    end = as_of or (r.closed_on if r.closed_on else date.today())
+    return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+
+
+def _get(session: Session, case_id: int) -> Request:
+    r = session.get(Request, case_id)
+    if r is None:
+        raise UserError(f"找不到编号为 {case_id} 的申请")
+    return r
+
+
+def _get_open(tx: Tx, case_id: int, action: str) -> Request:
+    r = _get(tx.session, case_id)
+    if r.closed_on is not None or r.status in (Status.REPLIED, Status.CLOSED):
+        raise UserError(f"申请 {r.number} 已办结,不能再{action}")
+    return r
+
+
+def find_by_number(db: Database, number: str) -> CaseSummary:
+    with db.read() as s:
+        r = s.execute(select(Request).where(Request.number == number.strip())).scalar_one_or_none()
+        if r is None:
+            raise UserError(f"找不到受理编号为“{number}”的申请")
+        return summary(r)
+
+
+def get_case(db: Database, case_id: int) -> CaseSummary:
+    with db.read() as s:
+        return summary(_get(s, case_id))
+
+
+# --- register ---------------------------------------------------------------------
+_INTAKE_COLUMNS = (
+    "channel", "handed_in_on", "signed_on", "confirmed_on", "applicant_kind", "applicant_name", "id_type",
+    "id_number", "id_override_reason", "legal_representative", "contact_person", "phone", "address",
+    "postcode", "email", "content", "wanted_form", "delivery", "oral", "fee_waiver_requested",
+)
+
+
+def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
+    return pattern.format(prefix=prefix, year=year, seq=seq)
+
+
+def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None = None,
+             source: str = "window") -> Registered:
+    """Register a request: validate, derive the received date, number it, and start its clock."""
+    require(actor, *CASE_ROLES, action="登记申请")
+    today = _today(today)
+    data = data.cleaned()
+    errors = validate_intake(data, today)
+    if errors:
+        raise ValidationError(errors)
+    received = received_date(data)
+    assert received is not None  # validate_intake demands the channel's fact
+    settings = get_settings(db)
+    with writing(db, actor) as tx:
+        from workstation.services.locks import check_not_locked
+
+        check_not_locked(tx.session, [received], what=f"登记收到日期为{received.isoformat()}的申请")
+        year = received.year
+        seq = tx.next_number("request", year)
+        number = format_number(settings["numbers.request_pattern"], settings["numbers.request_prefix"], year, seq)
+        r = Request(number=number, number_year=year, number_seq=seq, source=source, received=received,
+                    status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
+                    notes=data.notes or None, **{k: getattr(data, k) or None for k in _INTAKE_COLUMNS
+                                                  if k not in ("oral", "fee_waiver_requested")})
+        r.oral, r.fee_waiver_requested = data.oral, data.fee_waiver_requested
+        r.applicant_name, r.content = data.applicant_name, data.content
+        tx.session.add(r)
+        tx.session.flush()
+        d = _refresh_due(tx, r, today)
+        after = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
+        after.update(number=number, received=received, due=d.due, provisional=d.provisional)
+        tx.event("registered", request_id=r.id, after=after, effective_on=received,
+                 note=data.id_override_reason and f"证件号码校验不符,理由:{data.id_override_reason}")
+        return Registered(summary(r), d)
+
+
+def intake_of(db: Database, case_id: int) -> IntakeData:
+    """The registration data of a case, as the intake form shows it."""
+    with db.read() as s:
+        r = _get(s, case_id)
+        values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
+    return IntakeData(**{k: (v if v is not None else ("" if k not in ("handed_in_on", "signed_on", "confirmed_on") else None))
+                         for k, v in values.items()})
+
+
+def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeData, reason: str,
+                         *, today: date | None = None) -> CaseSummary:
+    """Correct registration data; the old and new values and the reason are kept in the event."""
+    require(actor, *CASE_ROLES, action="更正登记信息")
+    if not reason.strip():
+        raise UserError("请填写更正原因", field="reason")
+    today = _today(today)
+    data = data.cleaned()
+    errors = validate_intake(data, today)
+    if errors:
+        raise ValidationError(errors)
+    with writing(db, actor) as tx:
+        r = _get(tx.session, case_id)
+        before, after = {}, {}
+        for k in _INTAKE_COLUMNS:
+            new = getattr(data, k)
+            new = new if new not in ("",) else None
+            old = getattr(r, k)
+            if old != new and not (old in (None, "") and new in (None, "")):
+                before[k], after[k] = old, new
+                setattr(r, k, new)
+        received = received_date(data)
+        if received != r.received:
+            before["received"], after["received"] = r.received, received
+            r.received = received  # type: ignore[assignment]
+        if not after:
+            raise UserError("没有需要更正的内容")
+        tx.event("registration_corrected", request_id=r.id, before=before, after=after, note=reason.strip())
+        _refresh_due(tx, r, today)
+        return summary(r)
+
+
+# --- correction (补正) ----------------------------------------------------------------
+def request_correction(db: Database, actor: Actor, case_id: int, on: date, items: str,
+                       *, override_reason: str = "", today: date | None = None) -> date:
+    """Record the correction notice (补正告知); returns the last day for the applicant to correct.
+
+    Allowed once, within the correction-notice limit (7 working days) unless an override reason is given.
+    """
+    require(actor, *CASE_ROLES, action="发出补正告知")
+    today = _today(today)
+    if not items.strip():
+        raise UserError("请写明需要补正的事项", field="items")
+    if on > today:
+        raise UserError("补正告知日期不能晚于今天", field="on")
+    settings = get_settings(db)
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "要求补正")
+        if on < r.received:
+            raise UserError("补正告知日期不能早于收到申请日期", field="on")
+        asked = tx.session.execute(select(Event.id).where(Event.request_id == r.id,
+                                                         Event.action == "correction_requested")).first()
+        if asked:
+            raise UserError("本申请已经要求过补正;条例第三十条规定只能一次性告知补正。")
+        calendar = load_calendar(db)
+        limit = calendar.add_workdays(r.received, int(settings["days.correction_notice"]))
+        if on > limit and not override_reason.strip():
+            raise UserError(f"补正告知期限已过(应在{limit.isoformat()}前发出)。如确需补正,请填写理由。",
+                            field="override_reason")
+        correct_by = calendar.add_workdays(on, int(settings["days.correction_period"]))
+        before = {"status": r.status}
+        r.status = Status.CORRECTION
+        tx.event("correction_requested", request_id=r.id, before=before,
+                 after={"on": on, "items": items.strip(), "correct_by": correct_by, "limit": limit,
+                        "status": r.status}, effective_on=on, note=override_reason.strip() or None)
+        _refresh_due(tx, r, today)
+        return correct_by
+
+
+def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
+                     today: date | None = None) -> Deadline:
+    """The corrected request arrived: the reply period starts again from that day (a restart)."""
+    require(actor, *CASE_ROLES, action="登记补正材料")
+    today = _today(today)
+    if on > today:
+        raise UserError("收到补正日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "登记补正")
+        asked = tx.session.execute(
+            select(Event.after).where(Event.request_id == r.id, Event.action == "correction_requested")
+        ).scalar_one_or_none()
+        if asked is None or r.status != Status.CORRECTION:
+            raise UserError("本申请没有待补正的告知,不能登记补正(重新起算需先发出补正告知)。")
+        if on < date.fromisoformat(asked["on"]):
+            raise UserError("收到补正日期不能早于补正告知日期", field="on")
+        r.status = Status.OPEN
+        tx.event("correction_received", request_id=r.id, before={"status": Status.CORRECTION},
+                 after={"on": on, "status": r.status}, effective_on=on, note=note or None)
+        return _refresh_due(tx, r, today)
+
+
+def correction_due(db: Database, case_id: int) -> date | None:
+    """The last day for the applicant to correct, while a correction is awaited."""
+    with db.read() as s:
+        after = s.execute(select(Event.after).where(Event.request_id == case_id,
+                                                    Event.action == "correction_requested")).scalar_one_or_none()
+    return date.fromisoformat(after["correct_by"]) if after else None
+
+
+def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today: date | None = None) -> CaseSummary:
+    """No correction within the period and no good reason: 视为放弃申请 (其他处理·逾期不补正)."""
+    require(actor, *CASE_ROLES, action="按视为放弃申请办结")
+    today = _today(today)
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "办结")
+        if r.status != Status.CORRECTION:
+            raise UserError("只有等待补正的申请才能视为放弃申请")
+        after = tx.session.execute(select(Event.after).where(
+            Event.request_id == r.id, Event.action == "correction_requested")).scalar_one()
+        correct_by = date.fromisoformat(after["correct_by"])
+        if on <= correct_by:
+            raise UserError(f"补正期限到{correct_by.isoformat()}才届满,届满后才能视为放弃申请", field="on")
+        if on > today:
+            raise UserError("办结日期不能晚于今天", field="on")
+        return _close(tx, r, "other.no_correction", on, status=Status.CLOSED,
+                      note=f"申请人未在补正期限({correct_by.isoformat()})内补正")
+
+
+# --- pauses (暂停) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class PauseStarted:
+    kind: str
+    on: date
+    answer_by: date | None  # the third party's (or other body's) answer limit
+
+
+def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
+                note: str = "", today: date | None = None) -> PauseStarted:
+    require(actor, *CASE_ROLES, action="暂停计时")
+    from workstation.domain.deadline import PAUSE_KINDS
+
+    today = _today(today)
+    if kind not in PAUSE_KINDS:
+        raise UserError("请选择暂停的原因(征询第三方、征求其他机关意见、等待缴费)", field="kind")
+    if on > today:
+        raise UserError("暂停开始日期不能晚于今天", field="on")
+    settings = get_settings(db)
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "暂停计时")
+        if r.status == Status.PAUSED:
+            raise UserError("本申请已在暂停中,请先恢复计时")
+        if r.status == Status.CORRECTION:
+            raise UserError("等待补正期间不计时,无需暂停")
+        if on < r.received:
+            raise UserError("暂停开始日期不能早于收到申请日期", field="on")
+        days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
+        answer_by = load_calendar(db).add_workdays(on, int(settings[days]))
+        before = {"status": r.status}
+        r.status = Status.PAUSED
+        tx.event("pause_started", request_id=r.id, before=before,
+                 after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
+                        "resume_status": before["status"], "status": r.status},
+                 effective_on=on, note=note or None)
+        _refresh_due(tx, r, today)
+        return PauseStarted(kind, on, answer_by)
+
+
+def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
+              today: date | None = None) -> Deadline:
+    require(actor, *CASE_ROLES, action="恢复计时")
+    today = _today(today)
+    if on > today:
+        raise UserError("恢复计时日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "恢复计时")
+        started = tx.session.execute(
+            select(Event.after).where(Event.request_id == r.id, Event.action == "pause_started")
+            .order_by(Event.seq.desc()).limit(1)).scalar_one_or_none()
+        if r.status != Status.PAUSED or started is None:
+            raise UserError("本申请没有在暂停中")
+        if on < date.fromisoformat(started["on"]):
+            raise UserError("恢复计时日期不能早于暂停开始日期", field="on")
+        r.status = started.get("resume_status", Status.OPEN)
+        tx.event("pause_ended", request_id=r.id, before={"status": Status.PAUSED},
+                 after={"on": on, "kind": started["kind"], "status": r.status}, effective_on=on, note=note or None)
+        return _refresh_due(tx, r, today)
+
+
+# --- extension (延期) and Art. 35 ------------------------------------------------------
+def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: date, *, reason: str,
+           override_reason: str = "", today: date | None = None) -> Deadline:
+    """Extend the reply period (Art. 33): only the head (负责人) approves, before the original due date."""
+    require(actor, Role.HEAD, action="批准延期答复")
+    today = _today(today)
+    settings = get_settings(db)
+    limit = int(settings["days.extension"])
+    if not 1 <= days <= limit:
+        raise UserError(f"延期天数应为 1 至 {limit} 个工作日", field="days")
+    if not reason.strip():
+        raise UserError("请填写延期理由(将写入延期答复告知书)", field="reason")
+    if approved_on > today:
+        raise UserError("批准日期不能晚于今天", field="approved_on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "延期")
+        if r.extended:
+            raise UserError("本申请已经延期过一次,不能再次延期")
+        d = _engine(db).compute(clock_of(db, tx.session, r), as_of=approved_on, explain=False)
+        if approved_on > d.original_due and not override_reason.strip():
+            raise UserError(f"原答复期限{d.original_due.isoformat()}已过,不能再延期;确有正当理由的,请填写理由后继续。",
+                            field="override_reason")
+        r.extended = True
+        tx.event("extended", request_id=r.id, before={"due": d.due},
+                 after={"days": days, "approved_by": actor.display_name, "approved_on": approved_on,
+                        "reason": reason.strip(), "original_due": d.original_due},
+                 effective_on=approved_on, note=override_reason.strip() or None)
+        return _refresh_due(tx, r, today)
+
+
+def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: str,
+                   *, today: date | None = None) -> Deadline:
+    """Art. 35: a request far beyond a reasonable number gets a stated period set by hand."""
+    require(actor, Role.HEAD, action="另行确定答复期限")
+    today = _today(today)
+    if not reason.strip():
+        raise UserError("请填写另行确定期限的理由(条例第三十五条)", field="reason")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "另行确定期限")
+        if due <= r.received:
+            raise UserError("答复期限必须晚于收到申请日期", field="due")
+        before = {"due": r.due}
+        tx.event("manual_due_set", request_id=r.id, before=before, after={"due": due, "reason": reason.strip()},
+                 note=reason.strip())
+        return _refresh_due(tx, r, today)
+
+
+# --- ending a case -----------------------------------------------------------------------
+def _close(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, note: str | None = None,
+           extra: dict[str, Any] | None = None) -> CaseSummary:
+    from workstation.services.locks import check_not_locked
+
+    if result_key not in RESULTS_BY_KEY:
+        raise UserError(f"未知的办理结果:{result_key}", field="result")
+    if on < r.received:
+        raise UserError("办结日期不能早于收到申请日期", field="on")
+    check_not_locked(tx.session, [on], what=f"在{on.isoformat()}办结")
+    before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
+    r.result_key, r.closed_on, r.status = result_key, on, status
+    r.due = None
+    tx.event("closed", request_id=r.id, before=before,
+             after={"status": status, "result_key": result_key, "result": RESULTS_BY_KEY[result_key].label,
+                    "closed_on": on, **(extra or {})}, effective_on=on, note=note)
+    return summary(r)
+
+
+def close(db: Database, actor: Actor, case_id: int, result_key: str, on: date, *, note: str = "",
+          extra: dict[str, Any] | None = None, today: date | None = None) -> CaseSummary:
+    """Close with a result (the reply, 答复): the request counts in the tally of that date."""
+    require(actor, *CASE_ROLES, action="答复办结")
+    today = _today(today)
+    if on > today:
+        raise UserError("答复日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "答复")
+        if r.status == Status.CORRECTION and result_key not in ("other.no_correction", "other.other"):
+            raise UserError("申请正在等待补正;收到补正后才能答复")
+        return _close(tx, r, result_key, on, status=Status.REPLIED, note=note or None, extra=extra)
+
+
+def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
+             today: date | None = None) -> CaseSummary:
+    """The applicant withdrew (申请人撤回): 其他处理·其他. The number is never reused."""
+    require(actor, *CASE_ROLES, action="登记撤回")
+    today = _today(today)
+    if on > today:
+        raise UserError("撤回日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "撤回")
+        return _close(tx, r, "other.other", on, status=Status.CLOSED, note=note or "申请人撤回申请",
+                      extra={"withdrawn": True})
+
+
+def recompute_open_due_dates(db: Database, actor: Actor, *, reason: str,
+                             today: date | None = None) -> list[MovedDue]:
+    """After the calendar changed: recompute every open case's due date and list the ones that moved."""
+    today = _today(today)
+    moved: list[MovedDue] = []
+    with writing(db, actor) as tx:
+        rows = tx.session.execute(select(Request).where(Request.closed_on.is_(None))).scalars().all()
+        for r in rows:
+            old_due, old_prov = r.due, r.due_provisional
+            _refresh_due(tx, r, today)
+            if r.due != old_due or r.due_provisional != old_prov:
+                moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
+                tx.event("due_recomputed", request_id=r.id,
+                         before={"due": old_due, "provisional": old_prov},
+                         after={"due": r.due, "provisional": r.due_provisional}, note=reason)
+    return moved
+
+
+# --- the timeline -------------------------------------------------------------------------
+ACTION_LABELS = {
+    "registered": "登记",
+    "registration_corrected": "更正登记信息",
+    "correction_requested": "补正告知",
+    "correction_received": "收到补正(重新起算)",
+    "pause_started": "暂停计时",
+    "pause_ended": "恢复计时",
+    "extended": "延期答复",
+    "manual_due_set": "另行确定答复期限",
+    "closed": "办结",
+    "due_recomputed": "期限重新计算",
+    "document_issued": "出具文书",
+    "review_submitted": "提交审查",
+    "review_signed": "审核通过",
+    "review_returned": "审核退回",
+    "delivered": "送达",
+    "appeal_recorded": "登记复议/诉讼",
+    "appeal_updated": "更新复议/诉讼结果",
+    "id_revealed": "查看完整证件号码",
+    "attachment_added": "添加附件",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    label: str
+    effective_on: date | None
+    before: dict | None
+    after: dict | None
+    note: str | None
+
+
+def timeline(db: Database, case_id: int) -> list[TimelineEntry]:
+    with db.read() as s:
+        rows = s.execute(select(Event).where(Event.request_id == case_id).order_by(Event.seq)).scalars().all()
+        return [TimelineEntry(e.seq, e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
+                              ACTION_LABELS.get(e.action, e.action), e.effective_on, e.before, e.after, e.note)
+                for e in rows]
+
+
+def full_id_number(db: Database, actor: Actor, case_id: int) -> str:
+    """The unmasked ID number, for a user with the right; the look is an audit event."""
+    require(actor, Role.HEAD, Role.ADMIN, Role.REVIEWER, action="查看完整证件号码")
+    with writing(db, actor) as tx:
+        r = _get(tx.session, case_id)
+        tx.event("id_revealed", request_id=r.id, after={"field": "id_number"})
+        return r.id_number or ""
+
+
+def channel_label(key: str) -> str:
+    return CHANNELS.get(key, key)
+
+
+def kind_label(key: str) -> str:
+    kind = APPLICANT_KINDS_BY_KEY.get(key)
+    return kind.label if kind else key
+
+
+def as_dict(case: CaseSummary) -> dict[str, Any]:
+    out = asdict(case)
+    out["status"] = str(case.status)
+    return out

@@ -1,0 +1,175 @@
+"""Read-only queries for the screens: the register's pages, the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from workstation.domain.calendar import Source
+from workstation.domain.status import Status
+from workstation.services.calendar import load_calendar
+from workstation.services.cases import CaseSummary, correction_due, summary
+from workstation.store.database import Database
+from workstation.store.models import Request
+
+# The states whose clock runs toward a due date.
+RUNNING = (Status.OPEN, Status.REVIEW, Status.REPLY)
+
+VIEWS: dict[str, str] = {
+    "all": "全部",
+    "open": "未办结",
+    "overdue": "已逾期",
+    "due_soon": "3个工作日内到期",
+    "correction": "待补正",
+    "paused": "暂停计时",
+    "review": "待审核",
+    "reply": "待答复",
+    "replied": "已答复待送达",
+    "closed": "已办结",
+}
+
+SORT_COLUMNS = {
+    "number": (Request.number_year, Request.number_seq, Request.number),
+    "received": (Request.received, Request.id),
+    "applicant": (Request.applicant_name, Request.id),
+    "status": (Request.status, Request.id),
+    "due": (Request.due, Request.id),
+    "result": (Request.result_key, Request.id),
+    "closed_on": (Request.closed_on, Request.id),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    view: str = "all"
+    received_from: date | None = None
+    received_to: date | None = None
+    applicant_kind: str | None = None
+    result_key: str | None = None  # a key or a group ("withheld")
+    search: str = ""
+
+
+def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
+    v = f.view
+    if v == "open":
+        q = q.where(Request.closed_on.is_(None))
+    elif v == "overdue":
+        q = q.where(Request.status.in_(RUNNING), Request.due < today)
+    elif v == "due_soon":
+        q = q.where(Request.status.in_(RUNNING), Request.due >= today, Request.due <= soon)
+    elif v in ("correction", "paused", "review", "reply", "replied", "closed"):
+        q = q.where(Request.status == v)
+    if f.received_from:
+        q = q.where(Request.received >= f.received_from)
+    if f.received_to:
+        q = q.where(Request.received <= f.received_to)
+    if f.applicant_kind:
+        q = q.where(Request.applicant_kind == f.applicant_kind)
+    if f.result_key:
+        if "." in f.result_key or f.result_key in ("disclosed", "partly_disclosed"):
+            q = q.where(Request.result_key == f.result_key)
+        else:
+            q = q.where(Request.result_key.like(f.result_key + ".%"))
+    text = f.search.strip()
+    if text:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        q = q.where(or_(Request.number.like(like), Request.applicant_name.like(like), Request.content.like(like)))
+    return q
+
+
+def _soon(db: Database, today: date) -> date:
+    return load_calendar(db).add_workdays(today, 3)
+
+
+def count_cases(db: Database, f: CaseFilter, *, today: date | None = None) -> int:
+    today = today or date.today()
+    q = _apply(select(func.count(Request.id)), f, today, _soon(db, today))
+    with db.read() as s:
+        return s.execute(q).scalar_one()
+
+
+def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
+                  today: date | None = None) -> list[int]:
+    """All ids matching a filter in display order (a window over them is fetched with fetch_cases)."""
+    today = today or date.today()
+    cols = SORT_COLUMNS.get(sort, SORT_COLUMNS["received"])
+    order = [c.desc() for c in cols] if descending else list(cols)
+    q = _apply(select(Request.id), f, today, _soon(db, today)).order_by(*order)
+    with db.read() as s:
+        return list(s.execute(q).scalars())
+
+
+def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
+    """The summaries of some cases, in the order of ``ids``."""
+    if not ids:
+        return []
+    with db.read() as s:
+        rows = {r.id: summary(r) for r in s.execute(select(Request).where(Request.id.in_(ids))).scalars()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
+               offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseSummary]:
+    today = today or date.today()
+    cols = SORT_COLUMNS.get(sort, SORT_COLUMNS["received"])
+    order = [c.desc() for c in cols] if descending else list(cols)
+    q = _apply(select(Request), f, today, _soon(db, today)).order_by(*order).offset(offset).limit(limit)
+    with db.read() as s:
+        return [summary(r) for r in s.execute(q).scalars()]
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    case: CaseSummary
+    note: str  # what is due: "逾期3个工作日", "补正期限 2026-03-26"…
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    counts: dict[str, int]
+    lists: dict[str, list[DashboardItem]] = field(default_factory=dict)
+    provisional_years: tuple[int, ...] = ()
+    provisional_open_cases: int = 0
+
+
+DASHBOARD_VIEWS = ("overdue", "due_soon", "correction", "paused", "review", "reply", "replied")
+
+
+def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) -> Dashboard:
+    """Counts and the first cases of each list a clerk works through every morning."""
+    today = today or date.today()
+    calendar = load_calendar(db)
+    soon = _soon(db, today)
+    counts: dict[str, int] = {}
+    lists: dict[str, list[DashboardItem]] = {}
+    with db.read() as s:
+        for view in DASHBOARD_VIEWS:
+            f = CaseFilter(view=view)
+            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon)).scalar_one()
+            order = (Request.due, Request.id) if view in ("overdue", "due_soon") else (Request.received, Request.id)
+            rows = s.execute(_apply(select(Request), f, today, soon).order_by(*order).limit(per_list)).scalars()
+            lists[view] = [DashboardItem(summary(r), "") for r in rows]
+        counts["open"] = s.execute(select(func.count(Request.id)).where(Request.closed_on.is_(None))).scalar_one()
+        provisional_open = s.execute(select(func.count(Request.id)).where(
+            and_(Request.closed_on.is_(None), Request.due_provisional.is_(True)))).scalar_one()
+    for view, items in lists.items():
+        lists[view] = [DashboardItem(i.case, _note(db, calendar, view, i.case, today)) for i in items]
+    years = tuple(y for y in (today.year, today.year + 1) if calendar.year_source(y) is Source.PROVISIONAL)
+    return Dashboard(today, counts, lists, years, provisional_open)
+
+
+def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> str:  # noqa: ANN001
+    if view == "overdue" and case.due:
+        return f"已逾期 {calendar.workdays_between(case.due, today)} 个工作日"
+    if view == "due_soon" and case.due:
+        left = calendar.workdays_between(today, case.due)
+        return "今天到期" if left == 0 else f"还剩 {left} 个工作日"
+    if view == "correction":
+        by = correction_due(db, case.id)
+        return f"补正期限 {by.isoformat()}" if by else ""
+    if case.due:
+        return f"答复期限 {case.due.isoformat()}" + ("(预估)" if case.due_provisional else "")
+    return ""

@@ -1,0 +1,179 @@
+"""Users, roles and logins (用户与角色).
+
+Passwords are hashed with scrypt (stdlib); failed logins are rate-limited; no
+password is ever logged or stored in an event.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from workstation.domain.errors import UserError
+from workstation.domain.status import Role
+from workstation.services.base import Actor, require, utcnow, writing
+from workstation.store.database import Database
+from workstation.store.models import User
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MAX_FAILURES = 5
+LOCK_MINUTES = 5
+
+# The built-in user of the command line: it may register and print, as a clerk.
+CLI_ACTOR = Actor(None, "cli", "命令行", frozenset({Role.CLERK}))
+SYSTEM_ACTOR = Actor(None, "system", "系统", frozenset(Role))
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    display_name: str
+    roles: frozenset[Role]
+    active: bool
+
+    def actor(self) -> Actor:
+        return Actor(self.id, self.login, self.display_name, self.roles)
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    enc = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${enc(salt).decode()}${enc(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    expected = base64.b64decode(digest)
+    got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                         dklen=len(expected))
+    return hmac.compare_digest(got, expected)
+
+
+def _info(u: User) -> UserInfo:
+    return UserInfo(u.id, u.login, u.display_name, _roles(u.roles), u.active)
+
+
+def _roles(text: str) -> frozenset[Role]:
+    return frozenset(Role(r) for r in text.split(",") if r)
+
+
+def _check_new_user(login: str, display_name: str, password: str, roles: set[Role]) -> None:
+    errors = {}
+    if not login.strip() or len(login) > 50 or any(c.isspace() for c in login):
+        errors["login"] = "登录名不能为空、不能含空格,最多50个字符"
+    if not display_name.strip() or len(display_name) > 50:
+        errors["display_name"] = "请填写姓名(最多50个字符)"
+    if len(password) < 6:
+        errors["password"] = "密码至少6位"
+    if not roles:
+        errors["roles"] = "请至少选择一个角色"
+    if errors:
+        from workstation.services.base import ValidationError
+
+        raise ValidationError(errors)
+
+
+def has_users(db: Database) -> bool:
+    with db.read() as s:
+        return bool(s.execute(select(func.count(User.id))).scalar_one())
+
+
+def create_first_admin(db: Database, login: str, display_name: str, password: str,
+                       extra_roles: set[Role] | None = None) -> UserInfo:
+    """The first user of a new register is its administrator (no one to act for them yet)."""
+    roles = {Role.ADMIN} | (extra_roles or set())
+    _check_new_user(login, display_name, password, roles)
+    with writing(db, SYSTEM_ACTOR) as tx:
+        if tx.session.execute(select(func.count(User.id))).scalar_one():
+            raise UserError("已有用户,不能再创建初始管理员;请由管理员在“设置”中添加用户。")
+        user = User(login=login.strip(), display_name=display_name.strip(), password_hash=hash_password(password),
+                    roles=",".join(sorted(roles)), active=True, failed_logins=0, created_at=utcnow())
+        tx.session.add(user)
+        tx.session.flush()
+        tx.event("user_created", after={"login": user.login, "display_name": user.display_name,
+                                        "roles": user.roles}, note="初始管理员")
+        return _info(user)
+
+
+def create_user(db: Database, actor: Actor, login: str, display_name: str, password: str,
+                roles: set[Role]) -> UserInfo:
+    require(actor, Role.ADMIN, action="添加用户")
+    _check_new_user(login, display_name, password, roles)
+    with writing(db, actor) as tx:
+        if tx.session.execute(select(User).where(User.login == login.strip())).scalar_one_or_none():
+            raise UserError(f"登录名“{login}”已被使用", field="login")
+        user = User(login=login.strip(), display_name=display_name.strip(), password_hash=hash_password(password),
+                    roles=",".join(sorted(roles)), active=True, failed_logins=0, created_at=utcnow())
+        tx.session.add(user)
+        tx.session.flush()
+        tx.event("user_created", after={"login": user.login, "display_name": user.display_name,
+                                        "roles": user.roles})
+        return _info(user)
+
+
+def set_roles(db: Database, actor: Actor, user_id: int, roles: set[Role], active: bool = True) -> UserInfo:
+    require(actor, Role.ADMIN, action="修改用户角色")
+    if not roles:
+        raise UserError("请至少选择一个角色", field="roles")
+    with writing(db, actor) as tx:
+        user = tx.session.get(User, user_id)
+        if user is None:
+            raise UserError("用户不存在")
+        if user.id == actor.id and (Role.ADMIN not in roles or not active):
+            raise UserError("不能取消自己的管理员角色或停用自己")
+        before = {"roles": user.roles, "active": user.active}
+        user.roles = ",".join(sorted(roles))
+        user.active = active
+        tx.event("user_roles_changed", before=before, after={"login": user.login, "roles": user.roles,
+                                                             "active": active})
+        return _info(user)
+
+
+def list_users(db: Database) -> list[UserInfo]:
+    with db.read() as s:
+        return [_info(u) for u in s.execute(select(User).order_by(User.id)).scalars()]
+
+
+def authenticate(db: Database, login: str, password: str) -> UserInfo:
+    """Check a login; after 5 failures the account waits 5 minutes.
+
+    A failed attempt is committed (count and event) before the refusal is raised.
+    """
+    error: str | None = None
+    with writing(db, Actor(None, login[:50], login[:50] or "?", frozenset())) as tx:
+        user = tx.session.execute(select(User).where(User.login == login.strip())).scalar_one_or_none()
+        now = utcnow()
+        if user is None or not user.active:
+            tx.event("login_failed", after={"login": login[:50]}, note="用户不存在或已停用")
+            error = "登录名或密码不正确"
+        elif user.locked_until and user.locked_until > now:
+            wait = int((user.locked_until - now).total_seconds() // 60) + 1
+            error = f"密码错误次数过多,请 {wait} 分钟后再试"
+        elif not verify_password(password, user.password_hash):
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+            tx.event("login_failed", after={"login": user.login})
+            error = "登录名或密码不正确"
+        else:
+            user.failed_logins = 0
+            user.locked_until = None
+            tx.event("login", after={"login": user.login})
+            info = _info(user)
+    if error is not None:
+        raise UserError(error)
+    return info
