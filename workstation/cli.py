@@ -127,9 +127,9 @@ def _calendar(args: argparse.Namespace) -> Any:
 
 
 def cmd_holidays_parse(args: argparse.Namespace) -> int:
+    text = read_text_file(args.file)
     from workstation.domain.holiday_notice import parse_notice
 
-    text = read_text_file(args.file)
     notice = parse_notice(text, source=str(args.file))
     if args.json:
         _print_json(notice.to_json())

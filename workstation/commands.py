@@ -175,6 +175,30 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from workstation.services.backup import backup
+
+    info = backup(open_store(args, create=False), args.to, keep=args.keep)
+    rows = ",".join(f"{k} {v}" for k, v in info.rows.items())
+    print(f"已备份到 {info.path}(结构版本 {info.schema_version};{rows};校验通过)")
+    if info.removed:
+        print(f"已按保留份数删除 {len(info.removed)} 份旧备份")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from workstation.services.backup import restore
+    from workstation.store.database import Database
+
+    info, safety = restore(args.file, args.db)
+    db = Database.open_path(args.db)  # migrates an older backup
+    db.close()
+    if safety:
+        print(f"原数据库已先备份到 {safety}")
+    print(f"已从 {info.path.name} 恢复(结构版本 {info.schema_version},申请 {info.rows['request']} 件)")
+    return 0
+
+
 def register_all(sub: Any) -> None:
     p = sub.add_parser("register", help="从 JSON 登记一件申请")
     add_db_options(p)
@@ -193,6 +217,17 @@ def register_all(sub: Any) -> None:
     add_db_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help="备份数据库(在线备份并校验)")
+    add_db_options(p)
+    p.add_argument("--to", type=Path, metavar="DIR", help="备份文件夹(默认:设置中的文件夹或数据库旁的 backups)")
+    p.add_argument("--keep", type=_positive, help="保留的备份份数")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份恢复(先备份当前数据库)")
+    p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("--db", type=Path, required=True, metavar="PATH", help="要恢复到的数据库文件")
+    p.set_defaults(func=cmd_restore)
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=_Parser,
                                                            metavar="子命令", required=True)
