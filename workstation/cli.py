@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workstation", description="信息公开申请工作台")
     parser.add_argument("--demo", action="store_true", help="打开一个演示数据库(临时文件),以演示承办人身份登录")
     add_db_options(parser)
+    parser.add_argument("--login", metavar="USER",
+                        help="以该用户登录(密码取自环境变量 WORKSTATION_PASSWORD,否则显示登录窗口)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="命令")
 
     p = sub.add_parser("deadline", help="计算答复期限")

@@ -199,6 +199,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from workstation import bench
+
+    result = bench.run(args.cases, log=lambda m: sys.stderr.write(m + "\n"), skip_gui=args.no_gui)
+    if args.json:
+        _print_json(result)
+    else:
+        for key, value in result.items():
+            if key != "targets_met":
+                mark = {True: " ✓", False: " ✗"}.get(result["targets_met"].get(key), "")
+                print(f"{key}: {value}{mark}")
+    return 0
+
+
 def register_all(sub: Any) -> None:
     p = sub.add_parser("register", help="从 JSON 登记一件申请")
     add_db_options(p)
@@ -228,6 +242,12 @@ def register_all(sub: Any) -> None:
     p.add_argument("file", type=Path, help="备份文件")
     p.add_argument("--db", type=Path, required=True, metavar="PATH", help="要恢复到的数据库文件")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("bench", help="性能基准测试")
+    p.add_argument("--cases", type=_positive, default=100_000, help="申请件数(默认100000)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-gui", action="store_true", help="不测量界面启动和内存")
+    p.set_defaults(func=cmd_bench)
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=_Parser,
                                                            metavar="子命令", required=True)

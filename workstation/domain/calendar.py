@@ -149,6 +149,7 @@ class WorkCalendar:
         self._lo = 0  # first year in the index
         self._hi = -1  # last year in the index
         self._ordinals: list[int] = []
+        self._provisional_spans: dict[tuple[int, int], bool] = {}
 
     # -- single days -------------------------------------------------------
     def year_source(self, year: int) -> Source:
@@ -215,7 +216,8 @@ class WorkCalendar:
 
     def index_after(self, day: date) -> int:
         """Position in the index of the first working day after ``day``."""
-        self._ensure(day)
+        if not self._lo <= day.year <= self._hi:
+            self._ensure(day)
         return bisect_right(self._ordinals, day.toordinal())
 
     def workday_at(self, index: int) -> date:
@@ -244,9 +246,13 @@ class WorkCalendar:
         """Whether any day d with start < d <= end was decided by provisional data."""
         if end <= start:
             return False
-        return any(
-            self.is_provisional_year(y) for y in range((start + timedelta(days=1)).year, end.year + 1)
-        )
+        first = start.year + 1 if (start.month, start.day) == (12, 31) else start.year
+        key = (first, end.year)
+        answer = self._provisional_spans.get(key)
+        if answer is None:
+            answer = any(self.is_provisional_year(y) for y in range(first, end.year + 1))
+            self._provisional_spans[key] = answer
+        return answer
 
     def days(self, start: date, end: date) -> list[DayInfo]:
         """DayInfo for every day d with start < d <= end."""

@@ -359,32 +359,38 @@ class PauseStarted:
 def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
                 note: str = "", today: date | None = None) -> PauseStarted:
     require(actor, *CASE_ROLES, action="暂停计时")
+    today = _today(today)
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "暂停计时")
+        return pause_in(tx, r, kind, on, party=party, note=note, today=today)
+
+
+def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "",
+             today: date) -> PauseStarted:
+    """Start a pause inside a transaction another service opened (the review starts the third-party pause)."""
     from workstation.domain.deadline import PAUSE_KINDS
 
-    today = _today(today)
     if kind not in PAUSE_KINDS:
         raise UserError("请选择暂停的原因(征询第三方、征求其他机关意见、等待缴费)", field="kind")
     if on > today:
         raise UserError("暂停开始日期不能晚于今天", field="on")
-    settings = get_settings(db)
-    with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "暂停计时")
-        if r.status == Status.PAUSED:
-            raise UserError("本申请已在暂停中,请先恢复计时")
-        if r.status == Status.CORRECTION:
-            raise UserError("等待补正期间不计时,无需暂停")
-        if on < r.received:
-            raise UserError("暂停开始日期不能早于收到申请日期", field="on")
-        days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
-        answer_by = load_calendar(db).add_workdays(on, int(settings[days]))
-        before = {"status": r.status}
-        r.status = Status.PAUSED
-        tx.event("pause_started", request_id=r.id, before=before,
-                 after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
-                        "resume_status": before["status"], "status": r.status},
-                 effective_on=on, note=note or None)
-        _refresh_due(tx, r, today)
-        return PauseStarted(kind, on, answer_by)
+    if r.status == Status.PAUSED:
+        raise UserError("本申请已在暂停中,请先恢复计时")
+    if r.status == Status.CORRECTION:
+        raise UserError("等待补正期间不计时,无需暂停")
+    if on < r.received:
+        raise UserError("暂停开始日期不能早于收到申请日期", field="on")
+    settings = get_settings(tx.db, tx.session)
+    days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
+    answer_by = load_calendar(tx.db).add_workdays(on, int(settings[days]))
+    before = {"status": r.status}
+    r.status = Status.PAUSED
+    tx.event("pause_started", request_id=r.id, before=before,
+             after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
+                    "resume_status": before["status"], "status": r.status},
+             effective_on=on, note=note or None)
+    _refresh_due(tx, r, today)
+    return PauseStarted(kind, on, answer_by)
 
 
 def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",

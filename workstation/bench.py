@@ -1,0 +1,214 @@
+"""`workstation bench`: the performance figures of issue "Performance", measured on this machine.
+
+Each figure is the median of several runs. The database of N demo requests is
+built once with `workstation demo` logic and cached; runs that write work on a
+copy so the cache stays as built.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "startup_s": ("<=", 1.5),
+    "register_receipt_ms": ("<=", 300),
+    "search_name_ms": ("<=", 100),
+    "tally_year_ms": ("<=", 500),
+    "deadline_speedup_vs_naive": (">=", 100),
+    "rss_mb": ("<=", 300),
+}
+
+
+def _median_ms(fn: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("WORKSTATION_BENCH_CACHE", user_cache_dir("workstation", "xxgk"))) / "bench"
+
+
+def build_database(cases: int, folder: Path, *, log: Callable[[str], None]) -> Path:
+    """The cached benchmark database of ``cases`` demo requests (built on first use)."""
+    from workstation.services.demo import fill_demo
+    from workstation.store.database import Database
+
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = Database.open_path(folder / "probe.sqlite3")
+    head = probe.head_revision()
+    probe.close()
+    (folder / "probe.sqlite3").unlink(missing_ok=True)
+    path = folder / f"bench-{cases}-{head}-{date.today():%Y%m%d}.sqlite3"
+    if path.exists():
+        return path
+    log(f"正在生成 {cases} 件演示申请的基准数据库……")
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    db = Database.open_path(partial)
+    fill_demo(db, cases=cases)
+    db.close()
+    partial.rename(path)
+    for stale in folder.glob(f"bench-{cases}-*.sqlite3"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def _gui_process(db_path: Path, env_extra: dict[str, str], timeout: float = 60) -> tuple[float, dict[str, str]]:
+    """Start the GUI in a fresh process; returns wall seconds until it reported and its report."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKSTATION_PASSWORD="demo123", **env_extra)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "workstation", "--db", str(db_path), "--login", "clerk"],
+        env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    elapsed = time.perf_counter() - start
+    report = {}
+    for line in proc.stderr.splitlines():
+        if line.startswith("BENCH "):
+            key, _, value = line[6:].partition("=")
+            report[key] = value
+    if proc.returncode != 0 or not report:
+        raise RuntimeError(f"GUI process failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return elapsed, report
+
+
+def measure_startup(db_path: Path, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        _, report = _gui_process(db_path, {"WORKSTATION_EXIT_AFTER_SHOWN": "1"})
+        times.append(float(report["shown_s"]))
+    return round(statistics.median(times), 3)
+
+
+def measure_rss(db_path: Path) -> float:
+    _, report = _gui_process(db_path, {"WORKSTATION_BENCH_SCROLL": "1"}, timeout=300)
+    return round(float(report["rss_mb"]), 1)
+
+
+def measure_register_receipt(db: Any, runs: int = 9) -> float:
+    from workstation.domain.intake import IntakeData
+    from workstation.services import cases, documents
+    from workstation.services.users import authenticate
+
+    actor = authenticate(db, "clerk", "demo123").actor()
+    today = date.today()
+
+    def once() -> None:
+        data = IntakeData(channel="in_person", handed_in_on=today, applicant_name="基准测试",
+                          id_number="11010519491231002X", phone="13800138000", address="示范县人民路1号",
+                          content="申请公开本镇道路硬化工程的招标文件和中标结果")
+        done = cases.register(db, actor, data, today=today)
+        documents.issue(db, actor, done.case.id, "receipt", today=today)
+
+    once()  # fonts registered, templates compiled: the first receipt of the day is not the measure
+    return _median_ms(once, runs)
+
+
+def measure_search(db: Any, runs: int = 5) -> float:
+    from workstation.services.queries import CaseFilter, list_cases
+
+    times = []
+    for needle in ("王", "建国", "宏达", "张伟", "不存在的名字"):
+        times.append(_median_ms(lambda n=needle: list_cases(db, CaseFilter(search=n), limit=100), runs))
+    return round(statistics.median(times), 2)
+
+
+def measure_tally(db: Any, runs: int = 5) -> float:
+    from workstation.services.tally import tally
+
+    year = date.today().year - 1
+    return _median_ms(lambda: tally(db, date(year, 1, 1), date(year, 12, 31)), runs)
+
+
+def measure_deadline_speedup(n: int = 10_000, naive_n: int = 500, seed: int = 9) -> dict[str, float]:
+    """Engine computations per second over a naive day-by-day loop over chinese-calendar, same inputs."""
+    import chinese_calendar
+
+    from workstation.domain.calendar import WorkCalendar
+    from workstation.domain.deadline import Clock, DeadlineEngine, Pause
+
+    rng = random.Random(seed)
+    clocks = []
+    for _ in range(n):
+        received = date(2010, 1, 1) + timedelta(days=rng.randint(0, 365 * 15))
+        pauses: tuple[Pause, ...] = ()
+        if rng.random() < 0.3:
+            s = received + timedelta(days=rng.randint(1, 10))
+            pauses = (Pause(s, s + timedelta(days=rng.randint(1, 20))),)
+        clocks.append(Clock(received, pauses=pauses, extension_days=rng.choice([0, 0, 0, 20])))
+
+    def naive(clock: Clock) -> date:
+        d, counted, total = clock.received, 0, clock.reply_days + clock.extension_days
+        while counted < total:
+            d += timedelta(days=1)
+            if any(p.start < d <= p.end for p in clock.pauses if p.end):
+                continue
+            if chinese_calendar.is_workday(d):
+                counted += 1
+        return d
+
+    engine = DeadlineEngine(WorkCalendar())
+    engine.compute(clocks[0], as_of=clocks[0].received, explain=False)  # the index is built once
+    t = time.perf_counter()
+    due = [engine.compute(c, as_of=c.received, explain=False).due for c in clocks]
+    engine_rate = n / (time.perf_counter() - t)
+    t = time.perf_counter()
+    naive_due = [naive(c) for c in clocks[:naive_n]]
+    naive_rate = naive_n / (time.perf_counter() - t)
+    if naive_due != due[:naive_n]:
+        raise RuntimeError("engine and naive loop disagree")
+    return {"engine_per_s": round(engine_rate), "naive_per_s": round(naive_rate),
+            "speedup": round(engine_rate / naive_rate, 1)}
+
+
+def run(cases: int, *, log: Callable[[str], None], skip_gui: bool = False) -> dict[str, Any]:
+    from workstation.store.database import Database
+
+    cached = build_database(cases, cache_dir(), log=log)
+    result: dict[str, Any] = {"cases": cases, "machine": f"{os.cpu_count()} cores, {sys.platform}",
+                              "python": sys.version.split()[0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "bench.sqlite3"
+        shutil.copyfile(cached, work)
+        work.chmod(0o600)
+        if not skip_gui:
+            log("测量启动时间……")
+            result["startup_s"] = measure_startup(work)
+        db = Database.open_path(work)
+        log("测量搜索、统计……")
+        result["search_name_ms"] = measure_search(db)
+        result["tally_year_ms"] = measure_tally(db)
+        log("测量登记并打印回执……")
+        result["register_receipt_ms"] = measure_register_receipt(db)
+        db.close()
+        if not skip_gui:
+            log("测量内存(台账滚动到底)……")
+            result["rss_mb"] = measure_rss(work)
+    log("测量期限计算……")
+    speed = measure_deadline_speedup()
+    result["deadline_speedup_vs_naive"] = speed["speedup"]
+    result["deadline_engine_per_s"] = speed["engine_per_s"]
+    result["deadline_naive_per_s"] = speed["naive_per_s"]
+    result["targets_met"] = {
+        key: (result[key] <= limit if op == "<=" else result[key] >= limit)
+        for key, (op, limit) in TARGETS.items() if key in result
+    }
+    return result

@@ -1,0 +1,388 @@
+"""Review (保密审查 and the other checks), sign-off, reply, delivery (送达) and appeals.
+
+The handling clerk (承办人) answers the checklist; the program proposes the
+result; a reviewer (审核人), another person, signs off or sends it back. The
+reply closes the case with exactly one result; delivery ends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from workstation.domain.errors import UserError
+from workstation.domain.results import RESULTS_BY_KEY
+from workstation.domain.status import Role, Status
+from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.cases import (
+    CASE_ROLES,
+    CaseSummary,
+    PauseStarted,
+    _close,
+    _get,
+    _get_open,
+    _today,
+    pause_in,
+    summary,
+)
+from workstation.store.database import Database
+from workstation.store.models import Appeal, Review
+
+
+def _checklist(db: Database) -> Any:
+    from pathlib import Path
+
+    from workstation.domain.checklist import load_checklist
+
+    cached = db.cache.get("checklist")
+    if cached is None:
+        extra = get_settings(db).get("review.extra_checklist") or ""
+        cached = load_checklist(extra=Path(extra) if extra else None)
+        db.cache["checklist"] = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    id: int
+    request_id: int
+    status: str  # submitted | signed | returned
+    answers: dict[str, bool]
+    notes: str
+    proposed_result: str | None
+    chosen_result: str | None
+    choice_reason: str
+    basis: str
+    because: tuple[str, ...]
+    prepared_by: str
+    prepared_at: str
+    signed_by: str
+    signed_at: str
+    return_reason: str
+    self_signoff: bool
+    third_party_pause: PauseStarted | None = None
+
+    @property
+    def result_key(self) -> str | None:
+        return self.chosen_result or self.proposed_result
+
+
+def _user_name(session: Any, user_id: int | None) -> str:
+    from workstation.store.models import User
+
+    if user_id is None:
+        return ""
+    user = session.get(User, user_id)
+    return user.display_name if user else ""
+
+
+def _info(session: Any, rv: Review, pause: PauseStarted | None = None, db: Database | None = None) -> ReviewInfo:
+    basis, because = "", ()
+    if db is not None and rv.answers:
+        from workstation.domain.checklist import propose
+
+        proposal = propose(_checklist(db), rv.answers)
+        basis, because = proposal.basis, tuple(proposal.because)
+    if rv.chosen_result and rv.chosen_result != rv.proposed_result:
+        basis = RESULTS_BY_KEY[rv.chosen_result].basis
+    return ReviewInfo(
+        rv.id, rv.request_id, rv.status, dict(rv.answers), rv.notes or "", rv.proposed_result, rv.chosen_result,
+        rv.choice_reason or "", basis, because, _user_name(session, rv.prepared_by),
+        rv.prepared_at.strftime("%Y-%m-%d %H:%M"), _user_name(session, rv.signed_by),
+        rv.signed_at.strftime("%Y-%m-%d %H:%M") if rv.signed_at else "", rv.return_reason or "", rv.self_signoff,
+        pause,
+    )
+
+
+def propose_result(db: Database, answers: dict[str, bool]) -> Any:
+    """The proposal for a set of answers (for the dialog to show before submitting)."""
+    from workstation.domain.checklist import propose
+
+    return propose(_checklist(db), answers)
+
+
+def checklist_items(db: Database) -> list[Any]:
+    return list(_checklist(db).items)
+
+
+def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, bool], *, notes: str = "",
+                  chosen_result: str | None = None, choice_reason: str = "", third_party: str = "",
+                  on: date | None = None, today: date | None = None) -> ReviewInfo:
+    """The handling clerk submits the answered checklist for sign-off.
+
+    A yes to the third-party item starts the third-party pause (Art. 32) in the same transaction.
+    """
+    from workstation.domain.checklist import propose
+
+    require(actor, *CASE_ROLES, action="提交审查")
+    today = _today(today)
+    checklist = _checklist(db)
+    known = {item.id for item in checklist.items}
+    unknown = set(answers) - known
+    if unknown:
+        raise UserError(f"审查表中没有这些项目:{'、'.join(sorted(unknown))}")
+    missing = known - set(answers)
+    if missing:
+        raise UserError(f"还有 {len(missing)} 个审查项目没有回答", field="answers")
+    proposal = propose(checklist, answers)
+    if chosen_result is not None:
+        if chosen_result not in RESULTS_BY_KEY:
+            raise UserError(f"未知的办理结果:{chosen_result}", field="result")
+        if chosen_result != proposal.result_key and not choice_reason.strip():
+            raise UserError("所选结果与审查建议不同,请说明理由", field="choice_reason")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "提交审查")
+        if r.status == Status.CORRECTION:
+            raise UserError("申请正在等待补正,收到补正后才能审查")
+        if r.status == Status.REVIEW:
+            raise UserError("本申请已有待审核的审查,请等审核人处理")
+        if r.status == Status.PAUSED:
+            raise UserError("暂停计时期间不能提交审查,请先恢复计时")
+        rv = Review(request_id=r.id, answers=dict(answers), notes=notes.strip() or None,
+                    proposed_result=proposal.result_key, chosen_result=chosen_result,
+                    choice_reason=choice_reason.strip() or None, status="submitted", prepared_by=actor.id,
+                    prepared_at=utcnow())
+        tx.session.add(rv)
+        tx.session.flush()
+        before = {"status": r.status}
+        r.status = Status.REVIEW
+        tx.event("review_submitted", request_id=r.id, before=before,
+                 after={"review_id": rv.id, "proposed": proposal.result_key, "chosen": chosen_result,
+                        "answers_yes": sorted(k for k, v in answers.items() if v), "status": r.status},
+                 note=notes.strip() or None)
+        pause = None
+        if proposal.consult_third_party:
+            # resumes into review: once the third party answered, the review waits for sign-off
+            pause = pause_in(tx, r, "third_party", on or today, party=third_party, today=today,
+                             note="审查认为涉及第三方合法权益,征询第三方意见")
+        return _info(tx.session, rv, pause, db)
+
+
+def latest_review(db: Database, case_id: int) -> ReviewInfo | None:
+    with db.read() as s:
+        rv = s.execute(select(Review).where(Review.request_id == case_id).order_by(Review.id.desc())
+                       .limit(1)).scalar_one_or_none()
+        return _info(s, rv, None, db) if rv else None
+
+
+def _pending(tx: Any, case_id: int) -> Review:
+    rv = tx.session.execute(select(Review).where(Review.request_id == case_id, Review.status == "submitted")
+                            .order_by(Review.id.desc()).limit(1)).scalar_one_or_none()
+    if rv is None:
+        raise UserError("本申请没有待审核的审查")
+    return rv
+
+
+def sign_off(db: Database, actor: Actor, case_id: int, *, today: date | None = None) -> ReviewInfo:
+    """The reviewer signs off; the same person who prepared it may not, unless the office allows it."""
+    require(actor, Role.REVIEWER, Role.HEAD, action="审核签发")
+    allow_self = bool(get_settings(db)["review.allow_self_signoff"])
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "审核")
+        rv = _pending(tx, case_id)
+        same = rv.prepared_by == actor.id
+        if same and not allow_self:
+            raise UserError("承办人和审核人不能是同一人。单人机关可在“设置”中允许同一人承办并审核。")
+        if r.status == Status.PAUSED:
+            raise UserError("正在征询第三方意见(暂停计时),请在收到意见或期限届满、恢复计时后再审核")
+        rv.status, rv.signed_by, rv.signed_at, rv.self_signoff = "signed", actor.id, utcnow(), same
+        before = {"status": r.status}
+        r.status = Status.REPLY
+        tx.event("review_signed", request_id=r.id, before=before,
+                 after={"review_id": rv.id, "result": rv.chosen_result or rv.proposed_result,
+                        "self_signoff": same, "status": r.status},
+                 note="单人机关:承办人自行审核" if same else None)
+        return _info(tx.session, rv, None, db)
+
+
+def send_back(db: Database, actor: Actor, case_id: int, reason: str) -> ReviewInfo:
+    require(actor, Role.REVIEWER, Role.HEAD, action="退回审查")
+    if not reason.strip():
+        raise UserError("请填写退回理由", field="reason")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "退回")
+        rv = _pending(tx, case_id)
+        rv.status, rv.return_reason, rv.signed_by, rv.signed_at = "returned", reason.strip(), actor.id, utcnow()
+        before = {"status": r.status}
+        if r.status == Status.REVIEW:
+            r.status = Status.OPEN
+        tx.event("review_returned", request_id=r.id, before=before,
+                 after={"review_id": rv.id, "status": r.status}, note=reason.strip())
+        return _info(tx.session, rv, None, db)
+
+
+# --- reply -------------------------------------------------------------------------------
+PROVISION_FORMS = {"paper": "纸质", "electronic": "电子文本", "disc": "光盘", "other": "其他"}
+
+
+@dataclass(frozen=True)
+class ReplyData:
+    """What the reply notice states besides the result."""
+
+    result_key: str
+    on: date
+    basis: str = ""
+    provision_form: str = ""  # how the information is provided (form)
+    provision_way: str = ""  # how it reaches the applicant (way)
+    published_at: str = ""  # 已主动公开: where to find it
+    withheld_part: str = ""  # 部分公开: what is withheld
+    withheld_reason: str = ""
+    responsible_body: str = ""  # 非本机关负责公开: who is
+    responsible_contact: str = ""
+    reason: str = ""  # why the result differs from the reviewed one
+
+
+def reply(db: Database, actor: Actor, case_id: int, data: ReplyData, *, today: date | None = None) -> CaseSummary:
+    """Reply with exactly one result: the case closes on that date (counts in that period's tally).
+
+    A reply needs a signed-off review; a result different from the reviewed one needs a reason.
+    """
+    require(actor, *CASE_ROLES, action="答复")
+    today = _today(today)
+    if data.result_key not in RESULTS_BY_KEY:
+        raise UserError("请选择办理结果", field="result")
+    if data.on > today:
+        raise UserError("答复日期不能晚于今天", field="on")
+    if data.result_key == "partly_disclosed" and not (data.withheld_part.strip() and data.withheld_reason.strip()):
+        raise UserError("部分公开的,请写明不予公开的部分及理由", field="withheld_part")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "答复")
+        rv = tx.session.execute(select(Review).where(Review.request_id == r.id, Review.status == "signed")
+                                .order_by(Review.id.desc()).limit(1)).scalar_one_or_none()
+        if rv is None:
+            raise UserError("尚未完成审查(需审核人签发)后才能答复")
+        reviewed = rv.chosen_result or rv.proposed_result
+        if data.result_key != reviewed and not data.reason.strip():
+            raise UserError("答复结果与审查结论不同,请说明理由", field="reason")
+        extra = {k: v for k, v in {
+            "basis": data.basis or RESULTS_BY_KEY[data.result_key].basis, "provision_form": data.provision_form,
+            "provision_way": data.provision_way, "published_at": data.published_at,
+            "withheld_part": data.withheld_part, "withheld_reason": data.withheld_reason,
+            "responsible_body": data.responsible_body, "responsible_contact": data.responsible_contact,
+            "review_id": rv.id, "reviewed_result": reviewed}.items() if v}
+        return _close(tx, r, data.result_key, data.on, status=Status.REPLIED, note=data.reason.strip() or None,
+                      extra=extra)
+
+
+def reply_details(db: Database, case_id: int) -> dict[str, Any]:
+    """The reply's stated details (from the closing event), for the notice."""
+    from workstation.store.models import Event
+
+    with db.read() as s:
+        after = s.execute(select(Event.after).where(Event.request_id == case_id, Event.action == "closed")
+                          .order_by(Event.seq.desc()).limit(1)).scalar_one_or_none()
+    return dict(after or {})
+
+
+# --- delivery (送达) ------------------------------------------------------------------------
+DELIVERY_METHODS = {"in_person": "当面领取", "post": "邮寄", "email": "电子邮件"}
+
+
+def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, tracking_no: str = "",
+            signed_by: str = "", email: str = "", note: str = "", today: date | None = None) -> CaseSummary:
+    """Record how and when the notice reached the applicant; the case is then finished (已办结)."""
+    require(actor, *CASE_ROLES, action="登记送达")
+    today = _today(today)
+    if method not in DELIVERY_METHODS:
+        raise UserError("请选择送达方式", field="method")
+    if on > today:
+        raise UserError("送达日期不能晚于今天", field="on")
+    if method == "post" and not tracking_no.strip():
+        raise UserError("邮寄送达的,请填写邮件单号", field="tracking_no")
+    if method == "in_person" and not signed_by.strip():
+        raise UserError("当面领取的,请填写签收人", field="signed_by")
+    with writing(db, actor) as tx:
+        r = _get(tx.session, case_id)
+        if r.status != Status.REPLIED or r.closed_on is None:
+            raise UserError("只有已答复、尚未送达的申请才能登记送达")
+        if on < r.closed_on:
+            raise UserError("送达日期不能早于答复日期", field="on")
+        r.delivered_on = on
+        r.status = Status.CLOSED
+        tx.event("delivered", request_id=r.id, before={"status": Status.REPLIED},
+                 after={"method": method, "method_label": DELIVERY_METHODS[method], "on": on,
+                        "tracking_no": tracking_no.strip(), "signed_by": signed_by.strip(), "email": email.strip(),
+                        "status": r.status}, effective_on=on, note=note or None)
+        return summary(r)
+
+
+# --- appeals (行政复议 / 行政诉讼) ---------------------------------------------------------------
+APPEAL_KINDS = {"review": "行政复议", "litigation_direct": "行政诉讼(未经复议直接起诉)",
+                "litigation_after_review": "行政诉讼(复议后起诉)"}
+APPEAL_RESULTS = {"upheld": "维持", "corrected": "纠正", "other": "其他结果"}
+
+
+@dataclass(frozen=True)
+class AppealInfo:
+    id: int
+    request_id: int
+    kind: str
+    filed_on: date
+    body: str
+    result: str | None
+    result_on: date | None
+    note: str
+
+    @property
+    def label(self) -> str:
+        return APPEAL_KINDS[self.kind]
+
+    @property
+    def result_label(self) -> str:
+        return APPEAL_RESULTS.get(self.result or "", "尚未审结")
+
+
+def _appeal_info(a: Appeal) -> AppealInfo:
+    return AppealInfo(a.id, a.request_id, a.kind, a.filed_on, a.body or "", a.result, a.result_on, a.note or "")
+
+
+def record_appeal(db: Database, actor: Actor, case_id: int, kind: str, filed_on: date, *, body: str = "",
+                  note: str = "", today: date | None = None) -> AppealInfo:
+    require(actor, *CASE_ROLES, action="登记复议或诉讼")
+    today = _today(today)
+    if kind not in APPEAL_KINDS:
+        raise UserError("请选择类型:行政复议、行政诉讼(未经复议直接起诉)或行政诉讼(复议后起诉)", field="kind")
+    if filed_on > today:
+        raise UserError("申请或起诉日期不能晚于今天", field="filed_on")
+    with writing(db, actor) as tx:
+        r = _get(tx.session, case_id)
+        if filed_on < r.received:
+            raise UserError("申请或起诉日期不能早于收到政府信息公开申请的日期", field="filed_on")
+        a = Appeal(request_id=r.id, kind=kind, filed_on=filed_on, body=body.strip() or None, note=note or None)
+        tx.session.add(a)
+        tx.session.flush()
+        tx.event("appeal_recorded", request_id=r.id, after={"appeal_id": a.id, "kind": kind, "filed_on": filed_on,
+                                                             "body": body.strip()}, effective_on=filed_on)
+        return _appeal_info(a)
+
+
+def set_appeal_result(db: Database, actor: Actor, appeal_id: int, result: str, result_on: date, *,
+                      note: str = "", today: date | None = None) -> AppealInfo:
+    require(actor, *CASE_ROLES, action="登记复议或诉讼结果")
+    today = _today(today)
+    if result not in APPEAL_RESULTS:
+        raise UserError("请选择结果:维持、纠正或其他结果", field="result")
+    if result_on > today:
+        raise UserError("结果日期不能晚于今天", field="result_on")
+    with writing(db, actor) as tx:
+        a = tx.session.get(Appeal, appeal_id)
+        if a is None:
+            raise UserError("找不到这条复议或诉讼记录")
+        if result_on < a.filed_on:
+            raise UserError("结果日期不能早于申请或起诉日期", field="result_on")
+        before = {"result": a.result, "result_on": a.result_on}
+        a.result, a.result_on = result, result_on
+        if note:
+            a.note = note
+        tx.event("appeal_updated", request_id=a.request_id, before=before,
+                 after={"appeal_id": a.id, "result": result, "result_on": result_on}, effective_on=result_on)
+        return _appeal_info(a)
+
+
+def appeals_of(db: Database, case_id: int) -> list[AppealInfo]:
+    with db.read() as s:
+        return [_appeal_info(a) for a in s.execute(select(Appeal).where(Appeal.request_id == case_id)
+                                                   .order_by(Appeal.filed_on)).scalars()]

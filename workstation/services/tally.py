@@ -1,0 +1,116 @@
+"""Tallies (统计): the query side of tables 三 and 四, period locks, ledger import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from workstation.domain.errors import UserError
+from workstation.domain.status import Role, Status
+from workstation.services.base import Actor, require, utcnow, writing
+from workstation.store.database import Database
+from workstation.store.models import Appeal, PeriodLock, Request
+
+
+def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]]:
+    """The plain records a period's tally needs: received by its end and not closed before its start."""
+    from workstation.domain.tally import AppealRecord, TallyRecord
+
+    q = (
+        select(Request.id, Request.number, Request.applicant_kind, Request.received, Request.closed_on,
+               Request.result_key)
+        .where(Request.received <= end, or_(Request.closed_on.is_(None), Request.closed_on >= start))
+    )
+    with db.read() as s:
+        records = [TallyRecord(*row) for row in s.execute(q)]
+        appeals = [AppealRecord(a.id, a.request_id, a.kind, a.filed_on, a.result, a.result_on)
+                   for a in s.execute(select(Appeal).where(Appeal.filed_on <= end)).scalars()]
+    return records, appeals
+
+
+def tally(db: Database, start: date, end: date) -> Any:
+    """Tables 三 and 四 for a period (any from–to)."""
+    from workstation.domain.tally import Period, compute_tally
+
+    if end < start:
+        raise UserError("统计期间的结束日期不能早于开始日期")
+    records, appeals = _records(db, start, end)
+    return compute_tally(records, appeals, Period(start, end))
+
+
+def requests_behind(db: Database, start: date, end: date, row_key: str, column_key: str) -> list[Any]:
+    """The cases counted in one cell of table 三 (for the drill-down on the tally screen)."""
+    from workstation.domain.tally import Period
+    from workstation.domain.tally import requests_behind as behind
+    from workstation.services.queries import fetch_cases
+
+    records, _ = _records(db, start, end)
+    return fetch_cases(db, list(behind(records, Period(start, end), row_key, column_key)))
+
+
+# --- period locks ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class LockInfo:
+    id: int
+    start: date
+    end: date
+    locked_at: str
+    figures: dict
+
+
+def lock_period(db: Database, actor: Actor, start: date, end: date) -> LockInfo:
+    """Lock a reported period: its figures are kept and later changes need a recorded correction."""
+    require(actor, Role.HEAD, Role.ADMIN, action="锁定统计期间")
+    result = tally(db, start, end)
+    if not result.ok:
+        raise UserError("统计表不平衡,不能锁定:" + ";".join(result.problems[:5]))
+    with writing(db, actor) as tx:
+        exists = tx.session.execute(select(PeriodLock).where(PeriodLock.start == start, PeriodLock.end == end)
+                                    ).scalar_one_or_none()
+        if exists is not None:
+            raise UserError("该期间已经锁定")
+        lock = PeriodLock(start=start, end=end, figures=result.to_json(), locked_at=utcnow(), locked_by=actor.id)
+        tx.session.add(lock)
+        tx.session.flush()
+        tx.event("period_locked", after={"start": start, "end": end})
+        return LockInfo(lock.id, start, end, lock.locked_at.strftime("%Y-%m-%d %H:%M"), lock.figures)
+
+
+def locks(db: Database) -> list[LockInfo]:
+    with db.read() as s:
+        return [LockInfo(p.id, p.start, p.end, p.locked_at.strftime("%Y-%m-%d %H:%M"), p.figures)
+                for p in s.execute(select(PeriodLock).order_by(PeriodLock.start)).scalars()]
+
+
+def locked_figures(db: Database, start: date, end: date) -> dict | None:
+    with db.read() as s:
+        lock = s.execute(select(PeriodLock).where(PeriodLock.start == start, PeriodLock.end == end)
+                         ).scalar_one_or_none()
+        return dict(lock.figures) if lock else None
+
+
+def correct_locked_result(db: Database, actor: Actor, case_id: int, result_key: str, closed_on: date,
+                          reason: str) -> None:
+    """A recorded correction (更正) of a closed case's result or date, also inside a locked period."""
+    from workstation.domain.results import RESULTS_BY_KEY
+
+    require(actor, Role.HEAD, action="更正已锁定期间的数据")
+    if not reason.strip():
+        raise UserError("请填写更正理由", field="reason")
+    if result_key not in RESULTS_BY_KEY:
+        raise UserError(f"未知的办理结果:{result_key}", field="result")
+    with writing(db, actor) as tx:
+        r = tx.session.get(Request, case_id)
+        if r is None or r.closed_on is None:
+            raise UserError("只能更正已办结申请的结果")
+        if closed_on < r.received:
+            raise UserError("办结日期不能早于收到申请日期", field="on")
+        before = {"result_key": r.result_key, "closed_on": r.closed_on}
+        r.result_key, r.closed_on = result_key, closed_on
+        if r.status not in (Status.REPLIED, Status.CLOSED):
+            r.status = Status.REPLIED
+        tx.event("result_corrected", request_id=r.id, before=before,
+                 after={"result_key": result_key, "closed_on": closed_on}, note=reason.strip())
