@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 QT_DEBS := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0
 TEST_DEBS := poppler-utils fonts-wqy-zenhei fonts-arphic-uming xvfb
 
-.PHONY: run test test-all lint screenshots bench sysdeps-run sysdeps-test clean
+.PHONY: run test test-postgres test-all lint screenshots bench sysdeps-run sysdeps-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,13 @@ run: sysdeps-run $(VENV)/.run-installed
 test: sysdeps-test $(VENV)/.test-installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-test-all: test
+# The store and service tests again on a throwaway local PostgreSQL (loopback only).
+PG_TESTS := tests/test_services.py tests/test_store.py
+test-postgres: sysdeps-test $(VENV)/.test-installed
+	eval "$$(sh .ci/postgres.sh start)" && QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PG_TESTS); \
+	status=$$?; sh .ci/postgres.sh stop; exit $$status
+
+test-all: test test-postgres
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check workstation tests
