@@ -30,6 +30,12 @@ _ARGPARSE_ZH = [
 ]
 
 
+def one_line(text: str, limit: int = 400) -> str:
+    """A message fit for one line: control characters shown escaped, long input cut."""
+    clean = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return clean if len(clean) <= limit else clean[:limit] + "…"
+
+
 class CliError(Exception):
     """A user error on the command line: printed as one line, exit code 2."""
 
@@ -40,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
             if re.fullmatch(pattern, message):
                 message = re.sub(pattern, repl, message)
                 break
-        self.exit(EXIT_USAGE, f"workstation: 参数错误:{message}(用 --help 查看用法)\n")
+        self.exit(EXIT_USAGE, f"workstation: 参数错误:{one_line(message)}(用 --help 查看用法)\n")
 
 
 def iso_date(text: str) -> date:
@@ -247,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(args)
         return func(args)
     except (CliError, UserError) as exc:
-        sys.stderr.write(f"workstation: {exc}\n")
+        sys.stderr.write(f"workstation: {one_line(str(exc))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

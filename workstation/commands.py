@@ -116,6 +116,8 @@ def cmd_register(args: argparse.Namespace) -> int:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(f"JSON 格式错误(第{exc.lineno}行第{exc.colno}列):{exc.msg}") from None
+    except RecursionError:
+        raise CliError("JSON 嵌套层数过多,不是一件申请的数据") from None
     data = intake_from_json(obj)
     db = open_store(args)
     try:

@@ -1,0 +1,78 @@
+"""Malformed command lines and files: a Chinese message and exit code 2, never a traceback,
+and nothing written on failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workstation.cli import main
+
+COMMANDS = [["deadline"], ["holidays", "parse"], ["holidays", "status"], ["register"], ["audit", "verify"],
+            ["backup"], ["restore"], ["user", "add"]]
+TOKENS = st.sampled_from(["--db", "--json", "--days", "--extend", "--pause", "--restart", "--as-of", "--to",
+                          "--keep", "-", "2026-02-30", "2026-03-02", "0", "-5", "99999", "abc", "2026-03-02:2026-03-01",
+                          "中文", "--name", "--roles", "x" * 300, "", "2026-13-01", "1:2:3"])
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(COMMANDS), st.lists(st.one_of(TOKENS, st.text(max_size=20)), max_size=6))
+def test_random_arguments_never_raise(capsys, command, rest):
+    argv = [*command, *rest]
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2), (argv, err)
+    assert "Traceback" not in err
+    if code == 2:
+        assert err.startswith("workstation: ") and len(err.strip().splitlines()) == 1
+
+
+JUNK_FILES = {
+    "empty": b"",
+    "binary": bytes(range(256)) * 40,
+    "utf16": "国务院办公厅关于2027年部分节假日安排的通知".encode("utf-16"),
+    "latin1": "caf\xe9 \xff\xfe".encode("latin-1"),
+    "huge": b"a" * 6_000_000,
+    "json_array": b"[]",
+    "deep": b"[" * 5000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(JUNK_FILES))
+@pytest.mark.parametrize("command", [["holidays", "parse"], ["register", "--db", "r.sqlite3", "--json"]])
+def test_junk_files(capsys, tmp_path, name, command):
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(JUNK_FILES[name])
+    code = main([*command, str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and err.startswith("workstation: ")
+    db = Path("r.sqlite3")
+    if db.exists():
+        import sqlite3
+
+        conn = sqlite3.connect(db)
+        assert conn.execute("SELECT count(*) FROM request").fetchone()[0] == 0
+        conn.close()
+
+
+def test_restore_refuses_a_non_backup_and_leaves_the_database(capsys, tmp_path):
+    target = tmp_path / "r.sqlite3"
+    target.write_bytes(b"")
+    junk = tmp_path / "j.sqlite3"
+    junk.write_bytes(os.urandom(5000))
+    assert main(["restore", str(junk), "--db", str(target)]) == 2
+    assert "不是备份文件" in capsys.readouterr().err
+    assert target.read_bytes() == b""
