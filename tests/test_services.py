@@ -294,3 +294,49 @@ def test_audit_chain_detects_a_deleted_event(db, users):
         s.delete(first)
     report = audit.verify_chain(db)
     assert not report.ok
+
+
+# --- holiday notices --------------------------------------------------------------------------
+NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
+
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+
+二、春节：2月5日（农历除夕、周五）至11日（农历正月初六、周四）放假调休，共7天。2月20日（周六）上班。
+"""
+
+
+def test_importing_a_notice_moves_provisional_due_dates(db, users):
+    from workstation.services import calendar as cal_service
+
+    today = date(2027, 1, 21)
+    case = cases.register(db, users["clerk"], person(handed_in_on=date(2027, 1, 20)), today=today).case
+    assert case.due == date(2027, 2, 19) and case.due_provisional
+    year, moved = cal_service.import_notice(db, users["clerk"], NOTICE_2027, today=today)
+    assert year == 2027
+    assert [(m.number, m.old_due, m.new_due, m.provisional) for m in moved] == [
+        (case.number, date(2027, 2, 19), date(2027, 2, 23), False)]
+    d = cases.deadline(db, case.id, as_of=today)
+    assert d.due == date(2027, 2, 23) and not d.provisional
+    assert any(s.reason == "春节" for s in d.explanation if not s.counted)
+    assert cal_service.imported_years(db).keys() == {2027}
+    assert actions(db, case.id)[-1] == "due_recomputed"
+
+
+def test_importing_a_broken_notice_changes_nothing(db, users):
+    from workstation.domain.errors import DataFileError
+    from workstation.services import calendar as cal_service
+
+    with pytest.raises(DataFileError):
+        cal_service.import_notice(db, users["clerk"], NOTICE_2027.replace("共7天", "共8天"))
+    assert cal_service.imported_years(db) == {}
+
+
+def test_office_override_moves_due_date(db, users):
+    from workstation.services import calendar as cal_service
+
+    case = reg(db, users["clerk"]).case
+    with pytest.raises(PermissionDenied):
+        cal_service.set_override(db, users["clerk"], date(2026, 3, 10), False, "停电", today=TODAY)
+    moved = cal_service.set_override(db, users["head"], date(2026, 3, 10), False, "经批准闭馆", today=TODAY)
+    assert moved[0].new_due == date(2026, 3, 31)
+    assert cases.get_case(db, case.id).due == date(2026, 3, 31)
