@@ -1,0 +1,47 @@
+"""The layers of spec/architecture.md: domain imports neither Qt nor SQLAlchemy;
+services import no Qt."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+import textwrap
+
+import workstation.domain
+import workstation.services
+
+BLOCKER = textwrap.dedent(
+    """
+    import importlib, importlib.abc, sys
+    blocked = {blocked!r}
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name.split(".")[0] in blocked:
+                raise ImportError("blocked: " + name)
+    sys.meta_path.insert(0, Block())
+    for name in {modules!r}:
+        importlib.import_module(name)
+    print("ok")
+    """
+)
+
+
+def _modules(package) -> list[str]:
+    return [package.__name__] + [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+
+
+def _run(blocked: list[str], modules: list[str]) -> subprocess.CompletedProcess:
+    code = BLOCKER.format(blocked=blocked, modules=modules)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_domain_needs_neither_qt_nor_sqlalchemy():
+    proc = _run(["PySide6", "sqlalchemy", "alembic"], _modules(workstation.domain))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+def test_services_need_no_qt():
+    proc = _run(["PySide6"], _modules(workstation.services) + ["workstation.cli", "workstation.commands"])
+    assert proc.returncode == 0, proc.stderr
