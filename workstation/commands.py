@@ -215,6 +215,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    from workstation.services import cases, documents
+    from workstation.services.users import CLI_ACTOR
+
+    db = open_store(args, create=False)
+    case = cases.find_by_number(db, args.case)
+    out = Path(args.out)
+    if out.exists() and out.is_dir():
+        raise CliError(f"{out} 是文件夹,请给出 PDF 文件名")
+    doc = documents.issue(db, CLI_ACTOR, case.id, args.kind)
+    try:
+        out.write_bytes(doc.pdf)
+    except OSError as exc:
+        raise CliError(f"无法写入 {out}:{exc.strerror}(文书已出具并存档,可在案件中重新打印)") from None
+    for warning in doc.warnings:
+        sys.stderr.write(f"workstation: 注意:{warning}\n")
+    _print_json({"document_id": doc.id, "kind": doc.kind, "number": doc.number, "template": doc.template,
+                 "template_version": doc.template_version, "fonts_embedded": doc.fonts_embedded,
+                 "out": str(out)})
+    return 0
+
+
 def register_all(sub: Any) -> None:
     p = sub.add_parser("register", help="从 JSON 登记一件申请")
     add_db_options(p)
@@ -244,6 +266,15 @@ def register_all(sub: Any) -> None:
     p.add_argument("file", type=Path, help="备份文件")
     p.add_argument("--db", type=Path, required=True, metavar="PATH", help="要恢复到的数据库文件")
     p.set_defaults(func=cmd_restore)
+
+    from workstation.domain.notices import KINDS
+
+    p = sub.add_parser("notice", help="出具文书并写出 PDF(同时存档)")
+    p.add_argument("kind", choices=list(KINDS), help="文书种类")
+    p.add_argument("--case", required=True, metavar="NUMBER", help="受理编号")
+    add_db_options(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(func=cmd_notice)
 
     p = sub.add_parser("bench", help="性能基准测试")
     p.add_argument("--cases", type=_positive, default=100_000, help="申请件数(默认100000)")

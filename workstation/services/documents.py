@@ -1,0 +1,191 @@
+"""Issuing documents (出具文书): number, render, archive. Re-printing prints the archive.
+
+Once issued, a notice is an archived record: its PDF bytes are kept and never
+regenerated; a correction is a new document that names the one it replaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from workstation.domain.errors import UserError
+from workstation.domain.notices import KINDS, NUMBERED
+from workstation.domain.results import CHANNELS, DELIVERY_WAYS, RESULTS_BY_KEY, WANTED_FORMS
+from workstation.domain.status import Role
+from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.store.database import Database
+from workstation.store.models import Document, Event, Request
+
+_FONTS_WARNED = "fonts_warned"
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    id: int
+    request_id: int
+    kind: str
+    template: str
+    template_version: str
+    number: str | None
+    issued_on: date
+    fonts_embedded: bool
+    pdf: bytes
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+def _latest_after(session: Any, case_id: int, action: str) -> dict[str, Any]:
+    after = session.execute(select(Event.after).where(Event.request_id == case_id, Event.action == action)
+                            .order_by(Event.seq.desc()).limit(1)).scalar_one_or_none()
+    return dict(after or {})
+
+
+def _iso(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def build_context(db: Database, session: Any, r: Request, kind: str, issue_date: date,
+                  doc_number: str | None) -> dict[str, Any]:
+    """Everything a template may print about the office, the case and this document."""
+    from workstation.domain.identity import mask_id
+    from workstation.services.cases import clock_of
+    from workstation.services.cases import deadline as case_deadline
+
+    settings = get_settings(db, session)
+    d = case_deadline(db, r.id, as_of=issue_date, explain=False)
+    office = {
+        "name": settings["office.name"] or "(请在“设置”中填写机关名称)",
+        "address": settings["office.address"], "phone": settings["office.phone"],
+        "postcode": settings["office.postcode"], "seal_text": settings["office.seal_text"] or settings["office.name"],
+        "review_body": settings["office.review_body"] or "(请在“设置”中填写行政复议机关)",
+        "court": settings["office.court"],
+    }
+    case = {
+        "number": r.number, "received": r.received, "channel": CHANNELS.get(r.channel, r.channel),
+        "applicant_name": r.applicant_name, "applicant_kind": r.applicant_kind,
+        "address": r.address or "", "postcode": r.postcode or "", "phone": r.phone or "", "email": r.email or "",
+        "id_number_masked": mask_id(r.id_number or ""), "content": r.content,
+        "wanted_form": WANTED_FORMS.get(r.wanted_form or "", ""), "delivery": DELIVERY_WAYS.get(r.delivery or "", ""),
+        "due": d.due, "due_provisional": d.provisional, "correction_notice_by": d.correction_notice_by,
+        "original_due": d.original_due, "reply_days": clock_of(db, session, r).reply_days,
+    }
+    context: dict[str, Any] = {"office": office, "case": case, "doc_number": doc_number or "",
+                               "issue_date": issue_date}
+    if kind == "correction":
+        asked = _latest_after(session, r.id, "correction_requested")
+        context["correction"] = {"items": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
+                                 "period_days": int(settings["days.correction_period"])}
+    elif kind == "extension":
+        ext = _latest_after(session, r.id, "extended")
+        context["extension"] = {"days": ext.get("days", 0), "reason": ext.get("reason", ""),
+                                "original_due": _iso(ext.get("original_due")) or d.original_due, "new_due": d.due}
+    elif kind == "third-party":
+        pause = _latest_after(session, r.id, "pause_started")
+        context["third_party"] = {"name": pause.get("party", ""), "answer_by": _iso(pause.get("answer_by")),
+                                  "days": int(settings["days.third_party"])}
+    elif kind == "fee":
+        pause = _latest_after(session, r.id, "pause_started")
+        context["fee"] = {"amount": pause.get("amount", ""), "pay_by": _iso(pause.get("answer_by")),
+                          "days": int(settings["days.fee"])}
+    elif kind in ("reply", "delivery"):
+        closed = _latest_after(session, r.id, "closed")
+        if not r.result_key:
+            raise UserError("尚未答复,不能出具答复告知书或送达回证")
+        row = RESULTS_BY_KEY[r.result_key]
+        context["reply"] = {
+            "result_key": r.result_key, "result": row.label, "category": row.category,
+            "basis": closed.get("basis", row.basis), "refusal_14_16": row.is_refusal_14_16,
+            "provision_form": closed.get("provision_form", ""), "provision_way": closed.get("provision_way", ""),
+            "published_at": closed.get("published_at", ""), "withheld_part": closed.get("withheld_part", ""),
+            "withheld_reason": closed.get("withheld_reason", ""),
+            "responsible_body": closed.get("responsible_body", ""),
+            "responsible_contact": closed.get("responsible_contact", ""), "replied_on": r.closed_on,
+        }
+        if kind == "delivery":
+            delivered = _latest_after(session, r.id, "delivered")
+            reply_doc = session.execute(select(Document).where(Document.request_id == r.id,
+                                                               Document.kind == "reply")
+                                        .order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
+            context["delivery"] = {"method": delivered.get("method_label", ""), "on": _iso(delivered.get("on")),
+                                   "tracking_no": delivered.get("tracking_no", ""),
+                                   "signed_by": delivered.get("signed_by", ""),
+                                   "document_number": reply_doc.number if reply_doc else ""}
+    return context
+
+
+def _template_kind(kind: str, result_key: str | None) -> str:
+    from workstation.documents import reply_kind_for
+
+    if kind == "reply":
+        assert result_key is not None
+        return reply_kind_for(result_key)
+    return kind.replace("-", "_")
+
+
+def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
+          replaces: int | None = None) -> IssuedDocument:
+    """Issue a document: assign its 文号, render it, and archive the PDF with an event, in one transaction."""
+    from workstation.documents import render_document
+
+    require(actor, Role.CLERK, Role.HEAD, action="出具文书")
+    if kind not in KINDS:
+        raise UserError(f"未知的文书种类:{kind}。可用:{'、'.join(KINDS)}")
+    today = today or date.today()
+    settings = get_settings(db)
+    override = Path(settings["documents.template_dir"]) if settings["documents.template_dir"] else None
+    fonts = [Path(p) for p in str(settings["documents.font_paths"]).split(";") if p.strip()]
+    with writing(db, actor) as tx:
+        r = tx.session.get(Request, case_id)
+        if r is None:
+            raise UserError(f"找不到编号为 {case_id} 的申请")
+        number = None
+        if kind in NUMBERED:
+            seq = tx.next_number("document", today.year)
+            number = str(settings["numbers.document_pattern"]).format(
+                prefix=settings["numbers.document_prefix"], year=today.year, seq=seq)
+        context = build_context(db, tx.session, r, kind, today, number)
+        rendered = render_document(_template_kind(kind, r.result_key), context, override_dir=override,
+                                   font_paths=fonts)
+        doc = Document(request_id=r.id, kind=kind, number=number, issued_on=today, issued_by=actor.id,
+                       template=rendered.template, template_version=rendered.template_version,
+                       fonts_embedded=rendered.fonts_embedded, replaces_id=replaces, pdf=rendered.pdf,
+                       created_at=utcnow())
+        tx.session.add(doc)
+        tx.session.flush()
+        tx.event("document_issued", request_id=r.id, effective_on=today,
+                 after={"document_id": doc.id, "kind": kind, "label": KINDS[kind], "number": number,
+                        "template": rendered.template, "template_version": rendered.template_version,
+                        "fonts_embedded": rendered.fonts_embedded, "replaces": replaces,
+                        "bytes": len(rendered.pdf)},
+                 note=None if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)")
+        warnings = tuple(rendered.warnings)
+        if warnings and db.cache.get(_FONTS_WARNED):
+            warnings = ()  # the missing-font warning is said once per session
+        if rendered.warnings:
+            db.cache[_FONTS_WARNED] = True
+        return IssuedDocument(doc.id, r.id, kind, doc.template, doc.template_version, number, today,
+                              doc.fonts_embedded, doc.pdf, warnings)
+
+
+def documents_of(db: Database, case_id: int) -> list[IssuedDocument]:
+    with db.read() as s:
+        rows = s.execute(select(Document).where(Document.request_id == case_id).order_by(Document.id)).scalars()
+        return [IssuedDocument(d.id, d.request_id, d.kind, d.template, d.template_version, d.number, d.issued_on,
+                               d.fonts_embedded, d.pdf) for d in rows]
+
+
+def archived_pdf(db: Database, document_id: int) -> bytes:
+    """The archived bytes of an issued document (re-printing never re-renders)."""
+    with db.read() as s:
+        doc = s.get(Document, document_id)
+        if doc is None:
+            raise UserError("找不到这份文书")
+        return doc.pdf
