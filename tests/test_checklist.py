@@ -1,0 +1,331 @@
+"""The review checklist: the shipped file, the proposals it leads to, broken files."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workstation.domain.checklist import Checklist, load_checklist, propose
+from workstation.domain.errors import DataFileError
+from workstation.domain.results import RESULTS_BY_KEY, result_key
+from workstation.paths import forms_path, resource_path
+
+# The table of spec/domain.md §3: item id, then the "if yes, it leads to" column as written there.
+DOMAIN_TABLE = [
+    ("state_secret", "不予公开 · 属于国家秘密"),
+    ("prohibited_by_law", "不予公开 · 其他法律行政法规禁止公开"),
+    ("security_stability", '不予公开 · 危及"三安全一稳定"'),
+    ("third_party", "不予公开 · 保护第三方合法权益"),  # after consulting the third party
+    ("internal_affairs", "不予公开 · 属于三类内部事务信息"),
+    ("process_info", "不予公开 · 属于四类过程性信息"),
+    ("enforcement_file", "不予公开 · 属于行政执法案卷"),
+    ("query_matter", "不予公开 · 属于行政查询事项"),
+    ("not_held", "无法提供 · 本机关不掌握相关政府信息"),
+    ("needs_creation", "无法提供 · 没有现成信息需要另行制作"),
+    ("still_unclear", "无法提供 · 补正后申请内容仍不明确"),
+    ("petition", "不予处理 · 信访举报投诉类申请"),
+    ("repeated", "不予处理 · 重复申请"),
+    ("publication", "不予处理 · 要求提供公开出版物"),
+    ("massive", "不予处理 · 无正当理由大量反复申请"),
+    ("confirmation", "不予处理 · 要求行政机关确认或重新出具已获取信息"),
+    ("already_published", "予以公开"),
+    ("separable", "部分公开"),
+]
+EXPECTED = {item_id: result_key(label) for item_id, label in DOMAIN_TABLE}
+ART14 = ("state_secret", "prohibited_by_law", "security_stability")
+ART16 = ("internal_affairs", "process_info", "enforcement_file")
+NOT_PROCESSED = ("petition", "massive", "repeated", "confirmation", "publication")
+UNAVAILABLE = ("still_unclear", "not_held", "needs_creation")
+WITHHOLDING = (*ART14, "query_matter", *ART16, "third_party")
+
+
+@pytest.fixture(scope="module")
+def checklist() -> Checklist:
+    return load_checklist()
+
+
+def by_id(checklist: Checklist) -> dict:
+    return {it.id: it for it in checklist.items}
+
+
+def answers(*yes: str) -> dict[str, bool]:
+    return dict.fromkeys(yes, True)
+
+
+# --- the shipped file ------------------------------------------------------------------------
+
+def test_paths_point_into_the_tree():
+    assert resource_path("checklist.toml").is_file()
+    assert forms_path().name == "forms" and forms_path("x.txt").parent == forms_path()
+
+
+def test_shipped_file_has_every_row_of_the_domain_table(checklist):
+    assert None not in EXPECTED.values()  # every label of the table is a known result
+    items = by_id(checklist)
+    assert [it.id for it in checklist.items] == [item_id for item_id, _ in DOMAIN_TABLE]
+    for item_id, key in EXPECTED.items():
+        assert items[item_id].result_key == key
+    third = items["third_party"]
+    assert third.leads_to == "consult_third_party" and third.if_refused == "withheld.third_party"
+    assert items["already_published"].leads_to == "disclosed" and "途径" in items["already_published"].note
+    assert items["separable"].leads_to == "partly_disclosed"
+
+
+def test_shipped_items_are_complete(checklist):
+    for it in checklist.items:
+        assert it.question.endswith("?") and it.help and it.basis.startswith("《中华人民共和国")
+        assert it.id.isascii()
+    priorities = [it.priority for it in checklist.items]
+    assert len(set(priorities)) == len(priorities)  # no ties: the order is never left to chance
+
+
+def test_precedence_groups(checklist):
+    p = {it.id: it.priority for it in checklist.items}
+    assert p["state_secret"] == min(p.values())
+    assert max(p[i] for i in ART14) < min(p[i] for i in NOT_PROCESSED)
+    assert max(p[i] for i in NOT_PROCESSED) < min(p[i] for i in UNAVAILABLE)
+    assert max(p[i] for i in UNAVAILABLE) < p["query_matter"] < min(p[i] for i in ART16)
+    assert max(p[i] for i in ART16) < p["third_party"] < p["separable"] < p["already_published"]
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("item_id", [item_id for item_id, _ in DOMAIN_TABLE])
+def test_single_yes_proposes_its_result(checklist, item_id):
+    item = by_id(checklist)[item_id]
+    proposal = propose(checklist, answers(item_id))
+    assert proposal.result_key == EXPECTED[item_id]
+    assert proposal.because == [item.question]
+    assert proposal.consult_third_party == (item_id == "third_party")
+    assert proposal.basis.startswith(RESULTS_BY_KEY[proposal.result_key].basis)
+    for part in item.basis.split(";"):
+        assert part in proposal.basis
+
+
+def test_no_yes_is_disclosed(checklist):
+    for given_answers in ({}, {it.id: False for it in checklist.items}):
+        proposal = propose(checklist, given_answers)
+        assert proposal.result_key == "disclosed"
+        assert proposal.because == [] and not proposal.consult_third_party
+        assert proposal.basis == RESULTS_BY_KEY["disclosed"].basis
+
+
+def test_query_matter_cites_its_own_article_too(checklist):
+    basis = propose(checklist, answers("query_matter")).basis
+    assert basis.startswith(RESULTS_BY_KEY["withheld.query_matter"].basis) and "第三十六条第(七)项" in basis
+
+
+@pytest.mark.parametrize(("yes", "expected"), [
+    # Art. 14 outranks everything, also the procedural replies
+    (("state_secret", "repeated"), "withheld.state_secret"),
+    (("security_stability", "petition"), "withheld.security_stability"),
+    (("prohibited_by_law", "not_held"), "withheld.prohibited_by_law"),
+    (("state_secret", "already_published"), "withheld.state_secret"),
+    (("state_secret", "prohibited_by_law", "security_stability"), "withheld.state_secret"),
+    # 不予处理 before 无法提供 before Art. 15/16
+    (("repeated", "not_held"), "not_processed.repeated"),
+    (("petition", "repeated", "massive"), "not_processed.petition"),
+    (("not_held", "internal_affairs"), "unavailable.not_held"),
+    (("still_unclear", "needs_creation"), "unavailable.still_unclear"),
+    (("query_matter", "process_info"), "withheld.query_matter"),
+    (("internal_affairs", "third_party"), "withheld.internal_affairs"),
+    # 部分公开 turns any withholding into 部分公开 (Art. 37), and only a withholding
+    (("state_secret", "separable"), "partly_disclosed"),
+    (("process_info", "separable"), "partly_disclosed"),
+    (("third_party", "separable"), "partly_disclosed"),
+    (("repeated", "separable"), "not_processed.repeated"),
+    (("not_held", "separable"), "unavailable.not_held"),
+    # 已主动公开 only when nothing else applies
+    (("already_published", "separable"), "partly_disclosed"),
+    (("already_published", "enforcement_file"), "withheld.enforcement_file"),
+    (("already_published", "publication"), "not_processed.publication"),
+])
+def test_combinations(checklist, yes, expected):
+    assert propose(checklist, answers(*yes)).result_key == expected
+
+
+def test_secret_and_separable_cites_both_articles(checklist):
+    proposal = propose(checklist, answers("state_secret", "separable"))
+    assert proposal.basis.startswith(RESULTS_BY_KEY["partly_disclosed"].basis)
+    assert "第十四条" in proposal.basis and "第三十七条" in proposal.basis
+    assert any("不予公开的部分" in note for note in proposal.notes)
+
+
+def test_because_lists_the_yes_questions_deciding_one_first(checklist):
+    items = by_id(checklist)
+    proposal = propose(checklist, answers("already_published", "repeated", "state_secret"))
+    assert proposal.because == [items["state_secret"].question, items["repeated"].question,
+                                items["already_published"].question]
+
+
+def test_third_party(checklist):
+    alone = propose(checklist, answers("third_party"))
+    assert alone.result_key == "withheld.third_party" and alone.consult_third_party
+    assert "第十五条" in alone.basis
+    partly = propose(checklist, answers("third_party", "separable"))
+    assert partly.result_key == "partly_disclosed" and partly.consult_third_party
+    # another ground withholds anyway, or there is nothing to give: no consultation
+    for other in ("state_secret", "internal_affairs", "not_held", "repeated"):
+        proposal = propose(checklist, answers("third_party", other))
+        assert not proposal.consult_third_party, other
+        assert proposal.result_key == EXPECTED[other]
+
+
+def test_already_published_note(checklist):
+    assert any("途径" in note for note in propose(checklist, answers("already_published")).notes)
+
+
+def test_answers_for_removed_items_are_left_out(checklist):
+    assert propose(checklist, {"office_item_removed_since": True}).result_key == "disclosed"
+
+
+@given(st.dictionaries(st.sampled_from([item_id for item_id, _ in DOMAIN_TABLE]), st.booleans()))
+def test_any_answers_give_a_known_result(given_answers):
+    checklist = load_checklist()
+    proposal = propose(checklist, given_answers)
+    yes = {k for k, v in given_answers.items() if v}
+    assert proposal.result_key in RESULTS_BY_KEY
+    assert len(proposal.because) == len(yes)
+    if proposal.consult_third_party:
+        assert "third_party" in yes
+    if yes & set(ART14):
+        assert proposal.result_key in ({EXPECTED[i] for i in ART14} | {"partly_disclosed"})
+    if not yes or yes == {"already_published"}:
+        assert proposal.result_key == "disclosed"
+    if yes & set(WITHHOLDING) and "separable" in yes and not yes & set(NOT_PROCESSED + UNAVAILABLE):
+        assert proposal.result_key == "partly_disclosed"
+
+
+# --- an office's extra items -----------------------------------------------------------------
+
+EXTRA = '''\
+[[item]]
+id = "local_archive"
+question = "信息是否已移交档案馆?"
+basis = "《中华人民共和国档案法》"
+help = "已移交的,告知申请人到档案馆查阅。"
+leads_to = "other.other"
+priority = 35
+'''
+
+
+def write(tmp_path: Path, text: str, name: str = "extra.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_extra_items_follow_and_take_their_place(tmp_path):
+    checklist = load_checklist(extra=write(tmp_path, EXTRA))
+    assert checklist.items[-1].id == "local_archive" and len(checklist.items) == len(DOMAIN_TABLE) + 1
+    assert propose(checklist, answers("local_archive", "repeated")).result_key == "other.other"
+    assert propose(checklist, answers("local_archive", "state_secret")).result_key == "withheld.state_secret"
+    assert "《中华人民共和国档案法》" in propose(checklist, answers("local_archive")).basis
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(EXTRA.encode("utf-8-sig"))
+    assert load_checklist(extra=path).items[-1].id == "local_archive"
+
+
+# --- broken files ----------------------------------------------------------------------------
+
+def broken(tmp_path: Path, text: str, *, as_extra: bool = True) -> DataFileError:
+    path = write(tmp_path, text)
+    with pytest.raises(DataFileError) as caught:
+        if as_extra:
+            load_checklist(extra=path)
+        else:
+            load_checklist(path)
+    assert caught.value.path == str(path)
+    assert str(caught.value).startswith(str(path))
+    return caught.value
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_syntax_error_names_the_line(tmp_path):
+    text = EXTRA.replace('help = "已移交的', 'help "已移交的')
+    err = broken(tmp_path, text)
+    assert err.line == line_of(text, 'help "') == 5
+    assert f"{tmp_path / 'extra.toml'} 第5行" in str(err) and "格式错误" in str(err)
+
+
+def test_syntax_error_at_end_of_document(tmp_path):
+    text = EXTRA + 'note = """没有结束\n\n'
+    err = broken(tmp_path, text)
+    assert err.line is not None and err.line >= line_of(text, "note =")
+
+
+def test_missing_key_names_the_line_of_the_items_id(tmp_path):
+    text = EXTRA + EXTRA.replace("local_archive", "second").replace('basis = "《中华人民共和国档案法》"\n', "")
+    err = broken(tmp_path, text)
+    assert err.line == line_of(text, 'id = "second"') == 9
+    assert "basis" in err.message and "第9行" in str(err)
+
+
+def test_missing_id_names_the_items_header(tmp_path):
+    text = "# 本机关增加的项目\n" + EXTRA.replace('id = "local_archive"\n', "")
+    err = broken(tmp_path, text)
+    assert err.line == 2 and "id" in err.message
+
+
+def test_unknown_leads_to(tmp_path):
+    text = EXTRA.replace("other.other", "withheld.secret")
+    err = broken(tmp_path, text)
+    assert err.line == line_of(text, "leads_to") and "withheld.secret" in err.message
+
+
+def test_duplicate_id_across_the_extra_file(tmp_path):
+    text = EXTRA + EXTRA.replace("local_archive", "repeated")
+    err = broken(tmp_path, text)
+    assert err.line == line_of(text, 'id = "repeated"') == 9
+    assert "repeated" in err.message and str(resource_path("checklist.toml")) in err.message
+
+
+def test_duplicate_id_inside_one_file(tmp_path):
+    err = broken(tmp_path, EXTRA + EXTRA, as_extra=False)
+    assert err.line == 9 and "本文件" in err.message
+
+
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ('leads_to = "other.other"', 'leads_to = "consult_third_party"', "leads_to", "if_refused"),
+    ("priority = 35", 'priority = "高"', "priority", "整数"),
+    ("priority = 35", "priority = true", "priority", "整数"),
+    ('id = "local_archive"', 'id = "本地档案"', "id", "小写英文字母"),
+    ('help = "', 'hlep = "', "hlep", "hlep"),
+    ('help = "已移交的,告知申请人到档案馆查阅。"', 'help = " "', "help", "help"),
+    ("priority = 35", 'priority = 35\nif_refused = "withheld.third_party"', "if_refused", "if_refused"),
+])
+def test_other_semantic_errors_name_the_key_line(tmp_path, old, new, key, words):
+    text = EXTRA.replace(old, new)
+    err = broken(tmp_path, text)
+    assert err.line == next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(key))
+    assert words in err.message
+
+
+def test_inline_layout_is_located_by_id(tmp_path):
+    text = ('item = [\n  {id = "a", question = "问?", basis = "依据", help = "说明", leads_to = "disclosed",'
+            ' priority = 1},\n  {id = "b", question = "问?", basis = "依据", help = "说明", leads_to = "nope",'
+            ' priority = 2},\n]\n')
+    assert broken(tmp_path, text).line == 3
+
+
+@pytest.mark.parametrize("text", ["", "# 空文件\n", "[item]\nid = \"x\"\n", "item = 3\n"])
+def test_file_without_items(tmp_path, text):
+    err = broken(tmp_path, text)
+    assert "[[item]]" in err.message
+
+
+def test_missing_file_and_wrong_encoding(tmp_path):
+    with pytest.raises(DataFileError, match="找不到"):
+        load_checklist(extra=tmp_path / "nowhere.toml")
+    path = tmp_path / "gbk.toml"
+    path.write_bytes(EXTRA.encode("gbk"))
+    with pytest.raises(DataFileError, match="UTF-8") as caught:
+        load_checklist(extra=path)
+    assert caught.value.line == 3  # the first line with Chinese text
