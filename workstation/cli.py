@@ -59,14 +59,22 @@ def iso_date(text: str) -> date:
         ) from None
 
 
-def day_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
-    if not 0 <= value <= 3650:
-        raise argparse.ArgumentTypeError(f"天数 {value} 超出范围(0 至 3650)")
-    return value
+def int_in_range(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, with a Chinese message."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} {value} 超出范围({low} 至 {high})")
+        return value
+
+    return parse
+
+
+day_count = int_in_range(0, 3650, "天数")
 
 
 def pause_range(text: str) -> tuple[date, date]:

@@ -14,6 +14,7 @@ from workstation.cli import (
     _Parser,
     _print_json,
     add_db_options,
+    int_in_range,
     open_store,
     read_text_file,
 )
@@ -295,11 +296,4 @@ def register_all(sub: Any) -> None:
     p.set_defaults(func=cmd_user_add)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
-    if not 1 <= value <= 2_000_000:
-        raise argparse.ArgumentTypeError("件数应在 1 至 2000000 之间")
-    return value
+_positive = int_in_range(1, 2_000_000, "数量")

@@ -147,16 +147,5 @@ def restore(backup_file: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         safety = db_path.parent / "backups" / f"{PREFIX}{stamp}-before-restore{SUFFIX}"
         sqlite_backup(db_path, safety)
-    else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(str(db_path), timeout=30)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    db_path.chmod(0o600)
+    sqlite_backup(info.path, db_path)
     return info, safety
