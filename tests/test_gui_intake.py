@@ -1,0 +1,209 @@
+"""Registering a request at the window, from the keyboard (登记)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from test_gui_support import (  # noqa: F401 (fixtures)
+    QT_NOISE,
+    gui_db,
+    make_ctx,
+    press_enter,
+    staff,
+    type_date,
+    type_text,
+)
+
+from workstation.domain.deadline import cn_date
+from workstation.gui.intake_dialog import IntakeDialog
+from workstation.gui.main_window import MainWindow
+from workstation.services import cases, queries
+
+pytestmark = QT_NOISE
+
+TODAY = date(2026, 6, 15)  # a Monday
+CONTENT = "申请公开本镇2025年道路硬化工程的招标文件和中标结果"
+
+
+@pytest.fixture
+def intake(qtbot, staff, make_ctx) -> IntakeDialog:
+    dialog = IntakeDialog(make_ctx(staff["clerk"], TODAY))
+    # closing the window would ask whether to drop the typed data
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.discard())
+    dialog.show()
+    return dialog
+
+
+def tab(qtbot, dialog) -> None:
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+
+
+def test_registering_from_the_keyboard_shows_number_and_dates(qtbot, intake, gui_db):
+    assert intake.focusWidget() is intake.applicant_name
+    type_text(qtbot, intake.applicant_name, "王小明")
+    tab(qtbot, intake)
+    assert intake.focusWidget() in (intake.id_type, intake.id_type.lineEdit())
+    tab(qtbot, intake)
+    assert intake.focusWidget() is intake.id_number
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    tab(qtbot, intake)
+    assert intake.focusWidget() is intake.phone  # the organisation's rows are hidden for a person
+    qtbot.keyClicks(intake.phone, "13800138000")
+    for _ in range(4):
+        tab(qtbot, intake)
+    assert intake.focusWidget() is intake.content
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)  # Enter in a one-line field saves
+
+    assert intake.stack.currentIndex() == 1
+    number = intake.result_number.text()
+    assert number == "政依申〔2026〕第0001号"
+    case = cases.find_by_number(gui_db, number)
+    assert case.applicant_name == "王小明" and case.content == CONTENT and case.received == TODAY
+    assert intake.result_due.text() == cn_date(case.due)
+    panel = " ".join(label.text() for label in intake.result_page.findChildren(type(intake.result_number)))
+    assert cn_date(TODAY) in panel and "补正告知期限" in panel
+    assert not hasattr(intake, "print_button")  # the receipt comes with the documents module
+
+
+def test_ctrl_enter_in_the_request_text_saves_and_enter_there_starts_a_line(qtbot, intake, gui_db):
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, "第一行")
+    press_enter(qtbot, intake.content)
+    type_text(qtbot, intake.content, "第二行")
+    assert intake.stack.currentIndex() == 0
+    qtbot.keyClick(intake.content, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert intake.stack.currentIndex() == 1
+    assert cases.find_by_number(gui_db, intake.result_number.text()).content == "第一行\n第二行"
+
+    press_enter(qtbot, intake.next_button)  # Enter again: the next applicant, on an empty form
+    assert intake.stack.currentIndex() == 0 and intake.applicant_name.text() == ""
+
+
+def test_a_validation_error_appears_beside_its_field_and_keeps_what_was_typed(qtbot, intake, gui_db):
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.address, "示范县城关镇人民路1号")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+
+    error = intake.error("applicant_name")
+    assert error.isVisible() and error.text() == "请填写申请人姓名或名称"
+    assert not intake.error("phone").isVisible() and not intake.error("content").isVisible()
+    assert intake.stack.currentIndex() == 0
+    assert intake.id_number.text() == "11010519491231002X" and intake.phone.text() == "13800138000"
+    assert intake.address.text() == "示范县城关镇人民路1号" and intake.content.toPlainText() == CONTENT
+    assert intake.focusWidget() is intake.applicant_name
+    assert queries.count_cases(gui_db, queries.CaseFilter()) == 0
+
+    type_text(qtbot, intake.applicant_name, "王小明")
+    press_enter(qtbot, intake.applicant_name)
+    assert intake.stack.currentIndex() == 1 and not error.isVisible()
+
+
+def test_a_wrong_check_digit_asks_for_a_reason_and_then_goes_on(qtbot, intake, gui_db):
+    assert not intake.id_override_reason.isVisible()
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "110105194912310021")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.id_number)
+
+    assert "校验位不符" in intake.error("id_number").text() and intake.error("id_number").isVisible()
+    assert intake.id_override_reason.isVisible()
+    type_text(qtbot, intake.id_override_reason, "旧证件,已核对原件")
+    press_enter(qtbot, intake.id_override_reason)
+    assert intake.stack.currentIndex() == 1
+    case = cases.find_by_number(gui_db, intake.result_number.text())
+    assert cases.intake_of(gui_db, case.id).id_override_reason == "旧证件,已核对原件"
+
+
+def test_fields_follow_the_applicant_kind_and_the_channel(qtbot, intake):
+    assert intake.dates["handed_in_on"].isVisible() and not intake.dates["signed_on"].isVisible()
+    intake.channel.setFocus()
+    intake.channel.setCurrentIndex(intake.channel.findData("registered_post"))
+    assert intake.dates["signed_on"].isVisible() and not intake.dates["handed_in_on"].isVisible()
+    assert intake.channel_rule.text() == "邮寄(需签收):以本机关签收之日为收到申请之日"
+
+    intake.applicant_kind.setCurrentIndex(intake.applicant_kind.findData("commercial"))
+    assert intake.legal_representative.isVisible() and intake.contact_person.isVisible()
+    assert not intake.id_type.isVisible()
+    assert intake.form.fields["id_number"].label.text() == "统一社会信用代码"
+    type_text(qtbot, intake.applicant_name, "宏达建筑工程有限公司")
+    qtbot.keyClicks(intake.id_number, "91110105MA01234567")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    assert intake.error("legal_representative").text() == "请填写法定代表人或负责人姓名"
+    assert intake.error("signed_on").isHidden()
+
+
+def test_escape_asks_before_discarding_typed_data(qtbot, intake, monkeypatch):
+    asked = []
+
+    def answer(choice):
+        def question(*_args, **_kw):
+            asked.append(True)
+            return choice
+        return question
+
+    type_text(qtbot, intake.applicant_name, "王小明")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    qtbot.keyClick(intake.applicant_name, Qt.Key.Key_Escape)
+    assert asked and intake.isVisible() and intake.applicant_name.text() == "王小明"
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
+    qtbot.keyClick(intake.applicant_name, Qt.Key.Key_Escape)
+    assert not intake.isVisible()
+
+
+def test_escape_on_an_untouched_form_just_closes(qtbot, intake, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("should not ask"))
+    qtbot.keyClick(intake.applicant_name, Qt.Key.Key_Escape)
+    assert not intake.isVisible()
+
+
+def test_attachments_are_stored_with_the_case(qtbot, intake, gui_db, tmp_path):
+    from workstation.services.office import list_attachments
+
+    scan = tmp_path / "申请表.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned form")
+    intake.add_attachment(scan)
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    qtbot.waitUntil(lambda: "已保存 1 个附件" in intake.attachment_note.text())
+    case = cases.find_by_number(gui_db, intake.result_number.text())
+    assert [a.filename for a in list_attachments(gui_db, case.id)] == ["申请表.pdf"]
+    assert "添加附件" in [e.label for e in cases.timeline(gui_db, case.id)]
+
+
+def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    dashboard = window.dashboard
+    assert dashboard.cards["due_soon"].count == 0 and "未办结 0 件" in dashboard.title.text()
+
+    qtbot.mouseClick(dashboard.new_button, Qt.MouseButton.LeftButton)
+    intake = window.intake
+    assert intake is not None and intake.isVisible()
+    type_date(qtbot, intake.dates["handed_in_on"], date(2026, 5, 20))  # 18 working days ago
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    assert intake.stack.currentIndex() == 1
+
+    assert dashboard.cards["due_soon"].count == 1
+    assert "未办结 1 件" in dashboard.title.text()
+    assert dashboard.current == "due_soon" and dashboard.model.rowCount() == 1
+    assert dashboard.model.row_object(0).case.applicant_name == "王小明"
+    assert dashboard.model.row_object(0).note.startswith("还剩")

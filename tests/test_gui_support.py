@@ -1,0 +1,97 @@
+"""Helpers for the GUI tests (no tests here): a register per test, its users, typing as a clerk does.
+
+Chinese text reaches a widget the way an input method delivers it (a commit
+string); QTest.keyClicks only knows Latin keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from workstation.domain.status import Role
+from workstation.services import users
+from workstation.services.users import UserInfo
+from workstation.store.database import Database
+
+# The offscreen platform says this once per top-level window; it is not a fault of ours.
+QT_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+PASSWORD = "secret1"
+
+
+@pytest.fixture
+def gui_db(tmp_path) -> Iterator[Database]:
+    """A fresh SQLite register for one test."""
+    db = Database.open_path(tmp_path / "register.sqlite3")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def staff(gui_db) -> dict[str, UserInfo]:
+    """admin, clerk, head and reviewer of the test register."""
+    admin = users.create_first_admin(gui_db, "admin", "管理员", PASSWORD)
+    made = {"admin": admin}
+    for login, name, roles in (("clerk", "张承办", {Role.CLERK}), ("head", "王主任", {Role.HEAD}),
+                               ("reviewer", "李审核", {Role.REVIEWER})):
+        made[login] = users.create_user(gui_db, admin.actor(), login, name, PASSWORD, roles)
+    return made
+
+
+@pytest.fixture
+def make_ctx(qtbot, gui_db) -> Iterator[Callable]:
+    """make_ctx(user, today) -> the context a window gets; background jobs are drained at the end."""
+    from workstation.gui.context import AppContext
+
+    made: list[AppContext] = []
+
+    def make(user: UserInfo, today: date, db: Database | None = None) -> AppContext:
+        ctx = AppContext(db or gui_db, user, today=lambda: today)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.tasks.wait()
+
+
+def type_text(qtbot, widget: QWidget, text: str) -> None:
+    """Type into a field: Latin text key by key, Chinese as an input method commits it."""
+    widget.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def replace_text(qtbot, widget: QWidget, text: str) -> None:
+    """Select what the field holds (Ctrl+A) and type over it."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        type_text(qtbot, widget, text)
+
+
+def type_date(qtbot, edit: QWidget, day: date) -> None:
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, day.isoformat())
+
+
+def press_enter(qtbot, widget: QWidget) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot, ctx) -> None:
+    """Until the worker has answered and its answer reached the GUI thread."""
+    qtbot.waitUntil(lambda: not ctx.tasks.busy, timeout=10_000)

@@ -1,0 +1,5 @@
+"""The Qt desktop program (信息公开申请工作台): windows, dialogs and table models.
+
+Widgets reach data only through workstation.services; they never run SQL and
+never count days. Long work runs on the worker of ``worker.py``.
+"""

@@ -1,0 +1,205 @@
+"""Starting the desktop program: open the register, the first run or the login, then the main window.
+
+``workstation --demo`` opens a throwaway register filled with sample requests and
+signs in as the demo clerk. Two environment variables serve the benchmark
+(workstation/bench.py): WORKSTATION_EXIT_AFTER_SHOWN=1 quits as soon as the main
+window is shown and idle, printing ``BENCH shown_s=…`` (seconds since the
+process started) to stderr; WORKSTATION_BENCH_SCROLL=1 scrolls the register to
+its end and prints ``BENCH rss_mb=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from workstation.domain.errors import UserError
+from workstation.paths import resource_path
+from workstation.services import users
+from workstation.services.users import UserInfo
+from workstation.store.database import Database
+
+from .context import AppContext
+from .first_run_dialog import FirstRunDialog
+from .login_dialog import LoginDialog
+from .main_window import MainWindow
+from .worker import TaskRunner
+
+_IMPORTED_AT = time.perf_counter()
+DEMO_CASES = 300
+CJK_FAMILIES = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei"]
+
+
+def seconds_since_start() -> float:
+    """Seconds since this process started (Linux: from /proc), else since this module was imported."""
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED_AT
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("信息公开申请工作台")
+    app.setOrganizationName("xxgk")
+    apply_look(app)
+    return app
+
+
+def apply_look(app: QApplication) -> None:
+    """A CJK-capable font at a size readable all day, and the style sheet."""
+    font = QFont(app.font())
+    font.setFamilies([font.family(), *CJK_FAMILIES])
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    app.setStyle("Fusion")
+    style = resource_path("style.qss")
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def open_database(args: argparse.Namespace) -> Database:
+    from workstation.store.database import default_db_path
+
+    if getattr(args, "db_url", None):
+        return Database.open_url(args.db_url)
+    return Database.open_path(args.db if getattr(args, "db", None) else default_db_path())
+
+
+def wait_for(tasks: TaskRunner, fn: Callable, label: str) -> object:
+    """Run ``fn`` on the worker with a progress dialog, keeping the GUI alive until it is done."""
+    loop = QEventLoop()
+    outcome: dict[str, object] = {}
+
+    def done(result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: UserError) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    tasks.run(fn, on_done=done, on_error=failed, label=label, cancellable=False)
+    loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("result")
+
+
+def sign_in(db: Database, args: argparse.Namespace) -> UserInfo | None:
+    """First run, --login with WORKSTATION_PASSWORD, or the login dialog; None when the user gives up."""
+    if not users.has_users(db):
+        first = FirstRunDialog(db)
+        return first.user if first.exec() else None
+    login = getattr(args, "login", None) or ""
+    message = ""
+    password = os.environ.get("WORKSTATION_PASSWORD")
+    if login and password is not None:
+        try:
+            return users.authenticate(db, login, password)
+        except UserError as exc:
+            message = exc.message
+    dialog = LoginDialog(db, login=login, message=message)
+    return dialog.user if dialog.exec() else None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = make_application()
+    tasks = TaskRunner()
+    demo_dir: tempfile.TemporaryDirectory[str] | None = None
+    try:
+        if getattr(args, "demo", False):
+            demo_dir = tempfile.TemporaryDirectory(prefix="workstation-demo-")
+            db = Database.open_path(Path(demo_dir.name) / "demo.sqlite3")
+            user = open_demo(db, tasks)
+        else:
+            db = open_database(args)
+            user = sign_in(db, args)
+    except UserError as exc:
+        QMessageBox.critical(None, "无法打开数据库", exc.message)
+        return 2
+    if user is None:
+        db.close()
+        return 1
+    ctx = AppContext(db, user, tasks=tasks)
+    window = MainWindow(ctx)
+    window.show()
+    install_bench_hooks(window)
+    code = app.exec()
+    tasks.wait()
+    db.close()
+    if demo_dir is not None:
+        demo_dir.cleanup()
+    return code
+
+
+def open_demo(db: Database, tasks: TaskRunner) -> UserInfo:
+    """Fill a fresh register with sample requests (on the worker) and sign in as the demo clerk."""
+    from workstation.services.demo import DEMO_LOGINS, fill_demo
+
+    worker_db = Database(db.engine, path=db.path)
+    wait_for(tasks, lambda progress: fill_demo(worker_db, cases=DEMO_CASES, progress=progress.report),
+             "正在生成演示数据……")
+    login, password = DEMO_LOGINS[0]
+    return users.authenticate(db, login, password)
+
+
+def install_bench_hooks(window: MainWindow) -> None:
+    if os.environ.get("WORKSTATION_BENCH_SCROLL") == "1":
+        QTimer.singleShot(0, lambda: scroll_register_to_end(window))
+    elif os.environ.get("WORKSTATION_EXIT_AFTER_SHOWN") == "1":
+        QTimer.singleShot(0, lambda: report_shown(window))
+
+
+def report_shown(window: MainWindow) -> None:
+    QApplication.processEvents()
+    sys.stderr.write(f"BENCH shown_s={seconds_since_start():.3f}\n")
+    sys.stderr.flush()
+    window.close()
+    QApplication.quit()
+
+
+def scroll_register_to_end(window: MainWindow) -> None:
+    """Open the register and scroll through it to the last row, as a clerk dragging the scroll bar."""
+    window.show_register()
+    view = window.register
+
+    def scroll() -> None:
+        bar = view.table.verticalScrollBar()
+        steps = 50
+        for i in range(1, steps + 1):
+            bar.setValue(bar.maximum() * i // steps)
+            QApplication.processEvents()
+        sys.stderr.write(f"BENCH rss_mb={peak_rss_mb():.1f}\n")
+        sys.stderr.flush()
+        window.close()
+        QApplication.quit()
+
+    if view.loading:
+        view.loaded.connect(lambda _rows: QTimer.singleShot(0, scroll))
+    else:
+        QTimer.singleShot(0, scroll)
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory in MB (-1 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return -1.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,48 @@
+"""答复办结: the reply, with its result (one row of the annual report) and date."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from workstation.domain.errors import UserError
+from workstation.domain.results import RESULTS, RESULTS_BY_KEY
+from workstation.services import cases
+
+from ..widgets import date_edit, to_date
+from .base import ServiceDialog, text_field
+
+
+class CloseDialog(ServiceDialog):
+    title = "答复办结"
+    ok_text = "答复办结"
+    intro = "邮寄答复的,以交邮之日为答复日期;当面领取的,以签收之日为答复日期。"
+
+    def build(self) -> None:
+        self.result = QComboBox()
+        self.result.addItem("请选择办理结果", None)
+        for r in RESULTS:
+            self.result.addItem(r.label, r.key)
+        self.result.setMaxVisibleItems(22)
+        self.form.add("result", "办理结果", self.result)
+        self.basis = QLabel()
+        self.basis.setObjectName("hint")
+        self.basis.setWordWrap(True)
+        self.form.layout.addRow("", self.basis)
+        self.on = self.form.add("on", "答复日期", date_edit(self.ctx.today()))
+        self.note = self.form.add("note", "备注", text_field())
+        self.result.currentIndexChanged.connect(self._show_basis)
+        self.setMinimumWidth(620)
+
+    def _show_basis(self) -> None:
+        key = self.result.currentData()
+        row = RESULTS_BY_KEY.get(key) if key else None
+        note = "(复议前置:告知书应写明先申请行政复议)" if row and row.is_refusal_14_16 else ""
+        self.basis.setText(f"依据:{row.basis}{note}" if row else "")
+
+    def perform(self) -> str:
+        key = self.result.currentData()
+        if key is None:
+            raise UserError("请选择办理结果", field="result")
+        done = cases.close(self.ctx.db, self.ctx.actor, self.case.id, key, to_date(self.on.date()),
+                           note=self.note.toPlainText(), today=self.ctx.today())
+        return f"已答复办结:{done.result_label}。"

@@ -1,0 +1,33 @@
+"""暂停计时: consulting a third party or other bodies, or waiting for a fee (Art. 32, 34, 42)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from workstation.domain.deadline import PAUSE_KINDS, cn_date
+from workstation.services import cases
+
+from ..widgets import date_edit, to_date
+from .base import ServiceDialog, text_field
+
+
+class PauseDialog(ServiceDialog):
+    title = "暂停计时"
+    ok_text = "暂停计时"
+    intro = "征求第三方或其他机关意见、等待缴纳信息处理费的时间,不计算在答复期限内。"
+
+    def build(self) -> None:
+        self.kind = QComboBox()
+        for key, label in PAUSE_KINDS.items():
+            self.kind.addItem(label, key)
+        self.form.add("kind", "暂停原因", self.kind)
+        self.on = self.form.add("on", "暂停开始日期", date_edit(self.ctx.today()))
+        self.party = self.form.add("party", "征询对象", QLineEdit())
+        self.note = self.form.add("note", "备注", text_field())
+
+    def perform(self) -> str:
+        started = cases.start_pause(self.ctx.db, self.ctx.actor, self.case.id, self.kind.currentData(),
+                                    to_date(self.on.date()), party=self.party.text(),
+                                    note=self.note.toPlainText(), today=self.ctx.today())
+        until = f",答复(缴费)期限至{cn_date(started.answer_by)}" if started.answer_by else ""
+        return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"

@@ -1,0 +1,107 @@
+"""首次使用: the office's own data and its first administrator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain.errors import UserError
+from workstation.services import office
+from workstation.services.cases import format_number
+from workstation.services.users import UserInfo
+from workstation.settings import SETTINGS
+from workstation.store.database import Database
+
+from .widgets import Form
+
+OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "office.review_body")
+HINTS = {
+    "office.name": "如:示范县城关镇人民政府",
+    "numbers.request_prefix": "受理编号的前缀,如“城政依申”",
+    "office.review_body": "答复告知书中写明的行政复议机关;乡镇为县级人民政府",
+}
+
+
+class FirstRunDialog(QDialog):
+    """The first start on an empty register: creates the office settings and the administrator."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.user: UserInfo | None = None
+        self.setWindowTitle("首次使用 — 设置本机关")
+        intro = QLabel("欢迎使用信息公开申请工作台。请先填写本机关的信息,并设置管理员账号。"
+                       "这些信息以后可以在“设置”中修改。")
+        intro.setWordWrap(True)
+        office_box = QGroupBox("本机关")
+        self.office_form = Form()
+        self.edits: dict[str, QLineEdit] = {}
+        for key in OFFICE_KEYS:
+            edit = QLineEdit(str(SETTINGS[key].default))
+            self.edits[key] = edit
+            self.office_form.add(key, SETTINGS[key].label, edit, hint=HINTS.get(key, ""))
+        self.preview = QLabel()
+        self.preview.setObjectName("hint")
+        self.office_form.layout.addRow("", self.preview)
+        self.edits["numbers.request_prefix"].textChanged.connect(self._show_preview)
+        office_box.setLayout(self.office_form.layout)
+        admin_box = QGroupBox("管理员")
+        self.admin_form = Form(share=self.office_form)
+        self.login = QLineEdit("admin")
+        self.name = QLineEdit()
+        self.password = QLineEdit()
+        self.repeat = QLineEdit()
+        for edit in (self.password, self.repeat):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_form.add("login", "登录名", self.login)
+        self.admin_form.add("display_name", "姓名", self.name)
+        self.admin_form.add("password", "密码", self.password, hint="至少6位")
+        self.admin_form.add("repeat", "再次输入密码", self.repeat)
+        admin_box.setLayout(self.admin_form.layout)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton("开始使用", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+        ok.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(office_box)
+        layout.addWidget(admin_box)
+        layout.addWidget(self.office_form.general)
+        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
+        self.setMinimumWidth(520)
+        self._show_preview()
+        self.edits["office.name"].setFocus()
+
+    def _show_preview(self) -> None:
+        prefix = self.edits["numbers.request_prefix"].text().strip()
+        number = format_number(str(SETTINGS["numbers.request_pattern"].default), prefix, date.today().year, 1)
+        self.preview.setText(f"第一件申请的受理编号将是:{number}")
+
+    def error(self, name: str) -> QLabel:
+        return self.office_form.error(name)
+
+    def accept(self) -> None:
+        self.office_form.clear()
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        if self.password.text() != self.repeat.text():
+            self.office_form.show(UserError("两次输入的密码不一致", field="repeat"))
+            return
+        try:
+            self.user = office.setup_office(self.db, values, self.login.text(), self.name.text(),
+                                            self.password.text())
+        except UserError as exc:
+            self.office_form.show(exc)
+            return
+        super().accept()

@@ -1,0 +1,175 @@
+"""The register's table model: it holds only the ordered ids and fetches rows a page at a time.
+
+Like Anki's browser model, a row is read the first time ``data()`` needs it, a
+page of 200 summaries at once; at most ``MAX_PAGES`` pages stay in memory, so a
+register of 100,000 requests scrolls without loading them all.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS
+from workstation.services.cases import CaseSummary
+from workstation.services.queries import RUNNING
+
+from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, iso
+
+PAGE = 200
+MAX_PAGES = 40
+
+
+def _due_text(c: CaseSummary) -> str:
+    return iso(c.due) + ("(预估)" if c.due and c.due_provisional else "")
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+@dataclass(frozen=True)
+class RegisterColumn:
+    title: str
+    sort_key: str | None  # services.queries.SORT_COLUMNS key; None: not sortable
+    value: Callable[[CaseSummary], str]
+    centred: bool = False
+    shown: bool = True  # shown by default; the header's context menu shows or hides a column
+
+
+COLUMNS: tuple[RegisterColumn, ...] = (
+    RegisterColumn("受理编号", "number", lambda c: c.number),
+    RegisterColumn("收到日期", "received", lambda c: iso(c.received), True),
+    RegisterColumn("申请人", "applicant", lambda c: c.applicant_name),
+    RegisterColumn("申请人类型", None, lambda c: APPLICANT_KINDS_BY_KEY[c.applicant_kind].label
+                   if c.applicant_kind in APPLICANT_KINDS_BY_KEY else c.applicant_kind, shown=False),
+    RegisterColumn("证件号码", None, lambda c: c.id_number_masked),
+    RegisterColumn("状态", "status", lambda c: c.status_label, True),
+    RegisterColumn("答复期限", "due", _due_text, True),
+    RegisterColumn("办理结果", "result", lambda c: c.result_label),
+    RegisterColumn("办结日期", "closed_on", lambda c: iso(c.closed_on), True, shown=False),
+    RegisterColumn("所需信息", None, lambda c: _first_line(c.content)),
+)
+# Widths as sample texts (the last column, 所需信息, takes the rest of the window).
+SAMPLES = ("城政依申〔2026〕第0000号", "2026-00-00", "王某某某某某某", "社会公益组织", "110105********0000",
+           "已答复待送达", "2026-00-00(预估)", "不予公开·属于四类", "2026-00-00")
+
+
+class RegisterModel(QAbstractTableModel):
+    """Rows are case ids in display order; ``fetch`` turns a page of ids into summaries.
+
+    Requests are never deleted, so every id of the list has its summary.
+    """
+
+    sort_requested = Signal(str, bool)  # sort key, descending
+
+    def __init__(self, fetch: Callable[[list[int]], list[CaseSummary]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, list[CaseSummary]] = OrderedDict()
+        self._today = date.min
+        self._soon = date.min
+        self.fetches = 0  # pages read so far (the tests check that scrolling stays lazy)
+
+    # -- contents ----------------------------------------------------------------
+    def set_ids(self, ids: Sequence[int], today: date, soon: date) -> None:
+        """A new list (after a filter, a sort or a change): pages are read again when shown."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._pages.clear()
+        self._today, self._soon = today, soon
+        self.endResetModel()
+
+    def case_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, case_id: int) -> int:
+        return self._ids.index(case_id) if case_id in self._ids else -1
+
+    def case(self, row: int) -> CaseSummary:
+        page_no, offset = divmod(row, PAGE)
+        page = self._pages.get(page_no)
+        if page is None:
+            ids = self._ids[page_no * PAGE:(page_no + 1) * PAGE]
+            page = self._fetch(ids)
+            self.fetches += 1
+            self._pages[page_no] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[offset]
+
+    def pages_held(self) -> int:
+        return len(self._pages)
+
+    def state(self, c: CaseSummary) -> str:
+        """"overdue", "soon" or "" — from the due date the service stored, against today."""
+        if c.status not in RUNNING or c.due is None:
+            return ""
+        if c.due < self._today:
+            return "overdue"
+        if c.due <= self._soon:
+            return "soon"
+        return ""
+
+    # -- Qt model -----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.value(self.case(index.row()))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            state = self.state(self.case(index.row()))
+            return OVERDUE_TEXT if state == "overdue" else SOON_TEXT if state == "soon" else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            state = self.state(self.case(index.row()))
+            return OVERDUE_BACK if state == "overdue" else SOON_BACK if state == "soon" else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            c = self.case(index.row())
+            note = {"overdue": "已逾期。", "soon": "3个工作日内到期。"}.get(self.state(c), "")
+            cell = column.value(c) if column.title != "所需信息" else ""
+            return (f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
+                    + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            flag = Qt.AlignmentFlag.AlignHCenter if column.centred else Qt.AlignmentFlag.AlignLeft
+            return int(flag | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "点击排序" if COLUMNS[section].sort_key else "此列不能排序"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the database's job: ask the view to query the ids again in the new order."""
+        key = COLUMNS[column].sort_key if 0 <= column < len(COLUMNS) else None
+        if key:
+            self.sort_requested.emit(key, order == Qt.SortOrder.DescendingOrder)

@@ -1,0 +1,251 @@
+"""台账: every request, filtered and sorted by the database, shown a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain.results import APPLICANT_KINDS, RESULT_GROUPS, RESULTS
+from workstation.services import queries
+from workstation.services.gui_queries import due_soon_limit
+from workstation.services.queries import CaseFilter
+
+from .context import AppContext
+from .register_model import COLUMNS, SAMPLES, RegisterModel
+from .widgets import date_edit, error_label, show_error, to_date
+
+SEARCH_DELAY_MS = 300
+NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
+GROUP_SHORT = {"disclosed": "予以公开", "partly_disclosed": "部分公开", "withheld": "不予公开",
+               "unavailable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
+
+
+class RegisterView(QWidget):
+    """Filters over a lazily paged table; double-click (or Enter) opens a case."""
+
+    open_case = Signal(int)
+    loaded = Signal(int)  # rows shown after a (re)load
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._generation = 0
+        self._sort = ("received", True)
+        self.loading = False
+        self.model = RegisterModel(lambda ids: queries.fetch_cases(ctx.db, ids), self)
+        self.model.sort_requested.connect(self._sort_by)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索受理编号、申请人、所需信息(Ctrl+F)")
+        self.search.setToolTip("输入后稍停即开始搜索。右键点击表头可以显示或隐藏列。")
+        self.search.setClearButtonEnabled(True)
+        self.view_filter = QComboBox()
+        for key, label in queries.VIEWS.items():
+            self.view_filter.addItem(label, key)
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("全部申请人", None)
+        for kind in APPLICANT_KINDS:
+            self.kind_filter.addItem(kind.label, kind.key)
+        self.result_filter = QComboBox()
+        self.result_filter.addItem("全部办理结果", None)
+        for group in RESULT_GROUPS:
+            self.result_filter.addItem(GROUP_SHORT[group], group)
+            for r in RESULTS:
+                if r.group == group and r.row is not None:
+                    self.result_filter.addItem("    " + r.row, r.key)
+        for combo in (self.view_filter, self.kind_filter, self.result_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        self.result_filter.setMinimumContentsLength(12)
+        self.received_from = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
+        self.received_to = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
+        self.clear_button = QPushButton("清除筛选")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.error = error_label()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
+        metrics = self.table.fontMetrics()
+        for i, sample in enumerate(SAMPLES):
+            self.table.setColumnWidth(i, metrics.horizontalAdvance(sample) + 18)
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, not column.shown)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self.table.doubleClicked.connect(self._activated)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search, 1)
+        row1.addWidget(QLabel("状态"))
+        row1.addWidget(self.view_filter)
+        row1.addWidget(QLabel("申请人类型"))
+        row1.addWidget(self.kind_filter)
+        row1.addWidget(QLabel("办理结果"))
+        row1.addWidget(self.result_filter)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("收到日期 从"))
+        row2.addWidget(self.received_from)
+        row2.addWidget(QLabel("至"))
+        row2.addWidget(self.received_to)
+        row2.addWidget(self.clear_button)
+        row2.addStretch(1)
+        row2.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.view_filter, self.kind_filter, self.result_filter):
+            combo.currentIndexChanged.connect(self.reload)
+        for edit in (self.received_from, self.received_to):
+            edit.dateChanged.connect(self.reload)
+        self.clear_button.clicked.connect(lambda: self.clear_filters())
+        ctx.changed.connect(self.reload)
+        self.reload()
+
+    # -- filters ------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        start, end = to_date(self.received_from.date()), to_date(self.received_to.date())
+        return CaseFilter(
+            view=self.view_filter.currentData(),
+            received_from=None if start == NO_DATE else start,
+            received_to=None if end == NO_DATE else end,
+            applicant_kind=self.kind_filter.currentData(),
+            result_key=self.result_filter.currentData(),
+            search=self.search.text(),
+        )
+
+    def set_view(self, view: str) -> None:
+        """Show one of the dashboard's lists (e.g. "overdue") with the other filters cleared."""
+        self.clear_filters(reload=False)
+        self.view_filter.setCurrentIndex(self.view_filter.findData(view))
+        self.reload()
+
+    def clear_filters(self, reload: bool = True) -> None:
+        widgets = (self.search, self.view_filter, self.kind_filter, self.result_filter, self.received_from,
+                   self.received_to)
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        for combo in (self.view_filter, self.kind_filter, self.result_filter):
+            combo.setCurrentIndex(0)
+        for edit in (self.received_from, self.received_to):
+            edit.setDate(edit.minimumDate())
+        for w in widgets:
+            w.blockSignals(False)
+        self._debounce.stop()
+        if reload:
+            self.reload()
+
+    # -- loading ------------------------------------------------------------------
+    def reload(self) -> None:
+        """Query the ids in the background; a newer query makes an older answer stale."""
+        self._debounce.stop()
+        self._generation += 1
+        generation = self._generation
+        f = self.current_filter()
+        key, descending = self._sort
+        db, today = self.ctx.background_db, self.ctx.today()
+        self.loading = True
+        self.count_label.setText("正在读取……")
+
+        def query(_progress: object) -> tuple[list[int], date, date]:
+            ids = queries.list_case_ids(db, f, sort=key, descending=descending, today=today)
+            return ids, today, due_soon_limit(db, today)
+
+        self.ctx.tasks.run(query, on_done=lambda result: self._loaded(generation, *result),
+                           on_error=self._failed, label="正在读取台账……", parent=self)
+
+    def _loaded(self, generation: int, ids: list[int], today: date, soon: date) -> None:
+        if generation != self._generation:
+            return
+        show_error(self.error, "")
+        selected = self.selected_case_id()
+        self.model.set_ids(ids, today, soon)
+        self.loading = False
+        self.count_label.setText(f"共 {len(ids)} 件")
+        if selected is not None and (row := self.model.row_of(selected)) >= 0:
+            self.table.selectRow(row)
+        self.loaded.emit(len(ids))
+
+    def _failed(self, exc: Exception) -> None:
+        self.loading = False
+        self.count_label.setText("")
+        show_error(self.error, str(exc))
+
+    def _sort_indicator_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[section].sort_key is None:  # keep the indicator on the column that really sorts
+            header = self.table.horizontalHeader()
+            column = next(i for i, c in enumerate(COLUMNS) if c.sort_key == self._sort[0])
+            previous = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            header.blockSignals(True)
+            header.setSortIndicator(column, previous)
+            header.blockSignals(False)
+            return
+        self.model.sort(section, order)
+
+    def _sort_by(self, key: str, descending: bool) -> None:
+        self._sort = (key, descending)
+        self.reload()
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for i, column in enumerate(COLUMNS):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(i))
+            action.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    # -- opening --------------------------------------------------------------------
+    def selected_case_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.case_id(rows[0].row()) if rows else None
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.open_case.emit(self.model.case_id(index.row()))
+
+    def _open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._activated(index)

@@ -1,0 +1,88 @@
+"""The timeline's before/after data in words a clerk reads (状态:办理中 → 待补正)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workstation.domain.deadline import PAUSE_KINDS
+from workstation.domain.intake import FIELD_LABELS
+from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, DELIVERY_WAYS, WANTED_FORMS
+from workstation.domain.status import STATUS_LABELS, Status
+from workstation.services.cases import TimelineEntry
+
+KEY_LABELS: dict[str, str] = {
+    **FIELD_LABELS,
+    "number": "受理编号",
+    "on": "日期",
+    "items": "补正事项",
+    "correct_by": "补正期限",
+    "limit": "补正告知期限",
+    "status": "状态",
+    "due": "答复期限",
+    "provisional": "预估",
+    "days": "延长工作日",
+    "approved_by": "批准人",
+    "approved_on": "批准日期",
+    "reason": "理由",
+    "original_due": "原答复期限",
+    "kind": "暂停原因",
+    "party": "征询对象",
+    "answer_by": "答复期限",
+    "result": "办理结果",
+    "closed_on": "办结日期",
+    "method": "方式",
+    "filename": "文件",
+    "size": "大小(字节)",
+    "withdrawn": "申请人撤回",
+    "oral": "口头申请",
+    "tracking_no": "邮件号",
+}
+# Keys kept for the machine (hashes, keys behind a label shown elsewhere).
+HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested"}
+# A registration event carries the whole form; the timeline shows its gist.
+REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
+
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": {str(k): v for k, v in STATUS_LABELS.items()} | {s.value: s.label for s in Status},
+    "resume_status": {s.value: s.label for s in Status},
+    "kind": PAUSE_KINDS,
+    "channel": CHANNELS,
+    "applicant_kind": {k: v.label for k, v in APPLICANT_KINDS_BY_KEY.items()},
+    "wanted_form": WANTED_FORMS,
+    "delivery": DELIVERY_WAYS,
+}
+
+
+def value_text(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and key in VALUE_LABELS:
+        return VALUE_LABELS[key].get(value, value)
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} 项"
+    text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+def describe(entry: TimelineEntry) -> str:
+    """One line: what changed, before → after."""
+    before = entry.before or {}
+    after = entry.after or {}
+    keys = [k for k in after if k not in HIDDEN]
+    if entry.action == "registered":
+        keys = [k for k in REGISTERED_KEYS if k in after]
+    parts = []
+    for key in keys:
+        label = KEY_LABELS.get(key, key)
+        if key in before and before[key] != after[key]:
+            parts.append(f"{label}:{value_text(key, before[key])} → {value_text(key, after[key])}")
+        else:
+            parts.append(f"{label}:{value_text(key, after[key])}")
+    for key in before:
+        if key not in after and key not in HIDDEN:
+            parts.append(f"{KEY_LABELS.get(key, key)}:{value_text(key, before[key])} → —")
+    if entry.note:
+        parts.append(f"说明:{entry.note}")
+    return ";".join(parts)

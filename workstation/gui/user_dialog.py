@@ -1,0 +1,70 @@
+"""添加用户: a new user of the register with their roles (admin only)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain.errors import UserError
+from workstation.domain.status import Role
+from workstation.services import users
+
+from .context import AppContext
+from .widgets import Form
+
+
+def role_boxes(checked: frozenset[Role] = frozenset()) -> tuple[QWidget, dict[Role, QCheckBox]]:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    boxes = {}
+    for role in Role:
+        box = QCheckBox(role.label)
+        box.setChecked(role in checked)
+        boxes[role] = box
+        row.addWidget(box)
+    row.addStretch(1)
+    return holder, boxes
+
+
+class UserDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.created: users.UserInfo | None = None
+        self.setWindowTitle("添加用户")
+        self.form = Form()
+        self.login = self.form.add("login", "登录名", QLineEdit())
+        self.name = self.form.add("display_name", "姓名", QLineEdit())
+        self.password = self.form.add("password", "初始密码", QLineEdit(), hint="至少6位;请用户首次登录后告知管理员更换")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        holder, self.roles = role_boxes(frozenset({Role.CLERK}))
+        self.form.add("roles", "角色", holder)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton("添加", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form.layout)
+        layout.addWidget(self.form.general)
+        layout.addWidget(buttons)
+        ok.setDefault(True)
+        self.setMinimumWidth(440)
+
+    def accept(self) -> None:
+        roles = {role for role, box in self.roles.items() if box.isChecked()}
+        try:
+            self.created = users.create_user(self.ctx.db, self.ctx.actor, self.login.text(), self.name.text(),
+                                             self.password.text(), roles)
+        except UserError as exc:
+            self.form.show(exc)
+            return
+        super().accept()

@@ -1,0 +1,217 @@
+"""Small building blocks shared by the screens: forms with an error line under each field,
+date editors, a read-only table model for short lists, and the colours of due dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain.errors import UserError
+from workstation.services.base import ValidationError
+
+# Due dates: overdue in red, due within 3 working days in amber (dark enough to read on white).
+OVERDUE_TEXT = QColor("#b3261e")
+OVERDUE_BACK = QColor("#fdecea")
+SOON_TEXT = QColor("#8a5300")
+SOON_BACK = QColor("#fff3dc")
+MUTED_TEXT = QColor("#6b6b6b")
+
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_weekday(d: date) -> str:
+    return "星期" + WEEKDAYS[d.weekday()]
+
+
+def iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def to_qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def to_date(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def date_edit(value: date, *, minimum: date = date(2000, 1, 1), special: str = "") -> QDateEdit:
+    """A date field typed as YYYY-MM-DD (or picked from the calendar)."""
+    edit = QDateEdit()
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(to_qdate(minimum))
+    edit.setMaximumDate(QDate(2100, 12, 31))
+    if special:
+        edit.setSpecialValueText(special)
+    edit.setDate(to_qdate(value))
+    return edit
+
+
+def error_label() -> QLabel:
+    """The red line under a field; hidden while it is empty."""
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b3261e;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+@dataclass
+class Field:
+    name: str
+    widget: QWidget
+    error: QLabel
+    holder: QWidget  # the widget and its error line, as one row of the form
+    label: QLabel
+    layout: QFormLayout
+
+
+class Form:
+    """A QFormLayout whose rows have a name and an error line under the field.
+
+    ``show(exc)`` puts a service's messages next to the fields they name; a
+    message for no known field goes to the general error line.
+    """
+
+    def __init__(self, layout: QFormLayout | None = None, general: QLabel | None = None,
+                 share: Form | None = None) -> None:
+        """``share``: another form of the same dialog (another group box) whose errors show together."""
+        self.layout = layout or QFormLayout()
+        self.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.general = share.general if share else (general or error_label())
+        self.fields: dict[str, Field] = share.fields if share else {}
+
+    def add(self, name: str, label: str, widget: QWidget, *, hint: str = "") -> QWidget:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("hint")
+            note.setWordWrap(True)
+            box.addWidget(note)
+        err = error_label()
+        box.addWidget(err)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        self.layout.addRow(caption, holder)
+        self.fields[name] = Field(name, widget, err, holder, caption, self.layout)
+        return widget
+
+    def set_visible(self, name: str, visible: bool) -> None:
+        f = self.fields[name]
+        f.layout.setRowVisible(f.holder, visible)
+
+    def is_visible(self, name: str) -> bool:
+        return not self.fields[name].holder.isHidden()
+
+    def set_label(self, name: str, text: str) -> None:
+        self.fields[name].label.setText(text)
+
+    def clear(self) -> None:
+        for f in self.fields.values():
+            show_error(f.error, "")
+        show_error(self.general, "")
+
+    def show(self, exc: UserError, *, alias: dict[str, str] | None = None) -> None:
+        """Show a service's refusal beside its field(s); the first field at fault gets the focus."""
+        self.clear()
+        errors = exc.errors if isinstance(exc, ValidationError) else {exc.field or "": exc.message}
+        general: list[str] = []
+        first: QWidget | None = None
+        for name, message in errors.items():
+            name = (alias or {}).get(name, name)
+            f = self.fields.get(name)
+            if f is None or f.holder.isHidden():
+                general.append(message)
+                continue
+            show_error(f.error, message)
+            first = first or f.widget
+        show_error(self.general, "\n".join(general))
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def error(self, name: str) -> QLabel:
+        return self.fields[name].error
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], str]
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+
+
+class ListModel(QAbstractTableModel):
+    """A read-only table over a short list (dashboard lists, timeline, moved due dates).
+
+    Long lists (the register) use RegisterModel, which pages.
+    """
+
+    def __init__(self, columns: Sequence[Column], *, colour: Callable[[Any], tuple[QColor, QColor] | None] | None = None,
+                 tooltip: Callable[[Any], str] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Any] = []
+        self._colour = colour
+        self._tooltip = tooltip
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        obj = self._rows[index.row()]
+        col = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.value(obj)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(col.align | Qt.AlignmentFlag.AlignVCenter)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole) and self._colour:
+            pair = self._colour(obj)
+            if pair is not None:
+                return pair[0] if role == Qt.ItemDataRole.ForegroundRole else pair[1]
+        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip:
+            return self._tooltip(obj)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section].title
+        return None
