@@ -1,0 +1,185 @@
+"""The case view: deadline, timeline, and the actions each role may take (延期 needs the head)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from test_gui_support import (  # noqa: F401 (fixtures)
+    QT_NOISE,
+    gui_db,
+    make_ctx,
+    press_enter,
+    staff,
+    type_date,
+    type_text,
+)
+
+from workstation.domain.deadline import cn_date
+from workstation.domain.intake import IntakeData
+from workstation.domain.status import Status
+from workstation.gui.case_view import CaseView
+from workstation.gui.dialogs.close_dialog import CloseDialog
+from workstation.gui.dialogs.extension_dialog import ExtensionDialog
+from workstation.services import cases
+
+pytestmark = QT_NOISE
+
+TODAY = date(2026, 6, 15)
+
+
+def register(db, user, received: date) -> int:
+    data = IntakeData(channel="in_person", handed_in_on=received, applicant_name="王小明",
+                      id_number="11010519491231002X", phone="13800138000",
+                      content="申请公开本镇2025年道路硬化工程的招标文件")
+    return cases.register(db, user.actor(), data, today=TODAY).case.id
+
+
+@pytest.fixture
+def case_id(gui_db, staff) -> int:
+    return register(gui_db, staff["clerk"], date(2026, 6, 1))
+
+
+def open_view(qtbot, ctx, case_id: int) -> CaseView:
+    view = CaseView(ctx, case_id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_the_case_shows_its_deadline_day_by_day_and_its_timeline(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    d = cases.deadline(gui_db, case_id, as_of=TODAY)
+    assert view.number.text() == "政依申〔2026〕第0001号" and view.status.text() == "办理中"
+    assert view.due_label.text() == cn_date(d.due)
+    assert view.deadline_labels["count"].text() == f"已用 {d.used} 个工作日,剩余 {d.left} 个工作日"
+    lines = [view.explanation.item(i).text() for i in range(view.explanation.count())]
+    assert lines == [span.text() for span in d.explanation]
+    assert any("不计(周末)" in line for line in lines)
+    assert view.timeline_model.rowCount() == 1
+    assert view.timeline_model.index(0, 1).data() == "登记"
+    assert "110105********002X" in view.id_value.text()
+    assert not view.id_button.isVisible()  # a clerk does not see full ID numbers
+
+
+def test_a_clerk_cannot_extend_the_period(qtbot, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    button = view.buttons["extend"]
+    assert button.isVisible() and not button.isEnabled()
+    assert button.toolTip() == "需要负责人批准"
+    assert "负责人" in view.action_note.text() and view.action_note.isVisible()
+    click(qtbot, button)
+    assert view.dialog is None
+    assert view.buttons["manual_due"].toolTip() == "需要负责人决定"
+
+
+def test_the_head_extends_after_giving_a_reason(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["head"], TODAY), case_id)
+    before = view.due_label.text()
+    button = view.buttons["extend"]
+    assert button.isEnabled() and button.toolTip() == ""
+    click(qtbot, button)
+    dialog = view.dialog
+    assert isinstance(dialog, ExtensionDialog) and dialog.isVisible()
+    click(qtbot, dialog.ok_button)  # no reason yet
+    assert dialog.isVisible()
+    assert dialog.error("reason").isVisible() and "请填写延期理由" in dialog.error("reason").text()
+
+    type_text(qtbot, dialog.reason, "需要调取多年档案,工作量较大")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    d = cases.deadline(gui_db, case_id, as_of=TODAY)
+    assert d.due != d.original_due
+    assert view.info.isVisible() and view.info.text().startswith("已延期 20 个工作日")
+    assert view.due_label.text() == cn_date(d.due) != before
+    assert view.deadline_labels["original_due"].text() == cn_date(d.original_due)
+    assert "王主任" in view.deadline_labels["extension"].text()
+    assert view.timeline_model.index(0, 1).data() == "延期答复"
+    assert not view.buttons["extend"].isEnabled()
+    assert view.buttons["extend"].toolTip() == "本申请已经延期过一次"
+
+
+def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, make_ctx):
+    late = register(gui_db, staff["clerk"], date(2026, 4, 1))
+    view = open_view(qtbot, make_ctx(staff["head"], TODAY), late)
+    assert "已逾期" in view.deadline_labels["count"].text()
+    click(qtbot, view.buttons["extend"])
+    dialog = view.dialog
+    assert not dialog.override.isVisible()
+    type_text(qtbot, dialog.reason, "档案在外单位")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.override.isVisible()
+    assert "原答复期限" in dialog.error("override_reason").text()
+    type_text(qtbot, dialog.override, "延期告知书已于期限内送达,补录")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible() and cases.get_case(gui_db, late).extended
+
+
+def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.buttons["correction"])
+    dialog = view.dialog
+    type_date(qtbot, dialog.on, date(2026, 6, 3))
+    type_text(qtbot, dialog.items, "请写明所需信息的名称或文号")
+    click(qtbot, dialog.ok_button)
+    assert view.status.text() == "待补正"
+    assert view.buttons["corrected"].isVisible() and not view.buttons["correction"].isVisible()
+    assert view.deadline_labels["correct_by"].text()
+    assert "补正期限" in view.timeline_model.index(0, 4).data()
+
+    click(qtbot, view.buttons["corrected"])
+    dialog = view.dialog
+    type_date(qtbot, dialog.on, date(2026, 6, 10))
+    press_enter(qtbot, dialog.on)
+    assert not dialog.isVisible()
+    assert view.status.text() == "办理中"
+    assert view.deadline_labels["start"].text().startswith(cn_date(date(2026, 6, 10)))
+    assert "状态:待补正 → 办理中" in view.timeline_model.index(0, 4).data()
+
+
+def test_a_date_the_service_refuses_is_shown_beside_the_date(qtbot, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.buttons["pause"])
+    dialog = view.dialog
+    type_date(qtbot, dialog.on, date(2026, 5, 1))
+    press_enter(qtbot, dialog.on)
+    assert dialog.isVisible()
+    assert dialog.error("on").text() == "暂停开始日期不能早于收到申请日期"
+    type_date(qtbot, dialog.on, date(2026, 6, 5))
+    press_enter(qtbot, dialog.on)
+    assert not dialog.isVisible() and view.status.text() == "暂停计时"
+    assert view.buttons["resume"].isVisible() and not view.buttons["pause"].isVisible()
+    assert view.deadline_labels["pauses"].text().startswith("2026-06-05 起")
+
+
+def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.buttons["close"])
+    dialog = view.dialog
+    assert isinstance(dialog, CloseDialog)
+    click(qtbot, dialog.ok_button)
+    assert dialog.error("result").text() == "请选择办理结果"
+    dialog.result.setCurrentIndex(dialog.result.findData("withheld.process_info"))
+    assert "复议前置" in dialog.basis.text()
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    case = cases.get_case(gui_db, case_id)
+    assert case.status is Status.REPLIED and case.result_key == "withheld.process_info"
+    assert view.status.text() == "已答复待送达 · 不予公开·属于四类过程性信息"
+    assert all(not b.isEnabled() and b.toolTip() == "本申请已办结" for b in view.buttons.values())
+
+
+def test_a_reviewer_may_look_at_the_full_id_number_and_it_is_audited(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["reviewer"], TODAY), case_id)
+    assert view.id_button.isVisible()
+    qtbot.waitUntil(lambda: not view.id_button.rect().isEmpty())  # laid out
+    assert not any(b.isEnabled() for b in view.buttons.values())
+    click(qtbot, view.id_button)
+    assert "11010519491231002X" in view.id_value.text()
+    assert "查看完整证件号码" in [e.label for e in cases.timeline(gui_db, case_id)]
