@@ -6,15 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from test_gui_support import (  # noqa: F401 (fixtures)
-    QT_NOISE,
-    gui_db,
-    make_ctx,
-    press_enter,
-    staff,
-    type_date,
-    type_text,
-)
+from test_gui_support import QT_NOISE, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
 from workstation.domain.intake import IntakeData
@@ -24,7 +16,8 @@ from workstation.gui.dialogs.close_dialog import CloseDialog
 from workstation.gui.dialogs.extension_dialog import ExtensionDialog
 from workstation.services import cases
 
-pytestmark = QT_NOISE
+pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)
 

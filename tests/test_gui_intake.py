@@ -7,22 +7,15 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from test_gui_support import (  # noqa: F401 (fixtures)
-    QT_NOISE,
-    gui_db,
-    make_ctx,
-    press_enter,
-    staff,
-    type_date,
-    type_text,
-)
+from test_gui_support import QT_NOISE, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
 from workstation.gui.intake_dialog import IntakeDialog
 from workstation.gui.main_window import MainWindow
 from workstation.services import cases, queries
 
-pytestmark = QT_NOISE
+pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)  # a Monday
 CONTENT = "申请公开本镇2025年道路硬化工程的招标文件和中标结果"
@@ -66,7 +59,7 @@ def test_registering_from_the_keyboard_shows_number_and_dates(qtbot, intake, gui
     assert intake.result_due.text() == cn_date(case.due)
     panel = " ".join(label.text() for label in intake.result_page.findChildren(type(intake.result_number)))
     assert cn_date(TODAY) in panel and "补正告知期限" in panel
-    assert not hasattr(intake, "print_button")  # the receipt comes with the documents module
+    assert intake.print_button.isVisible() and intake.print_button.isDefault()  # Enter prints the receipt
 
 
 def test_ctrl_enter_in_the_request_text_saves_and_enter_there_starts_a_line(qtbot, intake, gui_db):
@@ -207,3 +200,33 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     assert dashboard.current == "due_soon" and dashboard.model.rowCount() == 1
     assert dashboard.model.row_object(0).case.applicant_name == "王小明"
     assert dashboard.model.row_object(0).note.startswith("还剩")
+
+
+def test_ctrl_n_opens_the_intake_from_anywhere_in_the_main_window(qtbot, staff, make_ctx):
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):  # shortcuts reach the active window only
+        window.show()
+        window.activateWindow()
+    window.show_page("holidays")
+    window.holidays.year.setFocus()
+    qtbot.keyClick(window.holidays.year, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.intake is not None and window.intake.isVisible()
+    assert window.intake.focusWidget() is window.intake.applicant_name
+    qtbot.keyClick(window.intake.applicant_name, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert window.intake is None
+
+
+def test_an_attachment_over_20_mb_is_refused_with_a_message(qtbot, intake, gui_db, tmp_path):
+    big = tmp_path / "扫描件.pdf"
+    with big.open("wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    intake.add_attachment(big)
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    qtbot.waitUntil(lambda: "未能保存" in intake.attachment_note.text())
+    assert "超过 20 MB" in intake.attachment_note.text()
+    assert intake.stack.currentIndex() == 1  # the request itself is registered

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from test_gui_support import QT_NOISE, gui_db, make_ctx, staff, type_text  # noqa: F401 (fixtures)
+from test_gui_support import QT_NOISE, type_text
 
 from workstation.domain.status import Status
 from workstation.gui.main_window import MainWindow
@@ -20,7 +20,8 @@ from workstation.services.gui_queries import due_soon_limit
 from workstation.services.queries import CaseFilter
 from workstation.services.users import list_users
 
-pytestmark = QT_NOISE
+pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)
 
@@ -180,3 +181,12 @@ def test_double_click_opens_the_case(qtbot, demo, make_ctx):
     case_view = window.case_windows[case_id]
     assert case_view.case is not None and case_view.case.status is Status.CORRECTION
     case_view.close()
+
+
+def test_enter_on_a_row_opens_the_case(qtbot, view):
+    opened: list[int] = []
+    view.open_case.connect(opened.append)
+    view.table.setFocus()
+    view.table.selectRow(2)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened == [view.model.case_id(2)]

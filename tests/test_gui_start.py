@@ -7,15 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from test_gui_support import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    QT_NOISE,
-    gui_db,
-    press_enter,
-    replace_text,
-    staff,
-    type_text,
-)
+from test_gui_support import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
 
 from workstation.domain.status import Role
 from workstation.gui.first_run_dialog import FirstRunDialog
@@ -24,7 +16,8 @@ from workstation.services import users
 from workstation.services.audit import list_events
 from workstation.services.base import get_settings
 
-pytestmark = QT_NOISE
+pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
 
 
 def first_run(qtbot, db) -> FirstRunDialog:
@@ -134,13 +127,11 @@ def _shown_seconds(proc: subprocess.CompletedProcess) -> float:
     return float(lines[0].split("=", 1)[1])
 
 
-@pytest.mark.gui
 def test_demo_starts_with_a_living_register():
     seconds = _shown_seconds(_start(["--demo"], {}))
     assert 0 < seconds < 10  # measured about 1.3 s on the development machine; the target is 2 s
 
 
-@pytest.mark.gui
 def test_start_with_login_from_the_environment(tmp_path):
     db_path = tmp_path / "register.sqlite3"
     from workstation.store.database import Database

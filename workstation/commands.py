@@ -295,5 +295,13 @@ def register_all(sub: Any) -> None:
     p.add_argument("--as-password", help="管理员密码")
     p.set_defaults(func=cmd_user_add)
 
+    from workstation import commands_import
+
+    commands_import.register(sub)
+
+    from workstation import commands_tally
+
+    commands_tally.register(sub)
+
 
 _positive = int_in_range(1, 2_000_000, "数量")

@@ -119,33 +119,41 @@ def sign_in(db: Database, args: argparse.Namespace) -> UserInfo | None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """The program's life: open, sign in, the main window; after a restore, reopen and sign in again."""
     app = make_application()
     tasks = TaskRunner()
-    demo_dir: tempfile.TemporaryDirectory[str] | None = None
-    try:
-        if getattr(args, "demo", False):
-            demo_dir = tempfile.TemporaryDirectory(prefix="workstation-demo-")
-            db = Database.open_path(Path(demo_dir.name) / "demo.sqlite3")
-            user = open_demo(db, tasks)
-        else:
-            db = open_database(args)
-            user = sign_in(db, args)
-    except UserError as exc:
-        QMessageBox.critical(None, "无法打开数据库", exc.message)
-        return 2
-    if user is None:
-        db.close()
-        return 1
-    ctx = AppContext(db, user, tasks=tasks)
-    window = MainWindow(ctx)
-    window.show()
-    install_bench_hooks(window)
-    code = app.exec()
-    tasks.wait()
-    db.close()
-    if demo_dir is not None:
-        demo_dir.cleanup()
-    return code
+    demo = bool(getattr(args, "demo", False))
+    with tempfile.TemporaryDirectory(prefix="workstation-demo-") as scratch:
+        try:
+            if demo:
+                db = Database.open_path(Path(scratch) / "demo.sqlite3")
+                user = open_demo(db, tasks)
+            else:
+                db = open_database(args)
+                user = sign_in(db, args)
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开数据库", exc.message)
+            return 2
+        try:
+            while user is not None:
+                # the throwaway demo register is not worth a backup
+                window = MainWindow(AppContext(db, user, tasks=tasks), auto_backup=not demo)
+                window.show()
+                install_bench_hooks(window)
+                code = app.exec()
+                if window.restored is None:
+                    return code
+                window.deleteLater()
+                db.close()
+                db = Database.open_path(window.restored.db_path)  # migrates an older backup
+                user = sign_in(db, args)
+            return 1
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开恢复后的数据库", exc.message)
+            return 2
+        finally:
+            tasks.wait()
+            db.close()
 
 
 def open_demo(db: Database, tasks: TaskRunner) -> UserInfo:

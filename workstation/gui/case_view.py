@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -30,22 +31,36 @@ from PySide6.QtWidgets import (
 from workstation.domain.deadline import PAUSE_KINDS, Deadline, cn_date
 from workstation.domain.errors import UserError
 from workstation.domain.intake import RECEIVED_FACT, IntakeData
-from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, DELIVERY_WAYS, WANTED_FORMS
+from workstation.domain.notices import KINDS
+from workstation.domain.results import (
+    APPLICANT_KINDS_BY_KEY,
+    CHANNELS,
+    DELIVERY_WAYS,
+    RESULTS_BY_KEY,
+    WANTED_FORMS,
+)
 from workstation.domain.status import Role, Status
-from workstation.services import cases, office
+from workstation.services import cases, documents, office, review
 from workstation.services.cases import CaseSummary, TimelineEntry
+from workstation.services.documents import IssuedDocument
 
 from .context import AppContext
+from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
 from .dialogs.close_dialog import CloseDialog
 from .dialogs.corrected_dialog import CorrectedDialog
 from .dialogs.correction_dialog import CorrectionDialog
 from .dialogs.deem_withdrawn_dialog import DeemWithdrawnDialog
+from .dialogs.delivery_dialog import DeliveryDialog
 from .dialogs.extension_dialog import ExtensionDialog
 from .dialogs.manual_due_dialog import ManualDueDialog
 from .dialogs.pause_dialog import PauseDialog
+from .dialogs.reply_dialog import ReplyDialog
 from .dialogs.resume_dialog import ResumeDialog
+from .dialogs.review_dialog import ReviewDialog
+from .dialogs.signoff_dialog import SignoffDialog
 from .dialogs.withdraw_dialog import WithdrawDialog
+from .printing import document_title, issue_document, show_archived
 from .timeline_text import describe
 from .widgets import (
     MUTED_TEXT,
@@ -60,12 +75,35 @@ from .widgets import (
 
 CASE_ROLES = (Role.CLERK, Role.HEAD)
 OPEN_STATES = (Status.OPEN, Status.REVIEW, Status.REPLY)
+# The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼): its buttons and who may use them.
+REVIEW_ACTIONS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
+    ("review", "审查…", CASE_ROLES), ("signoff", "审核签发…", (Role.REVIEWER, Role.HEAD)),
+    ("reply", "答复…", CASE_ROLES), ("deliver", "送达…", CASE_ROLES), ("appeal", "复议/诉讼…", CASE_ROLES),
+)
+REVIEW_STATES = {"submitted": "待审核", "signed": "已审核签发", "returned": "已退回"}
 
 
 def local_time(utc_text: str) -> str:
     """Event times are stored in UTC; the clerk reads local time."""
     at = datetime.strptime(utc_text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone()
     return at.strftime("%Y-%m-%d %H:%M")
+
+
+def issuable_kinds(case: CaseSummary, entries: list[TimelineEntry]) -> list[str]:
+    """The documents that fit the case now: the receipt always, each notice once its step was taken."""
+    kinds = ["receipt"]
+    actions = {e.action for e in entries}
+    if "correction_requested" in actions:
+        kinds.append("correction")
+    if case.extended:
+        kinds.append("extension")
+    pauses = [e.after or {} for e in entries if e.action == "pause_started"]
+    if case.status == Status.PAUSED and pauses:
+        kinds += {"third_party": ["third-party"], "fee": ["fee"]}.get(pauses[-1].get("kind", ""), [])
+    closings = [e.after or {} for e in entries if e.action == "closed"]
+    if case.result_key and closings and not closings[-1].get("withdrawn"):
+        kinds += ["reply", "delivery"]
+    return kinds
 
 
 class CaseView(QWidget):
@@ -105,6 +143,7 @@ class CaseView(QWidget):
         left_box.addWidget(self._build_deadline())
         left_box.addWidget(self._build_data())
         left_box.addWidget(self._build_attachments())
+        left_box.addWidget(self._build_review())
         left_box.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -114,6 +153,7 @@ class CaseView(QWidget):
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(6, 0, 0, 0)
         right_box.addWidget(self._build_actions())
+        right_box.addWidget(self._build_documents())
         right_box.addWidget(self._build_timeline(), 1)
         splitter = QSplitter()
         splitter.addWidget(scroll)
@@ -144,7 +184,6 @@ class CaseView(QWidget):
             self.deadline_form.addRow(caption + ":", label)
         self.due_label = self.deadline_labels["due"]
         self.explanation = QListWidget()
-        self.explanation.setMinimumHeight(150)
         self.explanation.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         note = QLabel("逐日说明(收到申请当日不计入,自次日起算):")
         note.setObjectName("hint")
@@ -171,6 +210,39 @@ class CaseView(QWidget):
         layout.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignTop)
         return box
 
+    def _build_review(self) -> QGroupBox:
+        box = QGroupBox("审查与复议/诉讼")
+        self.review_label = self._value("")
+        self.appeals_label = self._value("")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.review_label)
+        layout.addWidget(self.appeals_label)
+        return box
+
+    def _build_review_actions(self) -> QVBoxLayout:
+        """The review flow's buttons: only those the user's role may use are shown."""
+        self.review_buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        shown = 0
+        for key, text, roles in REVIEW_ACTIONS:
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _checked=False, k=key: self.start_action(k))
+            button.setVisible(self.ctx.has(*roles))
+            self.review_buttons[key] = button
+            if self.ctx.has(*roles):
+                grid.addWidget(button, shown // 3, shown % 3)
+                shown += 1
+        self.offer_kind = ""
+        self.offer_button = QPushButton()
+        self.offer_button.setAutoDefault(False)
+        self.offer_button.hide()
+        self.offer_button.clicked.connect(self._issue_offered)
+        box = QVBoxLayout()
+        box.addLayout(grid)
+        box.addWidget(self.offer_button)
+        return box
+
     def _build_actions(self) -> QGroupBox:
         box = QGroupBox("办理")
         outer = QVBoxLayout(box)
@@ -192,7 +264,46 @@ class CaseView(QWidget):
         self.action_note.setObjectName("hint")
         self.action_note.setWordWrap(True)
         outer.addLayout(grid)
+        outer.addLayout(self._build_review_actions())
         outer.addWidget(self.action_note)
+        return box
+
+    def _build_documents(self) -> QGroupBox:
+        box = QGroupBox("文书")
+        self.documents_model = ListModel([
+            Column("文书", lambda d: d.label),
+            Column("文号", lambda d: d.number or "—"),
+            Column("出具日期", lambda d: iso(d.issued_on), Qt.AlignmentFlag.AlignHCenter),
+            Column("模板版本", lambda d: d.template_version, Qt.AlignmentFlag.AlignHCenter),
+            Column("字体", lambda d: "已嵌入" if d.fonts_embedded else "未嵌入(各电脑显示可能不同)"),
+        ], parent=self)
+        self.documents_table = QTableView()
+        self.documents_table.setModel(self.documents_model)
+        self.documents_table.verticalHeader().hide()
+        self.documents_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.documents_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents_table.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate((120, 170, 90, 70)):
+            self.documents_table.setColumnWidth(i, width)
+        self.documents_table.setFixedHeight(4 * self.documents_table.verticalHeader().defaultSectionSize()
+                                            + self.documents_table.horizontalHeader().sizeHint().height() + 4)
+        self.documents_table.doubleClicked.connect(lambda _index: self.show_document())
+        self.show_document_button = QPushButton("查看/重新打印…")
+        self.show_document_button.setAutoDefault(False)
+        self.show_document_button.setToolTip("打开存档的文书(与出具时完全相同),可预览、打印、另存为PDF")
+        self.show_document_button.clicked.connect(self.show_document)
+        self.issue_button = QPushButton("出具文书")
+        self.issue_button.setAutoDefault(False)
+        self.issue_menu = QMenu(self.issue_button)
+        self.issue_button.setMenu(self.issue_menu)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.show_document_button)
+        buttons.addWidget(self.issue_button)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(box)
+        layout.addWidget(self.documents_table, 1)
+        layout.addLayout(buttons)
         return box
 
     def _build_timeline(self) -> QGroupBox:
@@ -237,8 +348,10 @@ class CaseView(QWidget):
         self._show_deadline(case, self.deadline, entries)
         self._show_data(case, cases.intake_of(db, self.case_id))
         self._show_attachments()
+        self._show_documents(case, entries)
         self.timeline_model.set_rows(list(reversed(entries)))
         self._update_actions(case)
+        self._show_review(case)
 
     def _show_deadline(self, case: CaseSummary, d: Deadline, entries: list[TimelineEntry]) -> None:
         labels = self.deadline_labels
@@ -283,6 +396,9 @@ class CaseView(QWidget):
                 font.setItalic(True)
                 item.setFont(font)
             self.explanation.addItem(item)
+        rows = min(max(self.explanation.count(), 3), 14)
+        row_height = max(self.explanation.sizeHintForRow(0), self.explanation.fontMetrics().height() + 2)
+        self.explanation.setFixedHeight(rows * row_height + 2 * self.explanation.frameWidth() + 4)
         self.explanation.scrollToTop()
 
     @staticmethod
@@ -367,6 +483,32 @@ class CaseView(QWidget):
             self.attachment_list.addItem("(无)")
         self.attach_button.setEnabled(self.ctx.has(*CASE_ROLES))
 
+    def _show_documents(self, case: CaseSummary, entries: list[TimelineEntry]) -> None:
+        issued = documents.documents_of(self.ctx.db, self.case_id)
+        self.documents_model.set_rows(list(reversed(issued)))
+        if issued:
+            self.documents_table.selectRow(0)
+        self.show_document_button.setEnabled(bool(issued))
+        self.issue_menu.clear()
+        for kind in issuable_kinds(case, entries):
+            action = self.issue_menu.addAction(KINDS[kind])
+            action.setData(kind)
+            action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
+        worker = self.ctx.has(*CASE_ROLES)
+        self.issue_button.setEnabled(worker)
+        self.issue_button.setToolTip("" if worker else "需要承办人或负责人角色")
+
+    def show_document(self) -> None:
+        """Preview the selected document from its archived bytes (a re-print never re-renders)."""
+        rows = self.documents_table.selectionModel().selectedRows()
+        if not rows or self.case is None:
+            return
+        doc: IssuedDocument = self.documents_model.row_object(rows[0].row())
+        show_archived(self.ctx, self, doc.id, title=document_title(doc.label, doc.number, self.case.number))
+
+    def issue_notice(self, kind: str) -> None:
+        issue_document(self.ctx, self, self.case_id, kind)
+
     # -- what can be done ---------------------------------------------------------------
     def _update_actions(self, case: CaseSummary) -> None:
         status = case.status
@@ -424,6 +566,8 @@ class CaseView(QWidget):
             "correction": CorrectionDialog, "corrected": CorrectedDialog, "pause": PauseDialog,
             "resume": ResumeDialog, "extend": ExtensionDialog, "manual_due": ManualDueDialog,
             "withdraw": WithdrawDialog, "deem_withdrawn": DeemWithdrawnDialog, "close": CloseDialog,
+            "review": ReviewDialog, "signoff": SignoffDialog, "reply": ReplyDialog, "deliver": DeliveryDialog,
+            "appeal": AppealDialog,
         }
         dialog = dialogs[key](self.ctx, self.case, self)
         dialog.accepted.connect(lambda: self._action_done(dialog))
@@ -436,6 +580,74 @@ class CaseView(QWidget):
         self.info.setText(dialog.message)
         self.info.show()
         self.ctx.data_changed()
+        self._follow_up(dialog)
+
+    # -- the review flow ------------------------------------------------------------------
+    def _show_review(self, case: CaseSummary) -> None:
+        latest = review.latest_review(self.ctx.db, self.case_id)
+        if latest is None:
+            lines = ["审查:尚未审查"]
+        else:
+            lines = [f"审查:{REVIEW_STATES.get(latest.status, latest.status)}"
+                     f"(承办人 {latest.prepared_by},{local_time(latest.prepared_at)} 提交)",
+                     f"建议结果:{self._result(latest.proposed_result)}"]
+            if latest.chosen_result and latest.chosen_result != latest.proposed_result:
+                lines.append(f"另选结果:{self._result(latest.chosen_result)}(理由:{latest.choice_reason})")
+            if latest.status == "signed":
+                own = "(单人机关:承办人自行审核)" if latest.self_signoff else ""
+                lines.append(f"审核人:{latest.signed_by},{local_time(latest.signed_at)} 签发{own}")
+            elif latest.status == "returned":
+                lines.append(f"{latest.signed_by} 于 {local_time(latest.signed_at)} 退回:{latest.return_reason}")
+            if latest.notes:
+                lines.append(f"审查意见:{latest.notes}")
+        self.review_label.setText("\n".join(lines))
+        appeals = review.appeals_of(self.ctx.db, self.case_id)
+        self.appeals_label.setText("复议/诉讼:" + ("".join(
+            f"\n{a.label},{a.filed_on.isoformat()} 提出{',' + a.body if a.body else ''};{a.result_label}"
+            + (f"({a.result_on.isoformat()})" if a.result_on else "") for a in appeals) if appeals else "无"))
+        why = self._review_blocked(case, latest)
+        for key, button in self.review_buttons.items():
+            button.setEnabled(not why[key])
+            button.setToolTip(why[key])
+
+    @staticmethod
+    def _result(key: str | None) -> str:
+        return RESULTS_BY_KEY[key].label if key in RESULTS_BY_KEY else "—"
+
+    @staticmethod
+    def _review_blocked(case: CaseSummary, latest: review.ReviewInfo | None) -> dict[str, str]:
+        """Why each step of the review flow cannot be taken now ("" when it can)."""
+        status = case.status
+        replied = "本申请已答复" if case.closed_on else ""
+        pending = latest is not None and latest.status == "submitted"
+        return {
+            "review": replied or {
+                Status.OPEN: "", Status.CORRECTION: "等待补正,收到补正后才能审查",
+                Status.PAUSED: "暂停计时期间不能提交审查,请先恢复计时",
+                Status.REVIEW: "审查已提交,等待审核人签发", Status.REPLY: "审查已审核签发,可以答复",
+            }.get(status, ""),
+            "signoff": "" if status == Status.REVIEW else replied or (
+                "正在征询第三方意见(暂停计时),恢复计时后再审核" if status == Status.PAUSED and pending
+                else "没有待审核的审查"),
+            "reply": "" if status == Status.REPLY else replied or "审查经审核签发后才能答复",
+            "deliver": "" if status == Status.REPLIED else (
+                "已登记送达" if case.delivered_on else replied or "答复后才能登记送达"),
+            "appeal": "" if case.closed_on else "答复后才能登记复议或诉讼",
+        }
+
+    def _follow_up(self, dialog: ServiceDialog) -> None:
+        """After a reply its notice is issued at once; after a review or a delivery a document is offered."""
+        self.offer_button.hide()
+        if isinstance(dialog, ReplyDialog):
+            issue_document(self.ctx, self, self.case_id, "reply")
+        elif isinstance(dialog, (ReviewDialog, DeliveryDialog)) and dialog.offer:
+            self.offer_button.setText(dialog.offer[0])
+            self.offer_kind = dialog.offer[1]
+            self.offer_button.show()
+
+    def _issue_offered(self) -> None:
+        self.offer_button.hide()
+        issue_document(self.ctx, self, self.case_id, self.offer_kind)
 
     def _reveal_id(self) -> None:
         try:

@@ -55,18 +55,30 @@ class CountCard(QPushButton):
         self.setObjectName("countCard")
         self.setProperty("state", CARD_STYLE.get(view, "plain"))
         self.setToolTip(CARD_HINTS[view])
-        self.setMinimumHeight(84)
+        self.setMinimumHeight(90)
         self.setAutoDefault(False)
+        self.number = QLabel("0")
+        self.number.setObjectName("cardNumber")
+        self.caption = QLabel(queries.VIEWS[view])
+        self.caption.setObjectName("cardCaption")
+        box = QVBoxLayout(self)
+        box.setSpacing(0)
+        for label in (self.number, self.caption):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            box.addWidget(label)
         self.count = 0
         self.set_count(0)
 
     def set_count(self, count: int) -> None:
         self.count = count
-        self.setText(f"{count}\n{queries.VIEWS[self.view]}")
+        self.number.setText(str(count))
+        self.setAccessibleName(f"{queries.VIEWS[self.view]} {count} 件")
         urgent = count > 0 and self.view in CARD_STYLE
         self.setProperty("urgent", "true" if urgent else "false")
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for widget in (self, self.number, self.caption):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
 
 class DashboardView(QWidget):

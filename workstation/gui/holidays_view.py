@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -39,7 +38,7 @@ from workstation.services.gui_queries import year_calendar
 
 from .context import AppContext
 from .widgets import Column, ListModel, cn_weekday, error_label, iso, show_error
-from .year_grid import KIND_COLOURS, KIND_LABELS, SOURCE_LABELS, YearGrid
+from .year_grid import KIND_LABELS, SOURCE_LABELS, YearGrid, swatch
 
 SOURCE_TEXT = {
     Source.OFFICIAL: "官方数据(程序内置的国务院办公厅安排)",
@@ -83,6 +82,7 @@ class HolidaysView(QWidget):
         self.year_source = QLabel()
         self.year_source.setWordWrap(True)
         self.grid = YearGrid()
+        self.grid.today = ctx.today()
         head = QHBoxLayout()
         head.addWidget(prev_button)
         head.addWidget(self.year)
@@ -112,25 +112,26 @@ class HolidaysView(QWidget):
 
     def _legend(self) -> QWidget:
         box = QFrame()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 4, 0, 0)
-        for i, (kind, label) in enumerate(KIND_LABELS.items()):
-            swatch = QLabel()
-            swatch.setFixedSize(22, 16)
-            swatch.setStyleSheet(f"background: {KIND_COLOURS[kind].name()}; border: 1px solid #9aa0a6;")
-            grid.addWidget(swatch, 0, 2 * i)
-            grid.addWidget(QLabel(label), 0, 2 * i + 1)
-        grid.setColumnStretch(8, 1)
-        sources = QLabel("来源:" + ";".join(SOURCE_LABELS[s] for s in (Source.OFFICIAL, Source.IMPORTED,
-                                                                       Source.PROVISIONAL, Source.MANUAL)))
-        sources.setObjectName("hint")
-        sources.setWordWrap(True)
-        outer = QWidget()
-        column = QVBoxLayout(outer)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(box)
-        column.addWidget(sources)
-        return outer
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 4, 0, 0)
+        kinds = [(swatch(kind), label) for kind, label in KIND_LABELS.items()]
+        sources = [(swatch("work", s), SOURCE_LABELS[s]) for s in (Source.IMPORTED, Source.PROVISIONAL, Source.MANUAL)]
+        for title, items, note in (("日期:", kinds, ""), ("来源:", sources, "蓝框为今天;没有标记的为程序内置的官方数据")):
+            row = QHBoxLayout()
+            row.addWidget(QLabel(title))
+            for pixmap, label in items:
+                sample = QLabel()
+                sample.setPixmap(pixmap)
+                row.addWidget(sample)
+                row.addWidget(QLabel(label))
+                row.addSpacing(10)
+            if note:
+                hint = QLabel(note)
+                hint.setObjectName("hint")
+                row.addWidget(hint)
+            row.addStretch(1)
+            column.addLayout(row)
+        return box
 
     def _build_import(self) -> QWidget:
         box = QGroupBox("导入国务院办公厅节假日安排通知")

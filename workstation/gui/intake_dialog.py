@@ -39,8 +39,10 @@ from workstation.domain.results import APPLICANT_KINDS, CHANNELS, DELIVERY_WAYS,
 from workstation.services import cases, office
 from workstation.services.base import ValidationError
 from workstation.services.cases import Registered
+from workstation.services.documents import IssuedDocument
 
 from .context import AppContext
+from .printing import document_title, issue_document, show_archived
 from .widgets import Form, date_edit, show_error, to_date
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
@@ -86,6 +88,8 @@ class IntakeDialog(QDialog):
         self.ctx = ctx
         self.attachments: list[Path] = []
         self.last: Registered | None = None
+        self.receipt: IssuedDocument | None = None
+        self.issuing_receipt = False
         self.setWindowTitle("登记新申请")
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_form())
@@ -117,6 +121,7 @@ class IntakeDialog(QDialog):
         self.applicant_name = self._line("applicant_name")
         self.id_type = QComboBox()
         self.id_type.setEditable(True)
+        self.id_type.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.id_type.addItems(ID_TYPES)
         self.id_number = self._line("id_number")
         self.id_override_reason = self._line("id_override_reason")
@@ -195,10 +200,16 @@ class IntakeDialog(QDialog):
         what.add("attachments", "附件(扫描件)", files)
         asked.setLayout(what.layout)
 
+        note = QLabel("收到申请之日由递交方式和上面的日期确定(条例第三十一条),不必另算。"
+                      "条例第二十九条规定的申请内容为:申请人的姓名或者名称、身份证明、联系方式;"
+                      "所需信息的名称、文号或者特征性描述;获取信息的形式要求。登记后即显示受理编号和答复期限。")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
         left = QVBoxLayout()
         left.addWidget(arrival)
         left.addWidget(applicant)
         left.addStretch(1)
+        left.addWidget(note)
         right = QVBoxLayout()
         right.addWidget(contact)
         right.addWidget(asked, 1)
@@ -368,7 +379,10 @@ class IntakeDialog(QDialog):
         line.setFrameShape(QFrame.Shape.HLine)
         layout.addWidget(line)
         self.result_buttons = QHBoxLayout()
-        self.next_button = QPushButton("继续登记下一件(Enter)")
+        self.receipt = None
+        self.print_button = QPushButton("打印回执(Enter)")
+        self.print_button.clicked.connect(self.print_receipt)
+        self.next_button = QPushButton("继续登记下一件")
         self.next_button.clicked.connect(self.reset_form)
         view = QPushButton("查看案件")
         view.setAutoDefault(False)
@@ -377,7 +391,7 @@ class IntakeDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         self.result_buttons.addStretch(1)
-        for button in (self.next_button, view, close):
+        for button in (self.print_button, self.next_button, view, close):
             self.result_buttons.addWidget(button)
         layout.addLayout(self.result_buttons)
         self.stack.removeWidget(self.result_page)
@@ -386,8 +400,8 @@ class IntakeDialog(QDialog):
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self.save_button.setDefault(False)
-        self.next_button.setDefault(True)
-        self.next_button.setFocus()
+        self.print_button.setDefault(True)  # the applicant waits for the receipt: Enter prints it
+        self.print_button.setFocus()
         if self.attachments:
             self._store_attachments(done.case.id, list(self.attachments))
 
@@ -415,6 +429,27 @@ class IntakeDialog(QDialog):
         show_error(self.attachment_note, text)
         self.attachment_note.setStyleSheet("" if not problems else "color: #b3261e;")
 
+    def print_receipt(self) -> None:
+        """Issue the receipt (登记回执) and preview it; once issued, show the archived one again."""
+        if self.last is None or self.issuing_receipt:  # a second Enter while it renders issues nothing
+            return
+        if self.receipt is not None:
+            title = document_title(self.receipt.label, self.receipt.number, self.last.case.number)
+            show_archived(self.ctx, self, self.receipt.id, title=title)
+            return
+        self.issuing_receipt = True
+        issue_document(self.ctx, self, self.last.case.id, "receipt", then=self._receipt_issued)
+
+    def _receipt_issued(self, receipt: IssuedDocument | None) -> None:
+        self.issuing_receipt = False
+        if receipt is None:
+            return
+        self.receipt = receipt
+        self.print_button.setText("重新打印回执")
+        self.print_button.setDefault(False)
+        self.next_button.setDefault(True)  # after the preview, Enter goes on to the next applicant
+        self.next_button.setFocus()
+
     def reset_form(self) -> None:
         """Back to an empty form for the next applicant (channel and dates kept)."""
         for edit in (self.applicant_name, self.id_number, self.id_override_reason, self.legal_representative,
@@ -427,6 +462,7 @@ class IntakeDialog(QDialog):
         self.form.clear()
         self.form.set_visible("id_override_reason", False)
         self.stack.setCurrentIndex(0)
+        self.print_button.setDefault(False)
         self.next_button.setDefault(False)
         self.save_button.setDefault(True)
         self._blank = self._collect()

@@ -1,10 +1,17 @@
-"""The main window: 工作台, 台账 and 节假日 side by side, and the ways into everything else."""
+"""The main window: 工作台, 台账 and 节假日 side by side, and the ways into everything else.
+
+With ``auto_backup`` (an SQLite register, not the demo) it backs the register up
+once a day (checked after the start and every hour) and on closing; the window
+closes when the closing backup is done, or when the user chooses to close
+without it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,8 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.domain.errors import UserError
+from workstation.domain.status import Role
+from workstation.services import backup as backup_service
+from workstation.services.backup import BackupInfo
 from workstation.services.base import get_settings
 
+from .audit_view import AuditView
+from .backup_dialog import BackupDialog, Restored, ask, tell, when
 from .case_view import CaseView
 from .context import AppContext
 from .dashboard_view import DashboardView
@@ -27,19 +40,29 @@ from .intake_dialog import IntakeDialog
 from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
 
-PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"))
+PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
+         ("audit", "审计", "Ctrl+4"))
+# Pages only some roles see (the audit trail holds personal data and every user's actions).
+PAGE_ROLES: dict[str, tuple[Role, ...]] = {"audit": (Role.HEAD, Role.ADMIN)}
+FIRST_BACKUP_CHECK_MS = 1500  # after the first screen has loaded
+BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: a window left open for days still gets its daily backup
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, auto_backup: bool = False) -> None:
         super().__init__()
         self.ctx = ctx
+        self.auto_backup = auto_backup and ctx.db.path is not None
+        self.exit_backup = "todo" if self.auto_backup else "none"  # todo, running, done, none
+        self.restored: Restored | None = None
         self.case_windows: dict[int, CaseView] = {}
         self.intake: IntakeDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.backup_dialog: BackupDialog | None = None
         self.pages: dict[str, QWidget] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {
             "dashboard": self._make_dashboard, "register": self._make_register, "holidays": self._make_holidays,
+            "audit": self._make_audit,
         }
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -50,6 +73,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{label}({shortcut})")
             self.nav.addItem(item)
+            item.setHidden(not self.may_see(key))
         self.stack = QStackedWidget()
         central = QWidget()
         row = QHBoxLayout(central)
@@ -63,7 +87,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.user_label)
         self.place_label = QLabel(f"数据库:{ctx.location}")
         self.place_label.setObjectName("hint")
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("hint")
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.statusBar().addPermanentWidget(self.place_label)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.timeout.connect(self.backup_if_due)
+        if self.auto_backup:
+            self.backup_timer.start(FIRST_BACKUP_CHECK_MS)
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row][0]))
         ctx.changed.connect(self._show_title)
         self._show_title()
@@ -87,6 +118,8 @@ class MainWindow(QMainWindow):
             action = QAction(label, self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            action.setVisible(self.may_see(key))
+            action.setEnabled(self.may_see(key))
             view.addAction(action)
         refresh = QAction("刷新", self)
         refresh.setShortcut(QKeySequence("F5"))
@@ -97,6 +130,9 @@ class MainWindow(QMainWindow):
         settings.setShortcut(QKeySequence("Ctrl+,"))
         settings.triggered.connect(self.open_settings)
         tools.addAction(settings)
+        self.backup_action = QAction("备份与恢复…", self)
+        self.backup_action.triggered.connect(self.open_backup)
+        tools.addAction(self.backup_action)
         help_menu = bar.addMenu("帮助(&H)")
         about = QAction("关于", self)
         about.triggered.connect(self._about)
@@ -160,6 +196,12 @@ class MainWindow(QMainWindow):
     def _make_holidays(self) -> QWidget:
         return HolidaysView(self.ctx)
 
+    def _make_audit(self) -> QWidget:
+        return AuditView(self.ctx)
+
+    def may_see(self, key: str) -> bool:
+        return key not in PAGE_ROLES or self.ctx.has(*PAGE_ROLES[key])
+
     def show_register(self, view: str = "all") -> None:
         self.show_page("register")
         self.register.set_view(view)
@@ -207,11 +249,94 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_backup(self) -> BackupDialog:
+        dialog = BackupDialog(self.ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.backed_up.connect(self._show_backup)
+        dialog.restore_starting.connect(self._close_for_restore)
+        dialog.restored.connect(self._restored)
+        self.backup_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- backups ----------------------------------------------------------------------
+    def backup_if_due(self) -> None:
+        """The daily backup, on the worker; the status bar says when the newest backup was made."""
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        db = self.ctx.background_db
+        self.ctx.tasks.run(lambda _progress: backup_service.backup_if_due(db), on_done=self._daily_done,
+                           on_error=self._backup_failed)
+
+    def _daily_done(self, info: BackupInfo | None) -> None:
+        if info is not None:
+            self._show_backup(info)
+        elif not self.backup_label.text():
+            newest = next(iter(backup_service.list_backups(backup_service.default_backup_dir(self.ctx.db))), None)
+            if newest is not None:
+                self.backup_label.setText(f"最近备份:{when(datetime.fromtimestamp(newest.stat().st_mtime))}")
+
+    def _show_backup(self, info: BackupInfo) -> None:
+        self.backup_label.setStyleSheet("")
+        self.backup_label.setText(f"最近备份:{when(info.created)}")
+        self.backup_label.setToolTip(str(info.path))
+
+    def _backup_failed(self, exc: UserError) -> None:
+        self.backup_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.backup_label.setText("自动备份失败,请打开“工具 → 备份与恢复”查看")
+        self.backup_label.setToolTip(exc.message)
+
+    def _close_for_restore(self) -> None:
+        """Before a restore replaces the register: nothing of ours may still read or write it."""
+        self.backup_timer.stop()
+        for window in list(self.case_windows.values()):
+            window.close()
+        if self.intake is not None:
+            self.intake.reject()
+
+    def _restored(self, restored: Restored) -> None:
+        self.restored = restored
+        info = restored.info
+        safety = f"\n\n恢复前的数据库已保存为:\n{restored.safety}" if restored.safety else ""
+        tell(self, "恢复完成", f"已从备份 {info.path.name} 恢复({when(info.created)} 的数据,"
+                               f"{info.rows['request']} 件申请)。{safety}\n\n"
+                               "点“确定”后程序将重新打开数据库,请重新登录。")
+        self.close()
+
+    def _start_exit_backup(self) -> None:
+        self.exit_backup = "running"
+        self.backup_timer.stop()
+        for window in list(self.case_windows.values()):
+            window.close()
+        db = self.ctx.background_db
+        self.ctx.tasks.run(lambda _progress: backup_service.backup_if_changed(db), on_done=self._exit_backed_up,
+                           on_error=self._exit_backup_failed, label="正在备份数据库,完成后程序将关闭……",
+                           parent=self)
+
+    def _exit_backed_up(self, _info: BackupInfo | None) -> None:
+        self.exit_backup = "done"
+        self.close()
+
+    def _exit_backup_failed(self, exc: UserError) -> None:
+        self._backup_failed(exc)
+        if ask(self, "退出前未能备份", f"退出前的自动备份没有完成:\n{exc.message}\n\n仍然退出吗?"
+               "(也可以返回,稍后在“工具 → 备份与恢复”中再备份)", "仍然退出", "返回"):
+            self.exit_backup = "done"
+            self.close()
+        else:
+            self.exit_backup = "todo"
+            self.backup_timer.start(BACKUP_CHECK_MS)
+
     def _about(self) -> None:
         QMessageBox.about(self, "关于", "信息公开申请工作台\n\n依《中华人民共和国政府信息公开条例》(2019年修订)"
                                       "办理政府信息公开申请:登记、期限、补正、延期、审核、答复与统计。")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.restored is None and self.exit_backup in ("todo", "running"):
+            event.ignore()
+            if self.exit_backup == "todo":
+                self._start_exit_backup()
+            return
+        self.backup_timer.stop()
         for window in list(self.case_windows.values()):
             window.close()
         self.ctx.tasks.wait()

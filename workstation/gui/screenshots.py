@@ -20,7 +20,9 @@ from workstation.services.users import authenticate
 from workstation.store.database import Database
 
 from .app import make_application
+from .case_view import CaseView
 from .context import AppContext
+from .dialogs.base import ServiceDialog
 from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
@@ -108,11 +110,21 @@ def shoot_main(db: Database, out: Path) -> None:
     case = window.open_case(case_id)
     case.resize(*SIZE)
     save(case, out, "08-case", ctx)
-    case.start_action("extend")
-    assert case.dialog is not None
-    save(case.dialog, out, "09-case-extension-clerk", ctx)
-    case.dialog.reject()
     case.close()
+
+    head_login = next(p for p in DEMO_LOGINS if p[0] == "head")
+    head_ctx = AppContext(db, authenticate(db, *head_login))
+    head_case = CaseView(head_ctx, queries.list_case_ids(db, queries.CaseFilter(view="overdue"))[0])
+    head_case.resize(*SIZE)
+    head_case.show()
+    head_case.start_action("extend")
+    dialog = head_case.dialog
+    assert isinstance(dialog, ServiceDialog)
+    dialog.accept()  # no reason typed: the refusal shows beside the field
+    save(dialog, out, "09-case-extension-head", head_ctx)
+    dialog.reject()
+    save(head_case, out, "09-case-head", head_ctx)
+    head_case.close()
 
     window.show_holidays(ctx.today().year + 1)
     save(window, out, "10-holidays", ctx)

@@ -59,7 +59,9 @@ PAGES: tuple[Page, ...] = (
          "条例规定:答复20个工作日,延期最长20个工作日,补正告知7个工作日,第三方意见15个工作日。"
          "只有本地规定不同时才需修改;修改后新计算的期限按新天数。"),
     Page("审核、文书与备份", ("review.allow_self_signoff", "review.extra_checklist", "documents.template_dir",
-                              "documents.font_paths", "backup.dir", "backup.keep")),
+                              "documents.font_paths", "backup.dir", "backup.keep"),
+         "备份文件夹留空时,使用数据库所在文件夹中的 backups 文件夹。"
+         "立即备份、查看已有备份和从备份恢复,请用菜单“工具 → 备份与恢复…”。"),
 )
 
 
@@ -221,7 +223,7 @@ class SettingsDialog(QDialog):
         note = QLabel("数据库位置在启动时决定,不能在这里修改。要使用另一个数据库文件,请以"
                       "“workstation --db 文件路径”启动;县级机关多个窗口共用一个 PostgreSQL 数据库时,以"
                       "“workstation --db-url postgresql+psycopg://用户@服务器/数据库”启动。"
-                      "备份请使用“workstation backup”。")
+                      "备份与恢复请用菜单“工具 → 备份与恢复…”。")
         note.setWordWrap(True)
         note.setObjectName("hint")
         layout.addWidget(QLabel("当前数据库:"))

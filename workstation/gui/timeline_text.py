@@ -41,6 +41,9 @@ KEY_LABELS: dict[str, str] = {
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
+# An issued document: its name and 文号, which template printed it, whether its fonts are embedded.
+DOCUMENT_KEYS = {"label": "文书", "number": "文号", "template": "模板", "template_version": "模板版本",
+                 "fonts_embedded": "字体已嵌入"}
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {str(k): v for k, v in STATUS_LABELS.items()} | {s.value: s.label for s in Status},
@@ -73,6 +76,10 @@ def describe(entry: TimelineEntry) -> str:
     keys = [k for k in after if k not in HIDDEN]
     if entry.action == "registered":
         keys = [k for k in REGISTERED_KEYS if k in after]
+    if entry.action == "document_issued":
+        parts = [f"{label}:{value_text(key, after[key])}" for key, label in DOCUMENT_KEYS.items()
+                 if after.get(key) not in (None, "")]
+        return ";".join(parts + ([f"说明:{entry.note}"] if entry.note else []))
     parts = []
     for key in keys:
         label = KEY_LABELS.get(key, key)

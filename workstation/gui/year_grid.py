@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter, QPaintEvent, QPen, QPolygon
+from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter, QPaintEvent, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from workstation.domain.calendar import MAKEUP, WEEKEND, DayInfo, Source
@@ -21,9 +21,9 @@ KIND_COLOURS = {
 KIND_LABELS = {"work": "工作日", "weekend": "周末休息", "holiday": "节假日(放假)", "makeup": "调休上班"}
 SOURCE_LABELS = {
     Source.OFFICIAL: "官方数据",
-    Source.IMPORTED: "导入的通知(右上角绿色标记)",
-    Source.PROVISIONAL: "预估(斜线)",
-    Source.MANUAL: "本机关设定(橙色边框)",
+    Source.IMPORTED: "导入的通知",
+    Source.PROVISIONAL: "预估",
+    Source.MANUAL: "本机关设定",
 }
 IMPORTED_MARK = QColor("#1e8e3e")
 MANUAL_BORDER = QColor("#e8710a")
@@ -44,6 +44,7 @@ class YearGrid(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.today: date | None = None
         self.days: tuple[DayInfo, ...] = ()
         self.year = 0
         self._cells: list[tuple[QRect, DayInfo]] = []
@@ -101,17 +102,9 @@ class YearGrid(QWidget):
 
     def _paint_day(self, painter: QPainter, rect: QRect, info: DayInfo) -> None:
         kind = day_kind(info)
-        painter.fillRect(rect, KIND_COLOURS[kind])
-        if info.source is Source.PROVISIONAL:
-            painter.fillRect(rect, QBrush(HATCH, Qt.BrushStyle.BDiagPattern))
-        if info.source is Source.IMPORTED:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(IMPORTED_MARK)
-            tr = rect.topRight()
-            painter.drawPolygon(QPolygon([tr, tr - QPoint(7, 0), tr + QPoint(0, 7)]))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-        if info.source is Source.MANUAL:
-            painter.setPen(QPen(MANUAL_BORDER, 2))
+        paint_cell(painter, rect, kind, info.source)
+        if info.day == self.today:
+            painter.setPen(QPen(QColor("#0b57d0"), 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.setPen(QColor("#9b1c1c") if kind == "holiday" else QColor("#202124"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(info.day.day))
@@ -131,6 +124,32 @@ class YearGrid(QWidget):
                 QToolTip.showText(event.globalPos(), describe_day(info), self)
             return True
         return super().event(event)
+
+
+def paint_cell(painter: QPainter, rect: QRect, kind: str, source: Source) -> None:
+    """A day's background: its kind as colour, its source as a mark."""
+    painter.fillRect(rect, KIND_COLOURS[kind])
+    if source is Source.PROVISIONAL:
+        painter.fillRect(rect, QBrush(HATCH, Qt.BrushStyle.BDiagPattern))
+    if source is Source.IMPORTED:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(IMPORTED_MARK)
+        tr = rect.topRight()
+        painter.drawPolygon(QPolygon([tr, tr - QPoint(7, 0), tr + QPoint(0, 7)]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    if source is Source.MANUAL:
+        painter.setPen(QPen(MANUAL_BORDER, 2))
+        painter.drawRect(rect.adjusted(1, 1, -1, -1))
+
+
+def swatch(kind: str, source: Source = Source.OFFICIAL) -> QPixmap:
+    """A legend sample, painted as the grid paints a day."""
+    pixmap = QPixmap(24, 18)
+    pixmap.fill(QColor("#9aa0a6"))
+    painter = QPainter(pixmap)
+    paint_cell(painter, QRect(1, 1, 22, 16), kind, source)
+    painter.end()
+    return pixmap
 
 
 def describe_day(info: DayInfo) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from workstation.services.base import GENESIS, event_digest
 from workstation.store.database import Database
-from workstation.store.models import AuditHead, Event
+from workstation.store.models import AuditHead, Event, Request
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,77 @@ class AuditRow:
     note: str | None
     before: dict | None
     after: dict | None
+    case_number: str = ""
+    effective_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which events the audit viewer lists.
+
+    ``start`` and ``end`` are local calendar dates (what the user reads on screen;
+    event times are stored in UTC). ``upto_seq`` pins a listing to the events that
+    existed when it was counted, so pages fetched later line up with the count.
+    """
+
+    actor: str | None = None
+    action: str | None = None
+    start: date | None = None
+    end: date | None = None
+    request_id: int | None = None
+    upto_seq: int | None = None
+
+
+def _utc(local_midnight: datetime) -> datetime:
+    return local_midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def _where(q: Select, f: AuditFilter) -> Select:
+    if f.actor:
+        q = q.where(Event.actor == f.actor)
+    if f.action:
+        q = q.where(Event.action == f.action)
+    if f.start:
+        q = q.where(Event.at >= _utc(datetime.combine(f.start, time.min)))
+    if f.end:
+        q = q.where(Event.at < _utc(datetime.combine(f.end + timedelta(days=1), time.min)))
+    if f.request_id is not None:
+        q = q.where(Event.request_id == f.request_id)
+    if f.upto_seq is not None:
+        q = q.where(Event.seq <= f.upto_seq)
+    return q
 
 
 def list_events(db: Database, *, actor: str | None = None, action: str | None = None,
                 start: date | None = None, end: date | None = None, request_id: int | None = None,
-                limit: int = 500, offset: int = 0) -> list[AuditRow]:
-    q = select(Event).order_by(Event.seq.desc())
-    if actor:
-        q = q.where(Event.actor == actor)
-    if action:
-        q = q.where(Event.action == action)
-    if start:
-        q = q.where(Event.at >= datetime.combine(start, time.min))
-    if end:
-        q = q.where(Event.at <= datetime.combine(end, time.max))
-    if request_id is not None:
-        q = q.where(Event.request_id == request_id)
+                limit: int = 500, offset: int = 0, where: AuditFilter | None = None) -> list[AuditRow]:
+    """Events newest first; ``where`` (or the single filters) narrows them."""
+    f = where or AuditFilter(actor=actor, action=action, start=start, end=end, request_id=request_id)
+    q = (_where(select(Event, Request.number).outerjoin(Request, Request.id == Event.request_id), f)
+         .order_by(Event.seq.desc()).offset(offset).limit(limit))
     with db.read() as s:
-        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, e.before, e.after)
-                for e in s.execute(q.offset(offset).limit(limit)).scalars()]
+        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, e.before, e.after, number or "",
+                         e.effective_on)
+                for e, number in s.execute(q)]
+
+
+def count_events(db: Database, where: AuditFilter) -> tuple[int, int]:
+    """How many events match, and the newest sequence number at the time (for ``upto_seq``)."""
+    with db.read() as s:
+        newest = s.execute(select(func.max(Event.seq))).scalar_one() or 0
+        pinned = AuditFilter(where.actor, where.action, where.start, where.end, where.request_id,
+                             newest if where.upto_seq is None else where.upto_seq)
+        count = s.execute(_where(select(func.count(Event.id)), pinned)).scalar_one()
+    return count, pinned.upto_seq or 0
+
+
+def event_actors(db: Database) -> list[str]:
+    """Everyone who appears in the audit trail (also former users and failed logins)."""
+    with db.read() as s:
+        return list(s.execute(select(Event.actor).distinct().order_by(Event.actor)).scalars())
+
+
+def event_actions(db: Database) -> list[str]:
+    """The kinds of event the audit trail holds."""
+    with db.read() as s:
+        return list(s.execute(select(Event.action).distinct().order_by(Event.action)).scalars())

@@ -3,7 +3,8 @@
 A backup is written with SQLite's online backup API into an owner-only file,
 verified (PRAGMA integrity_check and row counts) before older backups rotate
 out. The file carries its schema version (alembic_version), so restoring an
-older backup migrates it on open. A restore first backs up the current file.
+older backup migrates it on open; a backup from a newer program is refused
+before anything changes. A restore first backs up the current file.
 A server database (PostgreSQL) is backed up with the server's own tools.
 """
 
@@ -15,11 +16,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from workstation.domain.errors import UserError
-from workstation.store.database import Database, sqlite_backup
+from workstation.domain.status import Role
+from workstation.services.base import Actor, get_settings, require
+from workstation.store.database import MIGRATIONS, Database, SchemaTooNew, sqlite_backup
 
 PREFIX = "register-"
 SUFFIX = ".sqlite3"
 COUNTED_TABLES = ("request", "event", "document")
+SAFETY_MARK = "-before-restore"
+# Restoring throws away everything done since the backup: the head or the administrator decides.
+RESTORE_ROLES = (Role.ADMIN, Role.HEAD)
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,6 @@ class BackupInfo:
 
 
 def default_backup_dir(db: Database) -> Path:
-    from workstation.services.base import get_settings
-
     configured = get_settings(db).get("backup.dir") or ""
     if configured:
         return Path(configured).expanduser()
@@ -73,8 +77,6 @@ def inspect_backup(path: Path) -> BackupInfo:
 
 def backup(db: Database, to_dir: Path | None = None, *, keep: int | None = None) -> BackupInfo:
     """Back up the register into ``to_dir``, verify the copy, then rotate to the newest ``keep``."""
-    from workstation.services.base import get_settings
-
     if db.path is None:
         raise UserError("服务器数据库请用数据库自带的工具备份(如 pg_dump)")
     folder = Path(to_dir) if to_dir else default_backup_dir(db)
@@ -134,18 +136,80 @@ def backup_if_due(db: Database, *, every: timedelta = timedelta(days=1)) -> Back
     return backup(db, folder)
 
 
-def restore(backup_file: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
+def backup_if_changed(db: Database) -> BackupInfo | None:
+    """The backup on leaving the program: skipped when the newest backup already holds every change.
+
+    Every change writes an audit event and events are never deleted, so a
+    backup with as many events as the register holds is a copy of it; without
+    this check, opening and closing the program a few times a day would rotate
+    the older daily backups away.
+    """
+    if db.path is None:
+        return None
+    folder = default_backup_dir(db)
+    newest = next(iter(list_backups(folder)), None)
+    if newest is not None and _event_count(newest) == _event_count(db.path):
+        return None
+    return backup(db, folder)
+
+
+def _event_count(path: Path) -> int | None:
+    """Rows in the audit trail of an SQLite file; None when the file cannot be read as a register."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # an unreadable newest backup never counts as up to date: a new one is made
+
+
+def known_schema_versions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
+def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor | None = None) -> BackupInfo:
+    """Everything a restore checks before it changes anything.
+
+    ``actor`` is the signed-in user of the desktop program (who must be head or
+    administrator); the command line has no signed-in user.
+    """
+    if actor is not None:
+        require(actor, *RESTORE_ROLES, action="从备份恢复")
+    info = inspect_backup(Path(backup_file))
+    db_path = Path(db_path)
+    if db_path.exists() and info.path.resolve() == db_path.resolve():
+        raise UserError(f"{info.path.name} 是正在使用的数据库本身,不是备份;请选择备份文件夹中的一份备份")
+    if info.schema_version is None:
+        raise UserError(f"{info.path.name} 不是本程序的备份文件(没有结构版本)")
+    if info.schema_version not in known_schema_versions():
+        raise SchemaTooNew(f"{info.path.name} 是较新版本的程序做的备份(结构版本 {info.schema_version}),"
+                           "本程序无法使用;请升级程序后再恢复。当前数据库未作任何修改。")
+    return info
+
+
+def restore(backup_file: Path, db_path: Path, *, safety_dir: Path | None = None,
+            actor: Actor | None = None) -> tuple[BackupInfo, Path | None]:
     """Replace the register at ``db_path`` with a verified backup; the current file is backed up first.
 
-    Returns the restored backup's info and the safety copy of the replaced file. The
-    restored register is migrated when it is next opened (an older backup is fine).
+    The register must be closed. Returns the restored backup's info and the safety
+    copy of the replaced file (in ``safety_dir``, by default the "backups" folder
+    beside the register). The restored register is migrated when it is next
+    opened (an older backup is fine).
     """
-    info = inspect_backup(Path(backup_file))
+    info = check_restorable(backup_file, db_path, actor=actor)
     db_path = Path(db_path)
     safety: Path | None = None
     if db_path.exists() and db_path.stat().st_size > 0:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        safety = db_path.parent / "backups" / f"{PREFIX}{stamp}-before-restore{SUFFIX}"
-        sqlite_backup(db_path, safety)
+        safety = (safety_dir or db_path.parent / "backups") / f"{PREFIX}{stamp}{SAFETY_MARK}{SUFFIX}"
+        try:
+            sqlite_backup(db_path, safety)
+        except (OSError, sqlite3.Error) as exc:
+            safety.unlink(missing_ok=True)
+            raise UserError(f"未能先备份当前数据库:{exc}(请检查磁盘空间和文件夹权限),未恢复") from None
     sqlite_backup(info.path, db_path)
     return info, safety

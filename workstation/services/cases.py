@@ -357,15 +357,31 @@ class PauseStarted:
 
 
 def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
-                note: str = "", today: date | None = None) -> PauseStarted:
+                note: str = "", amount: str = "", today: date | None = None) -> PauseStarted:
+    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知."""
     require(actor, *CASE_ROLES, action="暂停计时")
     today = _today(today)
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "暂停计时")
-        return pause_in(tx, r, kind, on, party=party, note=note, today=today)
+        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, today=today)
 
 
-def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "",
+def _fee_amount(text: str) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    text = text.strip().removesuffix("元").strip()
+    if not text:
+        return ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise UserError(f"应缴金额“{text}”不是数字,请填写如 100 或 100.50", field="amount") from None
+    if not value.is_finite() or value <= 0 or value >= 1_000_000:
+        raise UserError("应缴金额应大于0元且小于100万元", field="amount")
+    return f"{value.quantize(Decimal('0.01')):f}".removesuffix(".00")
+
+
+def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "", amount: str = "",
              today: date) -> PauseStarted:
     """Start a pause inside a transaction another service opened (the review starts the third-party pause)."""
     from workstation.domain.deadline import PAUSE_KINDS
@@ -380,6 +396,7 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
         raise UserError("等待补正期间不计时,无需暂停")
     if on < r.received:
         raise UserError("暂停开始日期不能早于收到申请日期", field="on")
+    fee = _fee_amount(amount) if kind == "fee" else ""
     settings = get_settings(tx.db, tx.session)
     days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
     answer_by = load_calendar(tx.db).add_workdays(on, int(settings[days]))
@@ -387,7 +404,7 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
              after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
-                    "resume_status": before["status"], "status": r.status},
+                    "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {})},
              effective_on=on, note=note or None)
     _refresh_due(tx, r, today)
     return PauseStarted(kind, on, answer_by)

@@ -15,9 +15,11 @@ from sqlalchemy import select
 
 from workstation.domain.errors import UserError
 from workstation.domain.notices import KINDS, NUMBERED
+from workstation.domain.remedies import remedies_for
 from workstation.domain.results import CHANNELS, DELIVERY_WAYS, RESULTS_BY_KEY, WANTED_FORMS
 from workstation.domain.status import Role
 from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.review import PROVISION_FORMS
 from workstation.store.database import Database
 from workstation.store.models import Document, Event, Request
 
@@ -78,10 +80,11 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         "original_due": d.original_due, "reply_days": clock_of(db, session, r).reply_days,
     }
     context: dict[str, Any] = {"office": office, "case": case, "doc_number": doc_number or "",
-                               "issue_date": issue_date}
+                               "issue_date": issue_date, "title": KINDS[kind],
+                               "applicant_is_person": r.applicant_kind == "natural"}
     if kind == "correction":
         asked = _latest_after(session, r.id, "correction_requested")
-        context["correction"] = {"items": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
+        context["correction"] = {"points": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
                                  "period_days": int(settings["days.correction_period"])}
     elif kind == "extension":
         ext = _latest_after(session, r.id, "extended")
@@ -93,6 +96,8 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
                                   "days": int(settings["days.third_party"])}
     elif kind == "fee":
         pause = _latest_after(session, r.id, "pause_started")
+        if pause.get("kind") != "fee" or not pause.get("amount"):
+            raise UserError("收费通知需要应缴金额:请先以“等待缴费”暂停计时并填写应缴金额")
         context["fee"] = {"amount": pause.get("amount", ""), "pay_by": _iso(pause.get("answer_by")),
                           "days": int(settings["days.fee"])}
     elif kind in ("reply", "delivery"):
@@ -100,10 +105,12 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         if not r.result_key:
             raise UserError("尚未答复,不能出具答复告知书或送达回证")
         row = RESULTS_BY_KEY[r.result_key]
+        context["remedies"] = remedies_for(r.result_key, office["review_body"], settings["office.court"]).text
         context["reply"] = {
             "result_key": r.result_key, "result": row.label, "category": row.category,
             "basis": closed.get("basis", row.basis), "refusal_14_16": row.is_refusal_14_16,
-            "provision_form": closed.get("provision_form", ""), "provision_way": closed.get("provision_way", ""),
+            "provision_form": _label(PROVISION_FORMS, closed.get("provision_form", "")),
+            "provision_way": _label(DELIVERY_WAYS, closed.get("provision_way", "")),
             "published_at": closed.get("published_at", ""), "withheld_part": closed.get("withheld_part", ""),
             "withheld_reason": closed.get("withheld_reason", ""),
             "responsible_body": closed.get("responsible_body", ""),
@@ -121,12 +128,16 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     return context
 
 
-def _template_kind(kind: str, result_key: str | None) -> str:
+def _label(labels: dict[str, str], value: str) -> str:
+    return labels.get(value, value)
+
+
+def _template_kind(kind: str, context: dict[str, Any]) -> str:
     from workstation.documents import reply_kind_for
 
     if kind == "reply":
-        assert result_key is not None
-        return reply_kind_for(result_key)
+        reply = context["reply"]
+        return reply_kind_for(reply["result_key"], reply["responsible_body"])
     return kind.replace("-", "_")
 
 
@@ -152,7 +163,7 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
             number = str(settings["numbers.document_pattern"]).format(
                 prefix=settings["numbers.document_prefix"], year=today.year, seq=seq)
         context = build_context(db, tx.session, r, kind, today, number)
-        rendered = render_document(_template_kind(kind, r.result_key), context, override_dir=override,
+        rendered = render_document(_template_kind(kind, context), context, override_dir=override,
                                    font_paths=fonts)
         doc = Document(request_id=r.id, kind=kind, number=number, issued_on=today, issued_by=actor.id,
                        template=rendered.template, template_version=rendered.template_version,

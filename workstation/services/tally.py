@@ -4,31 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role, Status
-from workstation.services.base import Actor, require, utcnow, writing
+from workstation.services.base import Actor, get_settings, require, utcnow, writing
 from workstation.store.database import Database
 from workstation.store.models import Appeal, PeriodLock, Request
 
+# The last day a closed_on range may reach: a two-sided range steers SQLite's planner (which has no
+# statistics) to the closed_on index, whose range since the period's start is narrow for recent periods.
+_LAST_DAY = date(9999, 12, 31)
+
 
 def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]]:
-    """The plain records a period's tally needs: received by its end and not closed before its start."""
+    """The plain records a period's tally needs: received in it, open at its start, or closed in it."""
     from workstation.domain.tally import AppealRecord, TallyRecord
 
-    q = (
-        select(Request.id, Request.number, Request.applicant_kind, Request.received, Request.closed_on,
+    columns = (Request.id, Request.number, Request.applicant_kind, Request.received, Request.closed_on,
                Request.result_key)
-        .where(Request.received <= end, or_(Request.closed_on.is_(None), Request.closed_on >= start))
+    queries = (
+        select(*columns).where(Request.received.between(start, end)),
+        select(*columns).where(Request.received < start, or_(Request.closed_on.is_(None),
+                                                             Request.closed_on.between(start, _LAST_DAY))),
+        # closed in the period but received after it: broken data the tally must name, not drop
+        select(*columns).where(Request.closed_on.between(start, end), Request.received > end),
     )
+    appeals = select(Appeal.id, Appeal.request_id, Appeal.kind, Appeal.filed_on, Appeal.result, Appeal.result_on
+                     ).where(Appeal.filed_on <= end, or_(Appeal.result_on.is_(None), Appeal.result_on >= start))
     with db.read() as s:
-        records = [TallyRecord(*row) for row in s.execute(q)]
-        appeals = [AppealRecord(a.id, a.request_id, a.kind, a.filed_on, a.result, a.result_on)
-                   for a in s.execute(select(Appeal).where(Appeal.filed_on <= end)).scalars()]
-    return records, appeals
+        records = [TallyRecord(*row) for q in queries for row in s.execute(q)]
+        appeal_records = [AppealRecord(*row) for row in s.execute(appeals)]
+    return records, appeal_records
 
 
 def tally(db: Database, start: date, end: date) -> Any:
@@ -39,6 +49,15 @@ def tally(db: Database, start: date, end: date) -> Any:
         raise UserError("统计期间的结束日期不能早于开始日期")
     records, appeals = _records(db, start, end)
     return compute_tally(records, appeals, Period(start, end))
+
+
+def export(db: Database, result: Any, fmt: str) -> Any:
+    """A tally as a file (reports.FORMATS), with the office's name and fonts from the settings."""
+    from workstation import reports
+
+    settings = get_settings(db)
+    fonts = [Path(p) for p in str(settings["documents.font_paths"]).split(";") if p.strip()]
+    return reports.render(result, fmt, office=str(settings["office.name"]), font_paths=fonts)
 
 
 def requests_behind(db: Database, start: date, end: date, row_key: str, column_key: str) -> list[Any]:

@@ -1,0 +1,304 @@
+"""Printed documents read back from the PDF: numbers, dates, legal basis, remedies, fonts, layout."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import person
+
+from workstation.cli import main
+from workstation.documents import fonts as doc_fonts
+from workstation.documents import render_document, reply_kind_for
+from workstation.documents.layout import CANNOT_START, chinese_punctuation
+from workstation.domain.errors import DataFileError, UserError
+from workstation.domain.results import RESULTS
+from workstation.services import cases, documents, office, review
+from workstation.services.base import invalidate
+from workstation.store.models import Setting
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
+
+TODAY = date(2026, 10, 29)
+OFFICE = {"office.name": "示范县城关镇人民政府", "office.address": "示范县城关镇人民路1号",
+          "office.phone": "0571-12345678", "office.review_body": "示范县人民政府",
+          "office.court": "示范县人民法院"}
+
+
+def text_of(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext", "-layout", str(path), "-"] if layout else ["pdftotext", str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pages(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+
+
+def font_rows(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+@pytest.fixture
+def setup(db, users):
+    office.save_settings(db, users["admin"], OFFICE)
+    return db, users
+
+
+def register(db, users, **overrides):
+    data = person(handed_in_on=TODAY, **overrides)
+    return cases.register(db, users["clerk"], data, today=TODAY)
+
+
+def replied(db, users, result_key: str, **reply):
+    case = register(db, users).case
+    yes = {"disclosed": "already_published", "partly_disclosed": "separable"}
+    answers = {item.id: False for item in review.checklist_items(db)}
+    if result_key in yes:
+        answers[yes[result_key]] = True
+    review.submit_review(db, users["clerk"], case.id, answers, today=TODAY)
+    review.sign_off(db, users["reviewer"], case.id, today=TODAY)
+    reviewed = review.latest_review(db, case.id).result_key
+    reason = "" if reviewed == result_key else "经复核改变结论"
+    review.reply(db, users["clerk"], case.id, review.ReplyData(result_key, TODAY, reason=reason, **reply),
+                 today=TODAY)
+    return case
+
+
+def test_receipt_names_number_dates_due_and_masked_id(setup, tmp_path):
+    db, users = setup
+    done = register(db, users)
+    doc = documents.issue(db, users["clerk"], done.case.id, "receipt", today=TODAY)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert done.case.number in text
+    assert "2026年10月29日" in text  # received, and the date of the receipt
+    assert f"{done.deadline.due.year}年{done.deadline.due.month}月{done.deadline.due.day}日前" in text
+    due = done.deadline.correction_notice_by
+    assert f"{due.year}年{due.month}月{due.day}日前" in text
+    assert "110105********002X" in text and "11010519491231002X" not in text
+    assert "0571-12345678" in text and "预估" not in text  # how to ask; 2026 is official
+    assert doc.number is None and doc.fonts_embedded and doc.template == "forms/receipt.j2"
+    assert pages(doc.pdf, tmp_path) == 1
+
+
+def test_receipt_marks_a_provisional_due_date(setup, tmp_path):
+    db, users = setup
+    done = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 12, 21)), today=date(2026, 12, 21))
+    assert done.deadline.provisional
+    doc = documents.issue(db, users["clerk"], done.case.id, "receipt", today=date(2026, 12, 21))
+    assert "预估" in flat(text_of(doc.pdf, tmp_path))
+
+
+def test_fonts_are_embedded_truetype_subsets(setup, tmp_path):
+    db, users = setup
+    doc = documents.issue(db, users["clerk"], register(db, users).case.id, "receipt", today=TODAY)
+    rows = font_rows(doc.pdf, tmp_path)
+    assert rows
+    for row in rows:
+        assert "TrueType" in row and row[-5] == "yes", row  # emb column
+
+
+def test_without_a_cjk_font_the_builtin_one_is_used_and_said(setup, tmp_path, monkeypatch):
+    db, users = setup
+    monkeypatch.setattr(doc_fonts, "_CANDIDATES", {role: () for role in doc_fonts.ROLES})
+    doc = documents.issue(db, users["clerk"], register(db, users).case.id, "receipt", today=TODAY)
+    assert not doc.fonts_embedded and doc.warnings and "未嵌入" in doc.warnings[0]
+    assert cases.timeline(db, doc.request_id)[-1].note.startswith("未找到可嵌入的中文字体")
+    assert "STSong-Light" in " ".join(" ".join(r) for r in font_rows(doc.pdf, tmp_path))
+
+
+@pytest.mark.parametrize("result_key", [r.key for r in RESULTS])
+def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path, result_key):
+    db, users = setup
+    extra = {}
+    if result_key == "partly_disclosed":
+        extra = {"withheld_part": "第3页中的个人身份信息", "withheld_reason": "涉及个人隐私"}
+    case = replied(db, users, result_key, **extra)
+    doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert re.fullmatch(r"示政信复〔2026〕\d+号|政信复〔2026〕\d+号", doc.number)
+    assert doc.number in text and case.number in text
+    assert "第" in text and "条" in text and "《中华人民共和国政府信息公开条例》" in text
+    assert "2026年10月29日" in text
+    assert "示范县人民政府申请行政复议" in text
+    if result_key.startswith("withheld.") or result_key == "partly_disclosed":
+        assert "应当先" in text and "第二十三条" in text and "60日内" in text
+    else:
+        assert "应当先" not in text
+        assert "6个月内向示范县人民法院提起行政诉讼" in text
+    assert doc.template == f"forms/{reply_kind_for(result_key)}.j2"
+
+
+def test_not_responsible_names_the_body_that_is(setup, tmp_path):
+    db, users = setup
+    case = replied(db, users, "unavailable.not_held", responsible_body="示范县自然资源局",
+                   responsible_contact="0571-87654321")
+    doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert doc.template == "forms/reply_not_responsible.j2"
+    assert "示范县自然资源局" in text and "0571-87654321" in text and "第三十六条第（五）项" in text
+
+
+def test_a_3000_character_request_flows_onto_a_second_page_cleanly(setup, tmp_path):
+    db, users = setup
+    sentence = "申请公开本镇2018年至2025年各村道路硬化、危房改造、饮水安全工程的立项批复、招标文件、合同，以及验收报告；"
+    content = (sentence * (3000 // len(sentence) + 1))[:3000]
+    done = register(db, users, content=content)
+    doc = documents.issue(db, users["clerk"], done.case.id, "receipt", today=TODAY)
+    assert pages(doc.pdf, tmp_path) >= 2
+    text = text_of(doc.pdf, tmp_path, layout=True)
+    assert flat(content[-40:]) in flat(text)
+    starts = [line.strip()[0] for line in text.splitlines() if line.strip()]
+    assert not [c for c in starts if c in CANNOT_START]
+    assert "—2—" in flat(text)  # page numbers
+
+
+def test_chinese_punctuation_is_full_width_only_beside_chinese():
+    assert chinese_punctuation("第(一)项,共1,000元;时间10:30") == "第（一）项，共1,000元；时间10:30"
+    assert chinese_punctuation("a(b) x,y") == "a(b) x,y"
+
+
+def test_archive_reprint_is_identical_and_numbers_run_on(setup):
+    db, users = setup
+    case = register(db, users).case
+    cases.request_correction(db, users["clerk"], case.id, TODAY, "请写明所需信息的年份", today=TODAY)
+    first = documents.issue(db, users["clerk"], case.id, "correction", today=TODAY)
+    again = documents.issue(db, users["clerk"], case.id, "correction", today=TODAY, replaces=first.id)
+    assert first.number != again.number
+    assert documents.archived_pdf(db, first.id) == first.pdf
+    listed = documents.documents_of(db, case.id)
+    assert [d.id for d in listed] == [first.id, again.id] and listed[0].pdf == first.pdf
+    actions = [e.action for e in cases.timeline(db, case.id)]
+    assert actions.count("document_issued") == 2
+
+
+def test_every_notice_kind_renders(setup, tmp_path):
+    db, users = setup
+    case = register(db, users).case
+    cases.request_correction(db, users["clerk"], case.id, TODAY, "请写明所需信息的年份", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], case.id, "correction", today=TODAY).pdf, tmp_path))
+    assert "请写明所需信息的年份" in text and "第三十条" in text
+    other = register(db, users).case
+    cases.extend(db, users["head"], other.id, 20, TODAY, reason="需要调取档案", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], other.id, "extension", today=TODAY).pdf, tmp_path))
+    assert "延长20个工作日" in text and "需要调取档案" in text
+    third = register(db, users).case
+    cases.start_pause(db, users["clerk"], third.id, "third_party", TODAY, party="某某建设有限公司", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], third.id, "third-party", today=TODAY).pdf, tmp_path))
+    assert "某某建设有限公司" in text and "15个工作日内" in text
+    fee = register(db, users).case
+    cases.start_pause(db, users["clerk"], fee.id, "fee", TODAY, amount="100", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], fee.id, "fee", today=TODAY).pdf, tmp_path))
+    assert "100元" in text and "20个工作日内" in text
+    done = replied(db, users, "disclosed")
+    review.deliver(db, users["clerk"], done.id, "post", TODAY, tracking_no="EMS1234567890", today=TODAY)
+    reply_doc = documents.issue(db, users["clerk"], done.id, "reply", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], done.id, "delivery", today=TODAY).pdf, tmp_path))
+    assert "送达回证" in text and "EMS1234567890" in text and reply_doc.number in text
+
+
+def test_reply_notice_before_the_reply_is_refused(setup):
+    db, users = setup
+    with pytest.raises(UserError, match="尚未答复"):
+        documents.issue(db, users["clerk"], register(db, users).case.id, "reply", today=TODAY)
+
+
+# --- templates an office edits --------------------------------------------------------------
+def office_templates(db, users, tmp_path: Path) -> Path:
+    folder = tmp_path / "本机关模板"
+    folder.mkdir()
+    with db.write() as s:
+        s.add(Setting(key="documents.template_dir", value=str(folder)))
+    invalidate(db, "settings")
+    return folder
+
+
+def test_an_office_copy_of_a_template_is_used_and_its_version_recorded(setup, tmp_path):
+    db, users = setup
+    folder = office_templates(db, users, tmp_path)
+    source = Path("forms/receipt.j2").read_text(encoding="utf-8")
+    (folder / "receipt.j2").write_text(source.replace("版本:2026.1", "版本:2026.7-本机关")
+                                       .replace("如需查询办理进度", "本镇便民服务中心受理,如需查询办理进度"),
+                                       encoding="utf-8")
+    doc = documents.issue(db, users["clerk"], register(db, users).case.id, "receipt", today=TODAY)
+    assert doc.template == "本机关模板/receipt.j2" and doc.template_version == "2026.7-本机关"
+    assert "本镇便民服务中心受理" in flat(text_of(doc.pdf, tmp_path))
+    assert cases.timeline(db, doc.request_id)[-1].after["template_version"] == "2026.7-本机关"
+
+
+@pytest.mark.parametrize(("body", "message", "line"), [
+    ("{# 版本:1 #}\n# 回执\n正文{{ case.number }\n", "模板语法错误", 3),
+    ("{# 版本:1 #}\n# 回执\n\n{{ case.no_such_field }}\n", "未知的占位符", 4),
+    ("{# 版本:1 #}\n# 回执\n{{ nothing_here }}\n", "未知的占位符", 3),
+    ("# 回执\n没有版本行\n", "模板版本", 1),
+])
+def test_a_broken_template_names_the_file_and_line(setup, tmp_path, body, message, line):
+    db, users = setup
+    folder = office_templates(db, users, tmp_path)
+    (folder / "receipt.j2").write_text(body, encoding="utf-8")
+    case = register(db, users).case
+    with pytest.raises(DataFileError) as caught:
+        documents.issue(db, users["clerk"], case.id, "receipt", today=TODAY)
+    assert message in caught.value.message and "receipt.j2" in caught.value.message
+    assert caught.value.line == line and f"第{line}行" in caught.value.message
+    assert documents.documents_of(db, case.id) == []  # nothing archived, no number used
+
+
+def test_a_reply_template_without_the_remedies_is_refused(setup, tmp_path):
+    db, users = setup
+    folder = office_templates(db, users, tmp_path)
+    source = Path("forms/reply_disclosed.j2").read_text(encoding="utf-8")
+    (folder / "reply_disclosed.j2").write_text(source.replace("{{ remedies }}", ""), encoding="utf-8")
+    case = replied(db, users, "disclosed")
+    with pytest.raises(DataFileError, match="救济途径"):
+        documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+    hidden = source.replace("{{ remedies }}", "{% if false %}{{ remedies }}{% endif %}")
+    (folder / "reply_disclosed.j2").write_text(hidden, encoding="utf-8")
+    with pytest.raises(DataFileError, match="救济途径"):
+        documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+
+
+def test_values_from_the_register_cannot_become_markup(tmp_path):
+    context = {"office": {"name": "某镇"}, "title": "t"}
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "receipt.j2").write_text("{# 版本:1 #}\n# 标题\n{{ x }}\n| 项目 | {{ y }} |\n", encoding="utf-8")
+    rendered = render_document("receipt", {**context, "x": "# 不是标题\n> 也不是署名", "y": "A|B<b>&"},
+                               override_dir=folder)
+    text = flat(text_of(rendered.pdf, tmp_path))
+    assert "#不是标题>也不是署名" in text and "A|B<b>&" in text
+
+
+def test_sandbox_refuses_reaching_into_python(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "receipt.j2").write_text("{# 版本:1 #}\n{{ office.__class__.__mro__ }}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="receipt.j2"):
+        render_document("receipt", {"office": {"name": "x"}}, override_dir=folder)
+
+
+# --- command line ----------------------------------------------------------------------------
+def test_notice_command_issues_and_writes_the_pdf(setup, tmp_path, cli_db_args, capsys):
+    db, users = setup
+    case = register(db, users).case
+    out = tmp_path / "回执.pdf"
+    assert main(["notice", "receipt", "--case", case.number, *cli_db_args, "--out", str(out)]) == 0
+    assert case.number in flat(text_of(out.read_bytes(), tmp_path))
+    assert main(["notice", "reply", "--case", case.number, *cli_db_args, "--out", str(out)]) == 2
+    assert "尚未答复" in capsys.readouterr().err
+    assert main(["notice", "receipt", "--case", "没有这个编号", *cli_db_args, "--out", str(out)]) == 2

@@ -1,0 +1,86 @@
+"""Issuing and re-printing documents from the screens (出具文书 / 重新打印).
+
+``issue_document`` numbers, renders and archives a notice in the worker, then
+opens its preview; ``show_archived`` opens the preview of a document issued
+before, from its archived bytes (a re-print never re-renders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
+
+from workstation.domain.errors import UserError
+from workstation.domain.notices import KINDS
+from workstation.services import cases, documents
+from workstation.services.documents import IssuedDocument
+
+from .context import AppContext
+from .pdf_preview_dialog import PdfPreviewDialog, PrintSession
+from .worker import Progress
+
+
+def document_title(label: str, number: str | None, case_number: str) -> str:
+    """What the preview's title says: the document and its 文号, or the case's 受理编号 when it has none."""
+    return f"{label} {number}" if number else f"{label}(受理编号 {case_number})"
+
+
+def open_preview(ctx: AppContext, parent: QWidget | None, pdf: bytes, title: str) -> PdfPreviewDialog:
+    dialog = PdfPreviewDialog(ctx, pdf, title, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: str, *,
+                   then: Callable[[IssuedDocument | None], None] | None = None) -> None:
+    """Issue a ``kind`` document (see domain.notices.KINDS) for the case and open its preview.
+
+    The rendering runs in the worker; a refusal is shown as a message box. ``then``
+    is called on the GUI thread with the issued document, or with None after a refusal.
+    """
+    db, actor, today = ctx.background_db, ctx.actor, ctx.today()
+
+    def job(_progress: Progress) -> tuple[IssuedDocument, str]:
+        issued = documents.issue(db, actor, case_id, kind, today=today)
+        return issued, cases.get_case(db, case_id).number
+
+    def done(result: tuple[IssuedDocument, str]) -> None:
+        issued, case_number = result
+        ctx.data_changed()
+        alive = parent is None or isValid(parent)  # the window that asked may have been closed meanwhile
+        title = document_title(issued.label, issued.number, case_number)
+        preview = open_preview(ctx, parent if alive else None, issued.pdf, title)
+        preview.show_warning(_fresh_warnings(ctx, issued.warnings))
+        if then is not None and alive:
+            then(issued)
+
+    def refused(exc: UserError) -> None:
+        alive = parent is None or isValid(parent)
+        QMessageBox.warning(parent if alive else None, "未能出具文书", exc.message)
+        if then is not None and alive:
+            then(None)
+
+    ctx.tasks.run(job, on_done=done, on_error=refused, label=f"正在生成{KINDS.get(kind, '文书')}……",
+                  parent=parent)
+
+
+def _fresh_warnings(ctx: AppContext, warnings: tuple[str, ...]) -> str:
+    """Issue warnings (a font that could not be embedded) are said once per session, not on every notice."""
+    session = PrintSession.of(ctx)
+    fresh = [w for w in warnings if w not in session.warned]
+    session.warned.update(fresh)
+    return "\n".join(fresh)
+
+
+def show_archived(ctx: AppContext, parent: QWidget | None, doc_id: int, *, title: str = "") -> None:
+    """Open the preview of an issued document's archived bytes, to look at it or print it again."""
+    try:
+        pdf = documents.archived_pdf(ctx.db, doc_id)
+    except UserError as exc:
+        QMessageBox.warning(parent, "无法打开文书", exc.message)
+        return
+    open_preview(ctx, parent, pdf, title or "已出具的文书")

@@ -1,0 +1,91 @@
+"""Exports of a tally (统计表): JSON, CSV, XLSX, PDF, and the annual report as .docx.
+
+One module per format, each with ``render(result, ...) -> bytes``; ``render`` here
+picks the module and refuses a table that does not balance. Nothing here touches
+the database: the caller passes a TallyResult and the office name.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workstation.domain.errors import UserError
+from workstation.domain.tally import TallyResult
+
+FORMATS: dict[str, str] = {
+    "json": "JSON 数据",
+    "csv": "CSV 表格(UTF-8)",
+    "xlsx": "Excel 工作簿",
+    "pdf": "PDF(A4 横向)",
+    "docx": "年度报告(Word)",
+}
+
+_SHOWN_PROBLEMS = 8
+
+
+@dataclass(frozen=True)
+class Export:
+    fmt: str
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
+def check_exportable(result: TallyResult) -> None:
+    """Refuse a table that breaks 新收 + 结转 = 办结 + 结转下期, naming the requests at fault."""
+    if result.ok:
+        return
+    shown = ";".join(result.problems[:_SHOWN_PROBLEMS])
+    more = f";另有 {len(result.problems) - _SHOWN_PROBLEMS} 处" if len(result.problems) > _SHOWN_PROBLEMS else ""
+    raise UserError(f"{result.period.label}的统计表不平衡,不能导出。请先更正:{shown}{more}")
+
+
+def render(result: TallyResult, fmt: str, *, office: str = "", font_paths: Sequence[Path] = ()) -> Export:
+    """The file of ``result`` in format ``fmt`` (a key of FORMATS)."""
+    if fmt not in FORMATS:
+        raise UserError(f"不支持的导出格式“{fmt}”,可用:{'、'.join(FORMATS)}")
+    check_exportable(result)
+    if fmt == "json":
+        from . import tally_json
+
+        return Export(fmt, tally_json.render(result))
+    if fmt == "csv":
+        from . import tally_csv
+
+        return Export(fmt, tally_csv.render(result))
+    if fmt == "xlsx":
+        from . import tally_xlsx
+
+        return Export(fmt, tally_xlsx.render(result, office=office))
+    if fmt == "pdf":
+        from . import tally_pdf
+
+        data, warning = tally_pdf.render(result, office=office, font_paths=font_paths)
+        return Export(fmt, data, (warning,) if warning else ())
+    from . import annual_docx
+
+    return Export(fmt, annual_docx.render(result, office=office))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a half-written table is worse than none)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path} 是文件夹,请给出文件名")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"文件夹不存在:{folder}")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tally-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}:{exc.strerror or exc}。请换一个文件夹或关闭正在使用该文件的程序。") from None
