@@ -168,6 +168,33 @@ def test_a_3000_character_request_flows_onto_a_second_page_cleanly(setup, tmp_pa
     assert "—2—" in flat(text)  # page numbers
 
 
+def test_a_partly_disclosed_reply_without_the_withheld_part_is_refused(setup):
+    db, users = setup
+    case = register(db, users).case
+    cases.close(db, users["clerk"], case.id, "partly_disclosed", TODAY, today=TODAY)
+    with pytest.raises(UserError, match="不予公开的部分及理由"):
+        documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+
+
+@pytest.mark.parametrize("word", ["20260", "60", "0123-4567890", "GB18030"])
+def test_numbers_and_latin_words_are_never_split_across_lines(word):
+    from reportlab.lib.styles import ParagraphStyle
+
+    from workstation.documents.layout import CJKParagraph
+
+    style = ParagraphStyle("t", fontName="STSong-Light", fontSize=16, leading=28, wordWrap="CJK")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    for shift in range(26):  # the word lands on every position of the first line's end
+        text = "可" * shift + word + "日内向人民法院提起诉讼。" * 3
+        para = CJKParagraph(text, style)
+        para.wrap(16 * 25, 10_000)
+        lines = ["".join(frag.text for frag in line.words) for line in para.blPara.lines]
+        assert "".join(lines) == text
+        assert any(word in line for line in lines), (shift, lines)
+
+
 def test_chinese_punctuation_is_full_width_only_beside_chinese():
     assert chinese_punctuation("第(一)项,共1,000元;时间10:30") == "第（一）项，共1,000元；时间10:30"
     assert chinese_punctuation("a(b) x,y") == "a(b) x,y"

@@ -81,6 +81,12 @@ def _cjk_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: ANN001, 
             if str(u) not in CANNOT_START:
                 i -= 1  # u starts the next line
                 extra += w
+                j = i  # a number or Latin word is not split: its whole run moves down
+                while j - 1 > start and _in_word(units[j]) and _in_word(units[j - 1]):
+                    j -= 1
+                if j < i and not _in_word(units[j - 1]):
+                    extra += sum(_unit_width(x, max_width) for x in units[j:i])
+                    i = j
             elif i < len(units) and str(units[i]) in CANNOT_START and i - 2 > start:
                 i -= 2  # u would hang but the next one cannot start a line: move the one before u down too
                 extra += w + units[i].width
@@ -92,6 +98,16 @@ def _cjk_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: ANN001, 
         lines.append(_rl_paragraph.makeCJKParaLine(units[start:], max_width, used, max_width - used, False,
                                                    calcBounds))
     return _rl_paragraph.ParaLines(kind=1, lines=lines)
+
+
+def _in_word(unit) -> bool:  # noqa: ANN001 (reportlab's)
+    text = str(unit)
+    return len(text) == 1 and text.isascii() and (text.isalnum() or text in ".%-:")
+
+
+def _unit_width(unit, max_width: float) -> float:  # noqa: ANN001 (reportlab's)
+    w = unit.width
+    return w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w
 
 
 class CJKParagraph(Paragraph):

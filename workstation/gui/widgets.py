@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QLabel,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -107,7 +108,12 @@ class Form:
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(widget)
+        if hint:  # the hint takes the row's width (not wrapped into the width of a small field)
+            holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        if hint and widget.layout() is None and widget.sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Expanding:
+            box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)  # a small field keeps its own size
+        else:
+            box.addWidget(widget)
         if hint:
             note = QLabel(hint)
             note.setObjectName("hint")

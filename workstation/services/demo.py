@@ -230,7 +230,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                 label = next(r.label for r in RESULTS if r.key == result_key)
                 life.append(("closed", closed_on, {"status": "replied" if status == Status.REPLIED else "closed",
                                                    "result_key": result_key, "result": label,
-                                                   "closed_on": closed_on}))
+                                                   "closed_on": closed_on, **_reply_details(result_key)}))
             if delivered_on:
                 life.append(("delivered", delivered_on, {"on": delivered_on, "method": "当面领取"}))
             for action, on, after in life:
@@ -262,3 +262,11 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
         if progress:
             progress(cases, cases)
     return DemoReport(cases, events_total, DEMO_LOGINS)
+
+
+def _reply_details(result_key: str | None) -> dict[str, str]:
+    """What a 部分公开 reply records besides its result: the part withheld and why."""
+    if result_key != "partly_disclosed":
+        return {}
+    return {"withheld_part": "涉及第三方个人信息的部分(姓名、身份证号码、联系电话)",
+            "withheld_reason": "涉及个人隐私,公开会对第三方合法权益造成损害"}
