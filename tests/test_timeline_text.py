@@ -24,3 +24,29 @@ def test_an_issued_document_names_itself_not_a_pause():
     assert text == ("文书:答复告知书;文号:政信复〔2026〕7号;模板:forms/reply_disclosed.j2;模板版本:2026.1;"
                     "字体已嵌入:是")
     assert "暂停原因" not in text
+
+
+def test_the_whole_review_and_reply_walk_reads_without_machine_keys(db, users):
+    """Every event of registration, review, sign-off, reply, delivery and appeal: labels, not keys."""
+    import re
+    from datetime import date
+
+    from conftest import person
+
+    from workstation.services import cases, review
+
+    today = date(2026, 10, 29)
+    case = cases.register(db, users["clerk"], person(handed_in_on=today), today=today).case
+    answers = {item.id: item.id == "separable" for item in review.checklist_items(db)}
+    review.submit_review(db, users["clerk"], case.id, answers, notes="遮盖第3页", today=today)
+    review.sign_off(db, users["reviewer"], case.id, today=today)
+    review.reply(db, users["clerk"], case.id, review.ReplyData(
+        "partly_disclosed", today, withheld_part="第3页个人信息", withheld_reason="涉及个人隐私",
+        provision_form="paper", provision_way="pickup"), today=today)
+    review.deliver(db, users["clerk"], case.id, "post", today, tracking_no="EMS123", today=today)
+    review.record_appeal(db, users["head"], case.id, "review", today, body="示范县人民政府", today=today)
+    texts = [describe(e) for e in cases.timeline(db, case.id)]
+    joined = "\n".join(texts)
+    assert "办理结果:部分公开" in joined and "不予公开的部分:第3页个人信息" in joined
+    assert "建议结果:部分公开" in joined and "方式:邮寄" in joined and "类别:行政复议" in joined
+    assert not re.search(r"[a-z]+_[a-z_]+|partly|review_id|\bpost\b", joined), joined

@@ -422,7 +422,9 @@ class CaseView(QWidget):
         return ""
 
     def _show_data(self, case: CaseSummary, data: IntakeData) -> None:
-        if self.data_widget is not None:
+        if self.data_widget is not None:  # gone from the screen now, deleted when Qt is next idle
+            self.data_layout.removeWidget(self.data_widget)
+            self.data_widget.hide()
             self.data_widget.deleteLater()
         self.data_widget = QWidget()
         form = QFormLayout(self.data_widget)

@@ -36,6 +36,7 @@ from .case_view import CaseView
 from .context import AppContext
 from .dashboard_view import DashboardView
 from .holidays_view import HolidaysView
+from .import_dialog import ImportDialog, may_import
 from .intake_dialog import IntakeDialog
 from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.intake: IntakeDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.backup_dialog: BackupDialog | None = None
+        self.import_dialog: ImportDialog | None = None
         self.pages: dict[str, QWidget] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {
             "dashboard": self._make_dashboard, "register": self._make_register, "holidays": self._make_holidays,
@@ -108,6 +110,11 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_action.triggered.connect(self.open_intake)
         work.addAction(self.new_action)
+        self.import_action = QAction("导入台账…", self)  # only the roles the import service allows see it
+        self.import_action.triggered.connect(self.open_import)
+        self.import_action.setVisible(may_import(self.ctx))
+        self.import_action.setEnabled(may_import(self.ctx))
+        work.addAction(self.import_action)
         work.addSeparator()
         quit_action = QAction("退出", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -246,6 +253,13 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.ctx, self)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
         dialog.open()
         return dialog
 

@@ -11,10 +11,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workstation.domain.status import Status
-from workstation.services import queries
+from workstation.services import documents, queries, review
 from workstation.services.demo import DEMO_LOGINS, fill_demo
 from workstation.services.users import authenticate
 from workstation.store.database import Database
@@ -23,12 +24,16 @@ from .app import make_application
 from .case_view import CaseView
 from .context import AppContext
 from .dialogs.base import ServiceDialog
+from .dialogs.reply_dialog import ReplyDialog
+from .dialogs.review_dialog import ReviewDialog
 from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
-from .main_window import MainWindow
+from .main_window import PAGES, MainWindow
+from .pdf_preview_dialog import PdfPreviewDialog
 from .settings_dialog import SettingsDialog
 
 SIZE = (1366, 768)
+PAGE_KEYS = {page[0] for page in PAGES}
 SAMPLE_NOTICE = Path(__file__).resolve().parents[2] / "tests" / "data" / "holiday-notices" / "2026.txt"
 
 
@@ -38,6 +43,13 @@ def settle(ctx: AppContext | None = None) -> None:
         if ctx is not None:
             ctx.tasks.wait()
         QApplication.processEvents()
+
+
+def wait_ms(ms: int) -> None:
+    """Run the event loop for a while (for widgets that paint in the background)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def save(widget: QWidget, out: Path, name: str, ctx: AppContext | None = None) -> Path:
@@ -142,6 +154,99 @@ def shoot_main(db: Database, out: Path) -> None:
     settings.select_user("clerk")
     save(settings, out, "13-settings-users", admin_ctx)
     settings.close()
+    window.close()
+    shoot_review_and_reply(db, out)
+    shoot_office(db, out)
+
+
+def login_as(db: Database, role: str) -> AppContext:
+    login = next(p for p in DEMO_LOGINS if p[0] == role)
+    return AppContext(db, authenticate(db, *login))
+
+
+def shoot_review_and_reply(db: Database, out: Path) -> None:
+    """One open request through 审查, 签发, 答复, 送达 and 复议, each dialog as the user who opens it."""
+    clerk, reviewer, head = login_as(db, "clerk"), login_as(db, "reviewer"), login_as(db, "head")
+    case_id = next(c.id for c in queries.fetch_cases(db, queries.list_case_ids(db, queries.CaseFilter(view="open")))
+                   if c.status is Status.OPEN)
+    view = CaseView(clerk, case_id)
+    view.resize(*SIZE)
+    view.show()
+    view.start_action("review")
+    dialog = view.dialog
+    assert isinstance(dialog, ReviewDialog)
+    dialog.resize(1000, 720)
+    dialog.yes_buttons["separable"].click()
+    dialog.rest_no.click()
+    dialog.notes.setPlainText("第3页含第三方个人信息,遮盖后提供其余部分。")
+    save(dialog, out, "14-review", clerk)
+    dialog.accept()
+    settle(clerk)
+    view.close()
+
+    signer = CaseView(reviewer, case_id)
+    signer.resize(*SIZE)
+    signer.show()
+    signer.start_action("signoff")
+    assert signer.dialog is not None
+    save(signer.dialog, out, "15-signoff", reviewer)
+    signer.dialog.accept()
+    settle(reviewer)
+    signer.close()
+
+    replier = CaseView(clerk, case_id)
+    replier.resize(*SIZE)
+    replier.show()
+    replier.start_action("reply")
+    dialog = replier.dialog
+    assert isinstance(dialog, ReplyDialog)
+    dialog.withheld_part.setText("第3页中第三方的姓名、身份证号码和联系电话")
+    dialog.withheld_reason.setText("涉及个人隐私,公开会对第三方合法权益造成损害")
+    save(dialog, out, "16-reply", clerk)
+    dialog.reject()
+    settle(clerk)
+    review.reply(db, clerk.actor, case_id,
+                 review.ReplyData("partly_disclosed", clerk.today(), withheld_part="第3页中第三方的个人信息",
+                                  withheld_reason="涉及个人隐私"), today=clerk.today())
+    pdf = documents.issue(db, clerk.actor, case_id, "reply", today=clerk.today()).pdf
+    replier.refresh()
+    save(replier, out, "17-case-replied", clerk)
+    preview = PdfPreviewDialog(clerk, pdf, "答复告知书", replier)
+    preview.resize(900, 740)
+    preview.show()
+    wait_ms(1500)  # QPdfView renders its pages in the background
+    save(preview, out, "18-preview-reply", clerk)
+    preview.close()
+    replier.start_action("deliver")
+    assert replier.dialog is not None
+    save(replier.dialog, out, "19-delivery", clerk)
+    replier.dialog.reject()
+    replier.close()
+
+    appeal_view = CaseView(head, case_id)
+    appeal_view.resize(*SIZE)
+    appeal_view.show()
+    appeal_view.start_action("appeal")
+    assert appeal_view.dialog is not None
+    save(appeal_view.dialog, out, "20-appeal", head)
+    appeal_view.dialog.reject()
+    appeal_view.close()
+
+
+def shoot_office(db: Database, out: Path) -> None:
+    """The head's pages: audit, tally, backups."""
+    head = login_as(db, "head")
+    window = MainWindow(head)
+    window.resize(*SIZE)
+    window.show()
+    window.show_page("audit")
+    save(window, out, "21-audit", head)
+    if "tally" in PAGE_KEYS:
+        window.show_page("tally")
+        save(window, out, "22-tally", head)
+    backup_dialog = window.open_backup()
+    save(backup_dialog, out, "23-backup", head)
+    backup_dialog.close()
     window.close()
 
 

@@ -6,9 +6,21 @@ from typing import Any
 
 from workstation.domain.deadline import PAUSE_KINDS
 from workstation.domain.intake import FIELD_LABELS
-from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, DELIVERY_WAYS, WANTED_FORMS
+from workstation.domain.results import (
+    APPLICANT_KINDS_BY_KEY,
+    CHANNELS,
+    DELIVERY_WAYS,
+    RESULTS_BY_KEY,
+    WANTED_FORMS,
+)
 from workstation.domain.status import STATUS_LABELS, Status
 from workstation.services.cases import TimelineEntry
+from workstation.services.review import (
+    APPEAL_KINDS,
+    APPEAL_RESULTS,
+    DELIVERY_METHODS,
+    PROVISION_FORMS,
+)
 
 KEY_LABELS: dict[str, str] = {
     **FIELD_LABELS,
@@ -36,9 +48,32 @@ KEY_LABELS: dict[str, str] = {
     "withdrawn": "申请人撤回",
     "oral": "口头申请",
     "tracking_no": "邮件号",
+    "basis": "法律依据",
+    "provision_form": "提供形式",
+    "provision_way": "获取方式",
+    "published_at": "公开途径",
+    "withheld_part": "不予公开的部分",
+    "withheld_reason": "不予公开的理由",
+    "responsible_body": "负责公开的机关",
+    "responsible_contact": "联系方式",
+    "reviewed_result": "审查结论",
+    "proposed": "建议结果",
+    "chosen": "另选结果",
+    "answers_yes": "回答“是”的项目",
+    "self_signoff": "承办人自行审核",
+    "signed_by": "签收人",
+    "email": "电子邮箱",
+    "filed_on": "提起日期",
+    "body": "受理机关",
+    "result_on": "结果日期",
+    "amount": "应缴金额",
+    "login": "登录名",
 }
+# Where an action uses a key in its own sense.
+ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
-HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested"}
+HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
+          "appeal_id", "method_label", "document_id"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
 # An issued document: its name and 文号, which template printed it, whether its fonts are embedded.
@@ -48,11 +83,19 @@ DOCUMENT_KEYS = {"label": "文书", "number": "文号", "template": "模板", "t
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {str(k): v for k, v in STATUS_LABELS.items()} | {s.value: s.label for s in Status},
     "resume_status": {s.value: s.label for s in Status},
-    "kind": PAUSE_KINDS,
+    "kind": {**PAUSE_KINDS, **APPEAL_KINDS},
     "channel": CHANNELS,
     "applicant_kind": {k: v.label for k, v in APPLICANT_KINDS_BY_KEY.items()},
     "wanted_form": WANTED_FORMS,
     "delivery": DELIVERY_WAYS,
+    # a result key (or, in a closing, already its label) and an appeal's result
+    "result": {k: r.label for k, r in RESULTS_BY_KEY.items()} | APPEAL_RESULTS,
+    "proposed": {k: r.label for k, r in RESULTS_BY_KEY.items()},
+    "chosen": {k: r.label for k, r in RESULTS_BY_KEY.items()},
+    "reviewed_result": {k: r.label for k, r in RESULTS_BY_KEY.items()},
+    "method": DELIVERY_METHODS,
+    "provision_form": PROVISION_FORMS,
+    "provision_way": DELIVERY_WAYS,
 }
 
 
@@ -81,8 +124,9 @@ def describe(entry: TimelineEntry) -> str:
                  if after.get(key) not in (None, "")]
         return ";".join(parts + ([f"说明:{entry.note}"] if entry.note else []))
     parts = []
+    own = ACTION_KEY_LABELS.get(entry.action, {})
     for key in keys:
-        label = KEY_LABELS.get(key, key)
+        label = own.get(key) or KEY_LABELS.get(key, key)
         if key in before and before[key] != after[key]:
             parts.append(f"{label}:{value_text(key, before[key])} → {value_text(key, after[key])}")
         else:

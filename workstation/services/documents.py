@@ -188,6 +188,20 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
                               doc.fonts_embedded, doc.pdf, warnings)
 
 
+def warm_up(db: Database) -> bool:
+    """Load the office's CJK fonts ahead of the first receipt (in the background at start-up).
+
+    Reading and registering the TrueType collections costs about 0.3 s once per process; done
+    before the first citizen arrives, the first receipt of the day is as quick as the others.
+    Returns whether embeddable fonts were found.
+    """
+    from workstation.documents.fonts import find_fonts
+
+    settings = get_settings(db)
+    fonts = [Path(p) for p in str(settings["documents.font_paths"]).split(";") if p.strip()]
+    return find_fonts(fonts).embedded
+
+
 def documents_of(db: Database, case_id: int) -> list[IssuedDocument]:
     with db.read() as s:
         rows = s.execute(select(Document).where(Document.request_id == case_id).order_by(Document.id)).scalars()

@@ -73,6 +73,8 @@ class ReviewDialog(ServiceDialog):
         self.notes = decision.add("notes", "审查意见", text_field("检索经过、审查意见等,审核人可见", 70))
         self.release_list = QListWidget()
         self.release_list.setMaximumHeight(64)
+        self.release_list.setWordWrap(True)
+        self.release_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.release_button = QPushButton("添加待公开材料…")
         self.release_button.setAutoDefault(False)
         self.release_button.clicked.connect(self._add_release)
@@ -232,7 +234,7 @@ class ReviewDialog(ServiceDialog):
 
     def _show_release(self) -> None:
         self.release_list.clear()
-        self.release_list.addItems(self.release_files or ["(尚未添加;添加后存入本申请的附件)"])
+        self.release_list.addItems(self.release_files or ["(尚未添加)"])
 
     # -- submit ---------------------------------------------------------------------------
     def perform(self) -> str:
