@@ -169,9 +169,7 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     clerk, reviewer, head = login_as(db, "clerk"), login_as(db, "reviewer"), login_as(db, "head")
     case_id = next(c.id for c in queries.fetch_cases(db, queries.list_case_ids(db, queries.CaseFilter(view="open")))
                    if c.status is Status.OPEN)
-    view = CaseView(clerk, case_id)
-    view.resize(*SIZE)
-    view.show()
+    view = open_case_view(clerk, case_id)
     view.start_action("review")
     dialog = view.dialog
     assert isinstance(dialog, ReviewDialog)
@@ -184,19 +182,9 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     settle(clerk)
     view.close()
 
-    signer = CaseView(reviewer, case_id)
-    signer.resize(*SIZE)
-    signer.show()
-    signer.start_action("signoff")
-    assert signer.dialog is not None
-    save(signer.dialog, out, "15-signoff", reviewer)
-    signer.dialog.accept()
-    settle(reviewer)
-    signer.close()
+    shoot_action(reviewer, case_id, "signoff", out, "15-signoff", accept=True)
 
-    replier = CaseView(clerk, case_id)
-    replier.resize(*SIZE)
-    replier.show()
+    replier = open_case_view(clerk, case_id)
     replier.start_action("reply")
     dialog = replier.dialog
     assert isinstance(dialog, ReplyDialog)
@@ -217,20 +205,30 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     wait_ms(1500)  # QPdfView renders its pages in the background
     save(preview, out, "18-preview-reply", clerk)
     preview.close()
-    replier.start_action("deliver")
-    assert replier.dialog is not None
-    save(replier.dialog, out, "19-delivery", clerk)
-    replier.dialog.reject()
     replier.close()
+    shoot_action(clerk, case_id, "deliver", out, "19-delivery")
+    shoot_action(head, case_id, "appeal", out, "20-appeal")
 
-    appeal_view = CaseView(head, case_id)
-    appeal_view.resize(*SIZE)
-    appeal_view.show()
-    appeal_view.start_action("appeal")
-    assert appeal_view.dialog is not None
-    save(appeal_view.dialog, out, "20-appeal", head)
-    appeal_view.dialog.reject()
-    appeal_view.close()
+
+def open_case_view(ctx: AppContext, case_id: int) -> CaseView:
+    view = CaseView(ctx, case_id)
+    view.resize(*SIZE)
+    view.show()
+    return view
+
+
+def shoot_action(ctx: AppContext, case_id: int, action: str, out: Path, name: str, *, accept: bool = False) -> None:
+    """The case view's dialog for ``action`` as ``ctx``'s user sees it; accepted (the service runs) or cancelled."""
+    view = open_case_view(ctx, case_id)
+    view.start_action(action)
+    assert view.dialog is not None
+    save(view.dialog, out, name, ctx)
+    if accept:
+        view.dialog.accept()
+    else:
+        view.dialog.reject()
+    settle(ctx)
+    view.close()
 
 
 def shoot_office(db: Database, out: Path) -> None:
