@@ -242,6 +242,7 @@ class TallyResult:
     table4: Mapping[str, Mapping[str, int]]  # appeal kind -> upheld/corrected/other/pending/total -> count
     problems: tuple[str, ...] = ()
     problem_ids: tuple[int, ...] = ()  # the requests named in problems
+    problem_numbers: tuple[str, ...] = ()  # their registration numbers, in the order of problems
 
     @property
     def ok(self) -> bool:
@@ -262,16 +263,14 @@ def compute_tally(records: Iterable[TallyRecord], appeals: Iterable[AppealRecord
     """Tables 三 and 四 for ``period``; records outside it are ignored, so the whole register may be passed."""
     start, end = period.start, period.end
     counts: dict[str, dict[str, int]] = {row: dict.fromkeys(TALLY_COLUMNS, 0) for row in ROW_KEYS}
-    problems: list[tuple[str, str]] = []
-    problem_ids: list[int] = []
+    problems: list[tuple[str, str, int]] = []
     numbers: dict[int, str] = {}
     for r in records:
         numbers[r.id] = r.number
         rows = _rows_of(r, start, end)
         problem = _record_problem(r, rows, start, end)
         if problem is not None:
-            problems.append((r.number, problem))
-            problem_ids.append(r.id)
+            problems.append((r.number, problem, r.id))
         column = r.applicant_kind if r.applicant_kind in APPLICANT_KINDS_BY_KEY else None
         if column is None:
             continue
@@ -284,9 +283,15 @@ def compute_tally(records: Iterable[TallyRecord], appeals: Iterable[AppealRecord
         counts["total"][column] = sum(counts[g][column] for g in RESULT_GROUPS)
     for row in ROW_KEYS:
         counts[row]["total"] = sum(counts[row][c] for c in KIND_COLUMNS)
-    messages = [text for _, text in sorted(problems)] + _identity_breaks(counts, period)
+    problems.sort()
     table4, appeal_problems = _table4(appeals, period, numbers)
-    return TallyResult(period, counts, table4, tuple(messages + appeal_problems), tuple(problem_ids))
+    messages = [text for _, text, _ in problems] + _identity_breaks(counts, period)
+    messages += [text for _, text in appeal_problems]
+    named = [(r_id, number) for number, _, r_id in problems]
+    named += [(r_id, numbers.get(r_id, f"(ID {r_id})")) for r_id, _ in appeal_problems]
+    ids = tuple(dict.fromkeys(r_id for r_id, _ in named))
+    return TallyResult(period, counts, table4, tuple(messages), ids,
+                       tuple(dict.fromkeys(number for _, number in named)))
 
 
 def _identity_breaks(counts: Mapping[str, Mapping[str, int]], period: Period) -> list[str]:
@@ -303,18 +308,18 @@ def _identity_breaks(counts: Mapping[str, Mapping[str, int]], period: Period) ->
 
 
 def _table4(appeals: Iterable[AppealRecord], period: Period,
-            numbers: Mapping[int, str]) -> tuple[dict[str, dict[str, int]], list[str]]:
+            numbers: Mapping[int, str]) -> tuple[dict[str, dict[str, int]], list[tuple[int, str]]]:
     """Default rule: a case counts in the period of its result; 尚未审结 if filed by the end, no result by then."""
     start, end = period.start, period.end
     table = {kind: dict.fromkeys(APPEAL_COLUMNS, 0) for kind in APPEAL_KINDS}
-    problems = []
+    problems: list[tuple[int, str]] = []
     for a in appeals:
         if a.filed_on > end:
             continue
         problem = _appeal_problem(a, numbers)
         if problem is not None:
             if a.result_on is None or a.result_on >= start:
-                problems.append(problem)
+                problems.append((a.request_id, problem))
             continue
         if a.result_on is not None and start <= a.result_on <= end:
             table[a.kind][a.result] += 1  # type: ignore[index]

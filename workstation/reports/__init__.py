@@ -8,6 +8,7 @@ the database: the caller passes a TallyResult and the office name.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ FORMATS: dict[str, str] = {
 }
 
 _SHOWN_PROBLEMS = 8
+_SHOWN_NUMBERS = 10
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,22 @@ class Export:
 
 
 def check_exportable(result: TallyResult) -> None:
-    """Refuse a table that breaks 新收 + 结转 = 办结 + 结转下期, naming the requests at fault."""
+    """Refuse a table that breaks 新收 + 结转 = 办结 + 结转下期, naming the requests at fault.
+
+    The registration numbers come first, so that a message cut short (one line on the command line,
+    a dialog) still says which requests to correct; the reasons follow.
+    """
     if result.ok:
         return
+    numbers = result.problem_numbers
+    named = ""
+    if numbers:
+        more = f"等 {len(numbers)} 件" if len(numbers) > _SHOWN_NUMBERS else ""
+        named = f"请先更正以下申请:{'、'.join(numbers[:_SHOWN_NUMBERS])}{more}。"
     shown = ";".join(result.problems[:_SHOWN_PROBLEMS])
-    more = f";另有 {len(result.problems) - _SHOWN_PROBLEMS} 处" if len(result.problems) > _SHOWN_PROBLEMS else ""
-    raise UserError(f"{result.period.label}的统计表不平衡,不能导出。请先更正:{shown}{more}")
+    rest = len(result.problems) - _SHOWN_PROBLEMS
+    tail = f";另有 {rest} 处" if rest > 0 else ""
+    raise UserError(f"{result.period.label}的统计表不平衡,不能导出。{named}问题:{shown}{tail}")
 
 
 def render(result: TallyResult, fmt: str, *, office: str = "", font_paths: Sequence[Path] = ()) -> Export:
@@ -79,10 +91,14 @@ def write_file(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise UserError(f"文件夹不存在:{folder}")
     try:
+        # mkstemp makes the file private (0600); a tally holds no personal data and is meant to be passed on,
+        # so it gets the mode of the file it replaces, or the usual one for a document
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
         fd, tmp = tempfile.mkstemp(prefix=".tally-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, mode)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

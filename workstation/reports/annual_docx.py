@@ -12,10 +12,14 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -33,10 +37,15 @@ BODY_PT = 16  # 三号
 TITLE_PT = 22  # 二号
 TABLE_PT = 9
 PLACEHOLDER = "【请填写】"
+TABLE_STYLE = "统计表文字"
+CELL_MARGIN_TWIPS = 57  # 1 mm
 
 TABLE2_TITLE = "二、主动公开政府信息情况"
 TABLE2_WIDTHS = (54, 34, 34, 34)  # mm, 156 mm type area
-TABLE3_WIDTHS = (12, 18, 50) + (76 / 7,) * 7
+# 9 pt characters are 3.2 mm: 三、本年度 / 办理结果 on two lines in the first column, (三)不予公开 on one
+# line in the second, rows of up to 16 characters on one line in the third, and two characters a line in
+# the number columns (自然/人; 社会/公益/组织 takes three)
+TABLE3_WIDTHS = (18, 24, 54) + (60 / 7,) * 7
 TABLE4_WIDTHS = (156 / 15,) * 15
 
 
@@ -171,10 +180,12 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: Sequence[float]) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _fix_widths(table, widths_mm)
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = Mm(widths_mm[i])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.paragraphs[0].style = _table_style(doc)
     for c in grid.cells:
         target = table.cell(c.row, c.col)
         if c.rowspan > 1 or c.colspan > 1:
@@ -182,8 +193,67 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: Sequence[float]) -> None:
         p = target.paragraphs[0]
         left = c.kind == "label" and c.rowspan == 1 and c.col < grid.label_cols
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.first_line_indent = Pt(0)
-        p.paragraph_format.line_spacing = 1.0
-        p.paragraph_format.space_after = Pt(0)
         _font(p.add_run(str(c.value)), HEADING_FONT if c.kind == "header" else TABLE_FONT, TABLE_PT)
+    _keep_together(table, grid.header_rows)
     doc.add_paragraph()
+
+
+def _keep_together(table: Table, header_rows: int) -> None:
+    """Each table fits on a page: keep it there whole rather than leave a header row at the foot of one
+    page; should it ever break, its header rows repeat and no row is cut in two."""
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        if i < last:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
+def _fix_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Column widths in the table grid itself: LibreOffice and WPS lay a table out by its w:tblGrid, not the
+    widths of its cells, and a fixed layout keeps Word from stretching the number columns."""
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(Mm(sum(widths_mm)).twips)))
+    # narrow cell margins (Word's default is 1.9 mm a side) so that 9 pt headers fit the number columns
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    # schema order: tblCellMar comes before tblLook, and Word refuses a file with them the other way round
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        tbl_pr.append(margins)
+    else:
+        look.addprevious(margins)
+
+
+def _table_style(doc: DocumentObject) -> ParagraphStyle:
+    """The paragraph style of table cells: 9 pt, single spaced, no indent (also for empty cells, whose
+    paragraph mark would otherwise make the row as tall as a line of 16 pt body text)."""
+    styles = doc.styles
+    if TABLE_STYLE in [s.name for s in styles]:
+        return styles[TABLE_STYLE]
+    style = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.style_id = "TallyTableText"
+    style.base_style = styles["Normal"]
+    style.font.name = TABLE_FONT
+    style.font.size = Pt(TABLE_PT)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), TABLE_FONT)
+    fmt = style.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.space_before = fmt.space_after = Pt(1.5)
+    fmt.line_spacing = 1.0
+    return style
