@@ -329,3 +329,8 @@ def test_notice_command_issues_and_writes_the_pdf(setup, tmp_path, cli_db_args, 
     assert main(["notice", "reply", "--case", case.number, *cli_db_args, "--out", str(out)]) == 2
     assert "尚未答复" in capsys.readouterr().err
     assert main(["notice", "receipt", "--case", "没有这个编号", *cli_db_args, "--out", str(out)]) == 2
+
+
+def test_warming_up_loads_the_fonts_before_the_first_receipt(setup):
+    db, _users = setup
+    assert documents.warm_up(db) is True  # the test machine has embeddable CJK fonts (make test installs them)

@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from workstation.cli import main
 
 COMMANDS = [["deadline"], ["holidays", "parse"], ["holidays", "status"], ["register"], ["audit", "verify"],
-            ["backup"], ["restore"], ["user", "add"]]
+            ["backup"], ["restore"], ["user", "add"], ["notice", "receipt"], ["notice", "reply"], ["import"],
+            ["tally"]]
 TOKENS = st.sampled_from(["--db", "--json", "--days", "--extend", "--pause", "--restart", "--as-of", "--to",
                           "--keep", "-", "2026-02-30", "2026-03-02", "0", "-5", "99999", "abc", "2026-03-02:2026-03-01",
-                          "中文", "--name", "--roles", "x" * 300, "", "2026-13-01", "1:2:3"])
+                          "中文", "--name", "--roles", "x" * 300, "", "2026-13-01", "1:2:3", "--year", "--month",
+                          "--quarter", "--from", "--format", "xlsx", "docx", "--out", "--case", "--dry-run",
+                          "2026-5", "2025-Q3"])
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +79,18 @@ def test_restore_refuses_a_non_backup_and_leaves_the_database(capsys, tmp_path):
     assert main(["restore", str(junk), "--db", str(target)]) == 2
     assert "不是备份文件" in capsys.readouterr().err
     assert target.read_bytes() == b""
+
+
+@pytest.mark.parametrize("argv", [
+    ["holidays", "parse", "x" * 400],
+    ["import", "x" * 400 + ".csv", "--db", "r.sqlite3"],
+    ["restore", "x" * 400, "--db", "r.sqlite3"],
+    ["tally", "--year", "2025", "--db", "x" * 400],
+])
+def test_a_file_name_the_system_refuses_is_one_chinese_line(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "文件名过长" in err or "不存在" in err, err
+    assert not any(p.name.startswith("xxx") for p in Path().iterdir())
+

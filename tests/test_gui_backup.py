@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-from test_gui_support import PASSWORD, QT_NOISE, replace_text, type_text, wait_idle
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from test_gui_support import PASSWORD, QT_NOISE, Answers, replace_text, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.backup_dialog import BackupDialog
@@ -42,28 +42,6 @@ def requests_in(path: Path) -> int:
         return count_cases(db, CaseFilter(), today=TODAY)
     finally:
         db.close()
-
-
-class Answers:
-    """Answers the message boxes the program shows, in order, by the text of a button; keeps their texts."""
-
-    def __init__(self, *buttons: str) -> None:
-        self.buttons = list(buttons)
-        self.texts: list[str] = []
-        self.timer = QTimer()
-        self.timer.timeout.connect(self._look)
-        self.timer.start(20)
-
-    def _look(self) -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isVisible() or not self.buttons:
-            return
-        self.texts.append(box.text())
-        wanted = self.buttons.pop(0)
-        [button] = [b for b in box.buttons() if b.text() == wanted]
-        button.click()
-        if not self.buttons:
-            self.timer.stop()
 
 
 def open_dialog(qtbot, ctx) -> BackupDialog:

@@ -190,3 +190,13 @@ def test_enter_on_a_row_opens_the_case(qtbot, view):
     view.table.selectRow(2)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert opened == [view.model.case_id(2)]
+
+
+def test_enter_in_the_search_box_searches_and_opens_nothing(qtbot, view):
+    opened: list[int] = []
+    view.open_case.connect(opened.append)
+    view.table.selectRow(2)
+    view.search.setFocus()
+    type_text(qtbot, view.search, "王")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert opened == []

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from workstation.domain.status import Role
 from workstation.services import users
@@ -95,3 +95,25 @@ def press_enter(qtbot, widget: QWidget) -> None:
 def wait_idle(qtbot, ctx) -> None:
     """Until the worker has answered and its answer reached the GUI thread."""
     qtbot.waitUntil(lambda: not ctx.tasks.busy, timeout=10_000)
+
+
+class Answers:
+    """Answers the message boxes the program shows, in order, by the text of a button; keeps their texts."""
+
+    def __init__(self, *buttons: str) -> None:
+        self.buttons = list(buttons)
+        self.texts: list[str] = []
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._look)
+        self.timer.start(20)
+
+    def _look(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible() or not self.buttons:
+            return
+        self.texts.append(box.text())
+        wanted = self.buttons.pop(0)
+        [button] = [b for b in box.buttons() if b.text() == wanted]
+        button.click()
+        if not self.buttons:
+            self.timer.stop()

@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so that start-up stays fast.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import re
 import sys
@@ -184,6 +185,20 @@ def cmd_holidays_status(args: argparse.Namespace) -> int:
     return 0
 
 
+OS_ERRORS = {errno.ENAMETOOLONG: "文件名过长", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+             errno.ENOENT: "文件不存在", errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "是文件夹,请给出文件",
+             errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘只读"}
+
+
+def os_error_text(exc: OSError) -> str:
+    """The system's refusal of a file, in Chinese, naming the file (shortened when very long)."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:60] + "…" + name[-15:]
+    reason = OS_ERRORS.get(exc.errno or 0, exc.strerror or "系统错误")
+    return f"无法访问文件 {name}:{reason}" if name else f"文件操作失败:{reason}"
+
+
 def read_text_file(path: Path, *, limit: int = 5_000_000) -> str:
     """Read a text file a user named, with a Chinese message for every way it can be wrong."""
     if str(path) == "-":
@@ -267,3 +282,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file named on the command line that the system refuses (too long a name, no access…)
+        sys.stderr.write(f"workstation: {one_line(os_error_text(exc))}\n")
+        return EXIT_USAGE

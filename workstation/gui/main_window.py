@@ -42,7 +42,7 @@ from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
 
 PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
-         ("audit", "审计", "Ctrl+4"))
+         ("audit", "审计", "Ctrl+4"), ("tally", "统计", "Ctrl+5"))
 # Pages only some roles see (the audit trail holds personal data and every user's actions).
 PAGE_ROLES: dict[str, tuple[Role, ...]] = {"audit": (Role.HEAD, Role.ADMIN)}
 FIRST_BACKUP_CHECK_MS = 1500  # after the first screen has loaded
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {
             "dashboard": self._make_dashboard, "register": self._make_register, "holidays": self._make_holidays,
-            "audit": self._make_audit,
+            "audit": self._make_audit, "tally": self._make_tally,
         }
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -205,6 +205,14 @@ class MainWindow(QMainWindow):
 
     def _make_audit(self) -> QWidget:
         return AuditView(self.ctx)
+
+    def _make_tally(self) -> QWidget:
+        # imported on first use: start-up does not pay for the tally page
+        from .tally_view import TallyView
+
+        view = TallyView(self.ctx)
+        view.open_case.connect(self.open_case)
+        return view
 
     def may_see(self, key: str) -> bool:
         return key not in PAGE_ROLES or self.ctx.has(*PAGE_ROLES[key])

@@ -104,8 +104,9 @@ class RegisterView(QWidget):
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.doubleClicked.connect(self._activated)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)  # PySide6 ignores context= in the constructor
+        enter.activated.connect(self._open_current)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
 
         row1 = QHBoxLayout()
