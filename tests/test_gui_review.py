@@ -363,3 +363,40 @@ def test_material_to_be_released_is_attached_to_the_case(qtbot, gui_db, staff, m
     with gui_db.read() as s:
         assert list(s.execute(select(Attachment.filename, Attachment.purpose))) == [("招标文件.pdf", "release")]
     assert view.attachment_list.item(0).text().startswith("招标文件.pdf")
+
+
+def test_the_head_corrects_a_result_in_a_locked_period_on_the_record(qtbot, gui_db, staff, make_ctx, case_id):
+    from workstation.gui.dialogs.correct_result_dialog import CorrectResultDialog
+    from workstation.services import tally
+
+    replied(gui_db, staff, case_id)
+    tally.lock_period(gui_db, staff["head"].actor(), date(2026, 6, 1), date(2026, 6, 30))
+    clerk = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    assert "更正结果…" not in visible_button_texts(clerk)
+
+    view = open_view(qtbot, make_ctx(staff["head"], TODAY), case_id)
+    button = view.review_buttons["correct_result"]
+    assert button.isVisible() and button.isEnabled()
+    click(qtbot, button)
+    dialog = view.dialog
+    assert isinstance(dialog, CorrectResultDialog)
+    assert dialog.result.currentData() == "unavailable.not_held"  # the recorded result, to be changed
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.error("result").text() == "办理结果和办结日期都没有改变,无需更正"
+    choose(dialog.result, "partly_disclosed")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.error("reason").text() == "请填写更正理由"
+    assert dialog.result.currentData() == "partly_disclosed"  # the choice is kept
+    type_text(qtbot, dialog.reason, "登记错误,实为部分公开")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible() and view.info.text() == "已记录更正。"
+
+    assert cases.get_case(gui_db, case_id).result_key == "partly_disclosed"
+    last = cases.timeline(gui_db, case_id)[-1]
+    assert last.action == "result_corrected" and last.note == "登记错误,实为部分公开"
+    # the locked figures stay as reported, the current ones follow the correction
+    locked = tally.locked_figures(gui_db, date(2026, 6, 1), date(2026, 6, 30))
+    current = tally.tally(gui_db, date(2026, 6, 1), date(2026, 6, 30))
+    assert locked is not None and locked != current.to_json()
+    assert locked["table3"]["partly_disclosed"]["natural"] == 0
+    assert current.to_json()["table3"]["partly_disclosed"]["natural"] == 1

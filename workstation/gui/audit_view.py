@@ -42,7 +42,7 @@ OFFICE_ACTIONS = {
     "holidays_imported": "导入节假日安排",
     "calendar_override": "调整工作日",
     "period_locked": "锁定统计期",
-    "result_corrected": "更正办理结果",
+    "ledger_imported": "导入台账",
 }
 AUDIT_LABELS = {**ACTION_LABELS, **OFFICE_ACTIONS}
 COLUMNS = ("序号", "时间", "操作人", "事项", "受理编号", "内容")

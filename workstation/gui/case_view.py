@@ -48,6 +48,7 @@ from .context import AppContext
 from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
 from .dialogs.close_dialog import CloseDialog
+from .dialogs.correct_result_dialog import CorrectResultDialog
 from .dialogs.corrected_dialog import CorrectedDialog
 from .dialogs.correction_dialog import CorrectionDialog
 from .dialogs.deem_withdrawn_dialog import DeemWithdrawnDialog
@@ -79,6 +80,7 @@ OPEN_STATES = (Status.OPEN, Status.REVIEW, Status.REPLY)
 REVIEW_ACTIONS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("review", "审查…", CASE_ROLES), ("signoff", "审核签发…", (Role.REVIEWER, Role.HEAD)),
     ("reply", "答复…", CASE_ROLES), ("deliver", "送达…", CASE_ROLES), ("appeal", "复议/诉讼…", CASE_ROLES),
+    ("correct_result", "更正结果…", (Role.HEAD,)),
 )
 REVIEW_STATES = {"submitted": "待审核", "signed": "已审核签发", "returned": "已退回"}
 
@@ -569,7 +571,7 @@ class CaseView(QWidget):
             "resume": ResumeDialog, "extend": ExtensionDialog, "manual_due": ManualDueDialog,
             "withdraw": WithdrawDialog, "deem_withdrawn": DeemWithdrawnDialog, "close": CloseDialog,
             "review": ReviewDialog, "signoff": SignoffDialog, "reply": ReplyDialog, "deliver": DeliveryDialog,
-            "appeal": AppealDialog,
+            "appeal": AppealDialog, "correct_result": CorrectResultDialog,
         }
         dialog = dialogs[key](self.ctx, self.case, self)
         dialog.accepted.connect(lambda: self._action_done(dialog))
@@ -635,6 +637,7 @@ class CaseView(QWidget):
             "deliver": "" if status == Status.REPLIED else (
                 "已登记送达" if case.delivered_on else replied or "答复后才能登记送达"),
             "appeal": "" if case.closed_on else "答复后才能登记复议或诉讼",
+            "correct_result": "" if case.closed_on else "办结后才能更正办理结果",
         }
 
     def _follow_up(self, dialog: ServiceDialog) -> None:

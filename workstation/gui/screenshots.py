@@ -208,6 +208,7 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     replier.close()
     shoot_action(clerk, case_id, "deliver", out, "19-delivery")
     shoot_action(head, case_id, "appeal", out, "20-appeal")
+    shoot_action(head, case_id, "correct_result", out, "20-correct-result")
 
 
 def open_case_view(ctx: AppContext, case_id: int) -> CaseView:

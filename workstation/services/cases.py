@@ -563,6 +563,8 @@ ACTION_LABELS = {
     "appeal_updated": "更新复议/诉讼结果",
     "id_revealed": "查看完整证件号码",
     "attachment_added": "添加附件",
+    "result_corrected": "更正办理结果",
+    "imported": "从台账导入",
 }
 
 

@@ -60,7 +60,7 @@ class ServiceDialog(QDialog):
         self.ok_button.setDefault(True)
         if "override_reason" in self.form.fields:
             self.form.set_visible("override_reason", False)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(max(460, self.minimumWidth()))  # build() may ask for more
 
     def build(self) -> None:
         raise NotImplementedError

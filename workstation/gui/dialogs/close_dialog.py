@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS, RESULTS_BY_KEY
@@ -27,6 +27,7 @@ class CloseDialog(ServiceDialog):
         self.basis = QLabel()
         self.basis.setObjectName("hint")
         self.basis.setWordWrap(True)
+        self.basis.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # the row's width
         self.form.layout.addRow("", self.basis)
         self.on = self.form.add("on", "答复日期", date_edit(self.ctx.today()))
         self.note = self.form.add("note", "备注", text_field())
