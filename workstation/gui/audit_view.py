@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import UTC, date
 from typing import Any
 
@@ -27,7 +26,7 @@ from workstation.services.cases import ACTION_LABELS, TimelineEntry
 
 from .context import AppContext
 from .timeline_text import describe
-from .widgets import date_edit, error_label, show_error, to_date
+from .widgets import PageCache, date_edit, error_label, show_error, to_date
 
 PAGE = 200
 MAX_PAGES = 20
@@ -79,8 +78,13 @@ class AuditModel(QAbstractTableModel):
         self._db = db
         self._filter = AuditFilter()
         self._count = 0
-        self._pages: OrderedDict[int, list[AuditRow]] = OrderedDict()
-        self.fetches = 0
+        self._pages: PageCache[AuditRow] = PageCache(
+            lambda page_no: audit.list_events(self._db, where=self._filter, offset=page_no * PAGE, limit=PAGE),
+            PAGE, MAX_PAGES)
+
+    @property
+    def fetches(self) -> int:
+        return self._pages.fetches
 
     def set_window(self, where: AuditFilter, count: int) -> None:
         self.beginResetModel()
@@ -89,17 +93,7 @@ class AuditModel(QAbstractTableModel):
         self.endResetModel()
 
     def audit_row(self, row: int) -> AuditRow:
-        page_no, offset = divmod(row, PAGE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = audit.list_events(self._db, where=self._filter, offset=page_no * PAGE, limit=PAGE)
-            self.fetches += 1
-            self._pages[page_no] = page
-            if len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page[offset]
+        return self._pages.row(row)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count

@@ -7,7 +7,6 @@ register of 100,000 requests scrolls without loading them all.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS
 from workstation.services.cases import CaseSummary
 from workstation.services.queries import RUNNING
 
-from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, iso
+from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache, iso
 
 PAGE = 200
 MAX_PAGES = 40
@@ -73,10 +72,15 @@ class RegisterModel(QAbstractTableModel):
         super().__init__(parent)
         self._fetch = fetch
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, list[CaseSummary]] = OrderedDict()
+        self._pages: PageCache[CaseSummary] = PageCache(
+            lambda page_no: self._fetch(self._ids[page_no * PAGE:(page_no + 1) * PAGE]), PAGE, MAX_PAGES)
         self._today = date.min
         self._soon = date.min
-        self.fetches = 0  # pages read so far (the tests check that scrolling stays lazy)
+
+    @property
+    def fetches(self) -> int:
+        """Pages read so far (the tests check that scrolling stays lazy)."""
+        return self._pages.fetches
 
     # -- contents ----------------------------------------------------------------
     def set_ids(self, ids: Sequence[int], today: date, soon: date) -> None:
@@ -94,18 +98,7 @@ class RegisterModel(QAbstractTableModel):
         return self._ids.index(case_id) if case_id in self._ids else -1
 
     def case(self, row: int) -> CaseSummary:
-        page_no, offset = divmod(row, PAGE)
-        page = self._pages.get(page_no)
-        if page is None:
-            ids = self._ids[page_no * PAGE:(page_no + 1) * PAGE]
-            page = self._fetch(ids)
-            self.fetches += 1
-            self._pages[page_no] = page
-            if len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page[offset]
+        return self._pages.row(row)
 
     def pages_held(self) -> int:
         return len(self._pages)

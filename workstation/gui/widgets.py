@@ -3,10 +3,11 @@ date editors, a read-only table model for short lists, and the colours of due da
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from workstation.domain.errors import UserError
 from workstation.services.base import ValidationError
+
+T = TypeVar("T")
 
 # Due dates: overdue in red, due within 3 working days in amber (dark enough to read on white).
 OVERDUE_TEXT = QColor("#b3261e")
@@ -221,3 +224,38 @@ class ListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._columns[section].title
         return None
+
+
+class PageCache(Generic[T]):
+    """Rows of a long table read a page at a time when shown; the pages least recently shown are dropped.
+
+    ``load(page_no)`` returns the rows of that page. ``fetches`` counts the pages read (the tests
+    check that scrolling through 100,000 rows stays lazy).
+    """
+
+    def __init__(self, load: Callable[[int], list[T]], page_size: int, max_pages: int) -> None:
+        self._load = load
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._pages: OrderedDict[int, list[T]] = OrderedDict()
+        self.fetches = 0
+
+    def row(self, row: int) -> T:
+        page_no, offset = divmod(row, self.page_size)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._load(page_no)
+            self.fetches += 1
+            self._pages[page_no] = page
+            if len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[offset]
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
