@@ -34,6 +34,7 @@ pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 2, 1)
+YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))
 ORG = {"id_number": "91350100M000100Y43", "legal_representative": "赵法人", "id_type": "统一社会信用代码"}
 
 # name: (received, applicant kind, closed on, result key; "withdrawn" = the applicant withdrew)
@@ -427,3 +428,18 @@ def test_qtcharts_is_not_loaded_at_startup():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+def test_a_hidden_page_counts_again_only_when_shown(qtbot, gui_db, staff, make_ctx, register):
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = open_view(qtbot, ctx)
+    assert shown_numbers(view)[("new", "total")] == str(tally_service.tally(gui_db, *YEAR_2026).cell("new"))
+    before = shown_numbers(view)[("new", "total")]
+    view.hide()
+    cases.register(gui_db, staff["clerk"].actor(), person(handed_in_on=TODAY), today=TODAY)
+    ctx.data_changed()
+    wait_idle(qtbot, ctx)
+    assert not ctx.tasks.busy and shown_numbers(view)[("new", "total")] == before  # no work behind the clerk
+    view.show()
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: shown_numbers(view)[("new", "total")] == str(int(before) + 1))

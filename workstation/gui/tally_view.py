@@ -26,7 +26,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -457,6 +465,7 @@ class TallyView(QWidget):
         self._generation = 0
         self._trend_generation = 0
         self._trend_stale = True
+        self._table_stale = False
 
         self._build_picker()
         self._build_actions()
@@ -740,7 +749,16 @@ class TallyView(QWidget):
     # -- loading ------------------------------------------------------------------------
     def _data_changed(self) -> None:
         self._trend_stale = True
+        if not self.isVisible():  # counted again when the page is next shown, not behind the clerk's work
+            self._table_stale = True
+            return
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's)
+        super().showEvent(event)
+        if self._table_stale:
+            self._table_stale = False
+            self.reload()
 
     def reload(self) -> None:
         """Count the chosen period on the worker; a newer request makes an older answer stale."""
