@@ -22,7 +22,15 @@ from workstation.services.base import Actor, event_digest, plain, utcnow, writin
 from workstation.services.calendar import load_calendar
 from workstation.services.users import create_first_admin, create_user, has_users
 from workstation.store.database import Database
-from workstation.store.models import AuditHead, Event, NumberSequence, Request, Setting
+from workstation.store.models import (
+    AuditHead,
+    Event,
+    NumberSequence,
+    Request,
+    Review,
+    Setting,
+    User,
+)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕玉兰红梅德明淑珍晓东春生秋菊冬梅文博子涵浩然欣怡思远雨桐"
@@ -134,6 +142,10 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
     results = list(RESULT_WEIGHTS)
     result_w = list(RESULT_WEIGHTS.values())
     clerk = Actor(None, "clerk", "张承办", frozenset({Role.CLERK}))
+    from workstation.services.review import checklist_items
+
+    no_answers = {item.id: False for item in checklist_items(db)}  # nothing to withhold: 予以公开
+    review_rows: list[dict[str, Any]] = []
     events_total = 0
     chunk = 5000
     with writing(db, clerk) as tx:
@@ -147,6 +159,9 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
         req_rows: list[dict[str, Any]] = []
         ev_rows: list[dict[str, Any]] = []
         now = utcnow()
+        staff = {u.login: u.id for u in s.execute(select(User).order_by(User.id)).scalars()}
+        preparer = staff.get("clerk") or next(iter(staff.values()))
+        signer = staff.get("reviewer") or preparer
         for i, received in enumerate(received_days):
             rid = next_id + i
             year = received.year
@@ -180,6 +195,21 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                                  {"on": received + timedelta(days=2), "items": "请明确所需信息的名称、文号或年份",
                                   "correct_by": engine.calendar.add_workdays(received + timedelta(days=2), 15),
                                   "status": "correction"}))
+                elif status in (Status.REVIEW, Status.REPLY):
+                    # reviewed by the clerk (and, waiting for the reply, signed off by the reviewer)
+                    on = min(today, received + timedelta(days=5))
+                    signed = status == Status.REPLY
+                    review_rows.append({
+                        "request_id": rid, "answers": no_answers, "notes": None, "proposed_result": "disclosed",
+                        "chosen_result": None, "choice_reason": None, "status": "signed" if signed else "submitted",
+                        "prepared_by": preparer, "prepared_at": now,
+                        "signed_by": signer if signed else None, "signed_at": now if signed else None,
+                        "return_reason": None, "self_signoff": False})
+                    life.append(("review_submitted", on, {"proposed": "disclosed", "chosen": None,
+                                                          "answers_yes": [], "status": "review"}))
+                    if signed:
+                        life.append(("review_signed", on, {"result": "disclosed", "self_signoff": False,
+                                                           "status": "reply"}))
                 elif status == Status.PAUSED:
                     on = received + timedelta(days=3)
                     clock_pauses = (Pause(on, None, "third_party"),)
@@ -253,6 +283,8 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
             s.execute(insert(Request), req_rows)
             s.execute(insert(Event), ev_rows)
             events_total += len(ev_rows)
+        if review_rows:
+            s.execute(insert(Review), review_rows)
         for year, last in seqs.items():
             row = s.get(NumberSequence, ("request", year))
             if row is None:
