@@ -443,3 +443,35 @@ def test_a_hidden_page_counts_again_only_when_shown(qtbot, gui_db, staff, make_c
     view.show()
     wait_idle(qtbot, ctx)
     qtbot.waitUntil(lambda: shown_numbers(view)[("new", "total")] == str(int(before) + 1))
+
+
+def test_a_click_on_a_number_of_table_four_lists_the_requests_appealed(qtbot, gui_db, staff, make_ctx, register):
+    from workstation.services import review
+
+    clerk = staff["clerk"].actor()
+    decided = review.record_appeal(gui_db, clerk, register["C"].id, "review", date(2025, 4, 1), today=TODAY)
+    review.set_appeal_result(gui_db, clerk, decided.id, "upheld", date(2025, 6, 1), today=TODAY)
+    review.record_appeal(gui_db, clerk, register["E"].id, "review", date(2025, 5, 1), today=TODAY)  # pending
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = open_view(qtbot, ctx)
+    choose(qtbot, view, YEAR)
+    view.tabs.setCurrentIndex(1)  # 表四
+
+    def cell(key):
+        model = view.table4_model
+        return next(model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
+                    if model.index(r, c).data(KEY_ROLE) == key)
+
+    for key, expected in ((("review", "upheld"), ["C"]), (("review", "pending"), ["E"]),
+                          (("review", "total"), ["C", "E"])):
+        click(qtbot, view.table4, cell(key))
+        wait_idle(qtbot, ctx)
+        dialog = view.cases_dialog
+        assert dialog is not None and dialog.isVisible(), key
+        assert sorted(dialog.case_ids()) == sorted(register[n].id for n in expected), key
+        assert dialog.heading.text().startswith("2025年 · 行政复议 · "), dialog.heading.text()
+        dialog.close()
+        qtbot.waitUntil(lambda: view.cases_dialog is None)
+    click(qtbot, view.table4, cell(("litigation_direct", "upheld")))  # a zero lists nothing
+    wait_idle(qtbot, ctx)
+    assert view.cases_dialog is None

@@ -151,6 +151,21 @@ def test_table4_counts_in_the_period_of_the_result(db, users, register):
     jan_2026 = tally_service.tally(db, date(2026, 1, 1), date(2026, 1, 31)).to_json()["table4"]
     assert jan_2026["review"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 1, "total": 2}
 
+    # the drill-down of table 四: the requests behind each number, as many as the number says
+    def behind(kind, column, start=date(2025, 1, 1), end=date(2025, 12, 31)):
+        return [c.number for c in tally_service.requests_behind_appeals(db, start, end, kind, column)]
+
+    assert behind("review", "upheld") == [register["A4"].number]
+    assert behind("review", "corrected") == [register["A1"].number]
+    assert behind("review", "pending") == [register["B13"].number]
+    assert sorted(behind("review", "total")) == sorted(register[n].number for n in ("A4", "A1", "B13"))
+    assert sorted(behind("litigation_direct", "total")) == sorted(register[n].number for n in ("B5", "B1"))
+    assert behind("litigation_after_review", "pending") == [register["A1"].number]
+    assert behind("review", "other") == []
+    for kind, row in year.items():
+        for column, count in row.items():
+            assert len(behind(kind, column)) == count, (kind, column)
+
 
 # --- the balance check ------------------------------------------------------------------------------
 def rec(i: int, received: date, closed: date | None = None, result: str | None = None,

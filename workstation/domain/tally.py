@@ -321,13 +321,39 @@ def _table4(appeals: Iterable[AppealRecord], period: Period,
             if a.result_on is None or a.result_on >= start:
                 problems.append((a.request_id, problem))
             continue
-        if a.result_on is not None and start <= a.result_on <= end:
-            table[a.kind][a.result] += 1  # type: ignore[index]
-        elif a.result_on is None or a.result_on > end:
-            table[a.kind]["pending"] += 1
+        column = _appeal_column(a, period)
+        if column is not None:
+            table[a.kind][column] += 1
     for row in table.values():
         row["total"] = sum(row[c] for c in ("upheld", "corrected", "other", "pending"))
     return table, problems
+
+
+def _appeal_column(a: AppealRecord, period: Period) -> str | None:
+    """The column of table 四 a (valid) appeal counts in for the period, or None when it counts in none."""
+    if a.filed_on > period.end:
+        return None
+    if a.result_on is not None and period.start <= a.result_on <= period.end:
+        return a.result
+    if a.result_on is None or a.result_on > period.end:
+        return "pending"
+    return None
+
+
+def appeals_behind(appeals: Iterable[AppealRecord], period: Period, kind: str, column_key: str) -> list[int]:
+    """The ids of the requests whose appeals are counted in one cell of table 四 (总计 sums its row)."""
+    if kind not in APPEAL_KINDS:
+        raise ValueError(f"unknown appeal kind {kind!r}")
+    if column_key not in APPEAL_COLUMNS:
+        raise ValueError(f"unknown appeal column {column_key!r}")
+    out: list[int] = []
+    for a in appeals:
+        if a.kind != kind or _appeal_problem(a, {}) is not None:
+            continue
+        column = _appeal_column(a, period)
+        if column is not None and column_key in (column, "total") and a.request_id not in out:
+            out.append(a.request_id)
+    return out
 
 
 def requests_behind(records: Iterable[TallyRecord], period: Period, row_key: str, column_key: str) -> list[int]:

@@ -48,7 +48,7 @@ class TallyCasesDialog(QDialog):
         self.model = ListModel(COLUMNS, tooltip=lambda c: c.content, parent=self)
         self.model.set_rows(cases)
 
-        heading = QLabel(title)
+        self.heading = heading = QLabel(title)
         heading.setObjectName("sectionTitle")
         heading.setWordWrap(True)
         heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -626,6 +626,10 @@ class TallyView(QWidget):
     def _build_table4_tab(self) -> None:
         self.table4_model = GridModel("table4", self)
         self.table4 = GridTable(self.table4_model)
+        self.table4.clicked.connect(self._cell4_clicked)
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table4)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(lambda: self._cell4_clicked(self.table4.currentIndex()))
         header = self.table4.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("尚未审结") + 2 * GridTable.PAD_X + 4)
@@ -890,6 +894,27 @@ class TallyView(QWidget):
             self.show_requests(*key)
         elif group is not None and self.result.cell(group):
             self.show_requests(group, "total")
+
+    def _cell4_clicked(self, index: QModelIndex) -> None:
+        if not index.isValid() or self.result is None or self.loading:
+            return
+        key = index.data(KEY_ROLE)
+        if key is not None and index.data(VALUE_ROLE):
+            self.show_appeal_requests(*key)
+
+    def show_appeal_requests(self, kind: str, column_key: str) -> None:
+        """List the requests whose 复议/诉讼 are behind one number of table 四."""
+        result = self.result
+        if result is None:
+            return
+        period = result.period
+        title = (f"{period.label} · {APPEAL_KINDS[kind]} · {APPEAL_COLUMNS[column_key]}:"
+                 f"{result.table4[kind][column_key]} 件")
+        db = self.ctx.background_db
+        self.ctx.tasks.run(
+            lambda _p: tally_service.requests_behind_appeals(db, period.start, period.end, kind, column_key),
+            on_done=lambda cases: self._show_cases(title, cases),
+            on_error=lambda exc: show_error(self.error, exc.message), label="正在读取申请……", parent=self)
 
     def show_requests(self, row_key: str, column_key: str) -> None:
         """List the requests behind one number of table 三 (on the worker: a year's 新收 may be thousands)."""

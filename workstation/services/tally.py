@@ -65,6 +65,15 @@ def export(db: Database, result: Any, fmt: str) -> Any:
     return reports.render(result, fmt, office=str(settings["office.name"]), font_paths=fonts)
 
 
+def requests_behind_appeals(db: Database, start: date, end: date, kind: str, column_key: str) -> list[Any]:
+    """The cases whose 复议/诉讼 are counted in one cell of table 四 (the tally screen's drill-down)."""
+    from workstation.domain.tally import Period, appeals_behind
+    from workstation.services.queries import fetch_cases
+
+    _, appeals = _records(db, start, end)
+    return fetch_cases(db, appeals_behind(appeals, Period(start, end), kind, column_key))
+
+
 def requests_behind(db: Database, start: date, end: date, row_key: str, column_key: str) -> list[Any]:
     """The cases counted in one cell of table 三 (for the drill-down on the tally screen)."""
     from workstation.domain.tally import Period
