@@ -197,6 +197,10 @@ def test_a_bad_ledger_lists_every_bad_row_and_writes_nothing(qtbot, gui_db, staf
         assert "延期应填“是”或“否”" in reasons[("9", "延期")]
         assert dialog.save_button.isVisible() and dialog.save_button.text() == "保存问题清单(CSV)…"
         assert (count(gui_db, Request), count(gui_db, Event)) == before
+    # trying again after a refusal backs up no new copy: the older backups are not rotated away
+    click(qtbot, dialog.import_button)
+    wait_idle(qtbot, ctx)
+    assert len(backup.list_backups(gui_db.path.parent / "backups")) == 1
 
 
 def test_ten_thousand_bad_rows_display_and_are_saved_as_csv(qtbot, gui_db, staff, make_ctx, tmp_path, monkeypatch):
