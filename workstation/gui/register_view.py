@@ -27,7 +27,7 @@ from workstation.services.queries import CaseFilter
 
 from .context import AppContext
 from .register_model import COLUMNS, SAMPLES, RegisterModel
-from .widgets import date_edit, error_label, show_error, to_date
+from .widgets import date_edit, enter_shortcut, error_label, show_error, to_date
 
 SEARCH_DELAY_MS = 300
 NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
@@ -104,9 +104,7 @@ class RegisterView(QWidget):
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.doubleClicked.connect(self._activated)
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
-        enter.setContext(Qt.ShortcutContext.WidgetShortcut)  # PySide6 ignores context= in the constructor
-        enter.activated.connect(self._open_current)
+        enter_shortcut(self.table, self._open_current)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
 
         row1 = QHBoxLayout()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY
 from workstation.services.cases import CaseSummary
 
-from .widgets import Column, ListModel, iso
+from .widgets import Column, ListModel, enter_shortcut, iso
 
 CENTRE = Qt.AlignmentFlag.AlignHCenter
 COLUMNS = (
@@ -69,9 +68,7 @@ class TallyCasesDialog(QDialog):
         for i, sample in enumerate(SAMPLES):
             self.table.setColumnWidth(i, metrics.horizontalAdvance(sample) + 24)
         self.table.doubleClicked.connect(self._activated)
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
-        enter.setContext(Qt.ShortcutContext.WidgetShortcut)  # PySide6 ignores context= in the constructor
-        enter.activated.connect(self._open_current)
+        enter_shortcut(self.table, self._open_current)
 
         buttons = QDialogButtonBox()
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)

@@ -30,9 +30,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
-    QKeySequence,
     QResizeEvent,
-    QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -93,6 +91,7 @@ from .widgets import (
     Column,
     ListModel,
     date_edit,
+    enter_shortcut,
     error_label,
     show_error,
     to_date,
@@ -582,11 +581,7 @@ class TallyView(QWidget):
         self.table3_model = GridModel("table3", self)
         self.table3 = GridTable(self.table3_model)
         self.table3.clicked.connect(self._cell_clicked)
-        # the context set apart: PySide6 ignores it as a keyword, and a window-wide Return would steal
-        # the Enter that commits a typed year
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table3)
-        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-        enter.activated.connect(lambda: self._cell_clicked(self.table3.currentIndex()))
+        enter_shortcut(self.table3, lambda: self._cell_clicked(self.table3.currentIndex()))
         self.problems = QWidget()
         self.problems_heading = QLabel()
         self.problems_heading.setWordWrap(True)
@@ -627,9 +622,7 @@ class TallyView(QWidget):
         self.table4_model = GridModel("table4", self)
         self.table4 = GridTable(self.table4_model)
         self.table4.clicked.connect(self._cell4_clicked)
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table4)
-        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-        enter.activated.connect(lambda: self._cell4_clicked(self.table4.currentIndex()))
+        enter_shortcut(self.table4, lambda: self._cell4_clicked(self.table4.currentIndex()))
         header = self.table4.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("尚未审结") + 2 * GridTable.PAD_X + 4)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -258,4 +258,16 @@ class PageCache(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QShortcut:
+    """Enter (Return) on ``widget`` only, e.g. to open the selected row of a table.
+
+    The context is set after construction: PySide6 ignores ``context=`` in QShortcut's constructor,
+    and a window-wide Return would take the Enter that confirms a search box or a typed year.
+    """
+    enter = QShortcut(QKeySequence(Qt.Key.Key_Return), widget)
+    enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+    enter.activated.connect(slot)
+    return enter
 

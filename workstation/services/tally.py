@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -59,10 +58,11 @@ def tally(db: Database, start: date, end: date) -> Any:
 def export(db: Database, result: Any, fmt: str) -> Any:
     """A tally as a file (reports.FORMATS), with the office's name and fonts from the settings."""
     from workstation import reports
+    from workstation.services import documents
 
     settings = get_settings(db)
-    fonts = [Path(p) for p in str(settings["documents.font_paths"]).split(";") if p.strip()]
-    return reports.render(result, fmt, office=str(settings["office.name"]), font_paths=fonts)
+    return reports.render(result, fmt, office=str(settings["office.name"]),
+                          font_paths=documents.font_paths(settings))
 
 
 def requests_behind_appeals(db: Database, start: date, end: date, kind: str, column_key: str) -> list[Any]:
