@@ -7,7 +7,8 @@ import threading
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
+from shiboken6 import isValid
 from test_gui_support import QT_NOISE
 
 from workstation.domain.errors import UserError
@@ -111,3 +112,26 @@ def test_many_qt_calls_do_not_use_up_none_or_true():
         ping.setObjectName("ping")
         ping.ping.emit()
     assert sys.getrefcount(None) > none_before - 100 and sys.getrefcount(True) > true_before - 100
+
+
+@pytest.mark.parametrize("outcome", ["done", "refused"])
+def test_a_screen_closed_before_its_job_answers_is_left_alone(qtbot, runner, outcome):
+    """A case window closed while its document renders: no crash, nothing shown on the closed screen."""
+    screen = QWidget()
+    screen.show()
+    release = threading.Event()
+    heard: list[object] = []
+
+    def job(_progress):
+        release.wait(5)
+        if outcome == "refused":
+            raise UserError("无法完成")
+        return "pdf"
+
+    task = runner.run(job, on_done=heard.append, on_error=heard.append, label="正在生成……", parent=screen)
+    assert task.dialog is not None
+    screen.deleteLater()  # closed: the screen and its progress dialog are deleted
+    qtbot.waitUntil(lambda: not isValid(screen))
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert heard == [] and task.dialog is None

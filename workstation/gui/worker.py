@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from workstation.domain.errors import UserError
 
@@ -92,24 +93,30 @@ class Task(QObject):
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
+    def _parent_gone(self) -> bool:
+        """The screen that asked for the job was closed (its window, and the progress dialog, deleted)."""
+        return self._parent is not None and not isValid(self._parent)
+
     def _finish(self) -> None:
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):
             self.dialog.reset()
             self.dialog.hide()
             self.dialog.deleteLater()
-            self.dialog = None
+        self.dialog = None
         self._runner._forget(self)
 
     @Slot(object)
     def _done(self, result: Any) -> None:
         self._finish()
-        if self._on_done is not None:
+        if self._on_done is not None and not self._parent_gone():  # nobody left to show it to
             self._on_done(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self._finish()
         if isinstance(exc, UserError):
+            if self._parent_gone():
+                return
             if self._on_error is not None:
                 self._on_error(exc)
             else:
