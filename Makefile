@@ -4,8 +4,10 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-QT_DEBS := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0
-TEST_DEBS := poppler-utils fonts-wqy-zenhei fonts-arphic-uming xvfb
+# The libraries Qt needs, as derived by packaging/derive_debs.py (one list, also the .deb's Depends),
+# and a CJK font so that the screen shows Chinese on a fresh machine.
+QT_DEBS := $(shell grep -o '^[^\#]*' packaging/debian-libs.txt) fonts-wqy-zenhei
+TEST_DEBS := poppler-utils fonts-arphic-uming xvfb binutils
 
 .PHONY: run test test-postgres test-all lint screenshots bench sysdeps-run sysdeps-test clean
 

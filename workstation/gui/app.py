@@ -2,9 +2,11 @@
 
 ``workstation --demo`` opens a throwaway register filled with sample requests and
 signs in as the demo clerk. Two environment variables serve the benchmark
-(workstation/bench.py): WORKSTATION_EXIT_AFTER_SHOWN=1 quits as soon as the main
-window is shown and idle, printing ``BENCH shown_s=…`` (seconds since the
-process started) to stderr; WORKSTATION_BENCH_SCROLL=1 scrolls the register to
+(workstation/bench.py) and the start tests: WORKSTATION_EXIT_AFTER_SHOWN=1 quits as soon
+as the first window (the first-run dialog, the login or the main window) is shown and
+idle, printing ``BENCH shown_s=…`` (seconds since the process started), then whether it
+is exposed, the platform and the window's title as ``BENCH visible=1`` … lines to stderr,
+and exits with 0; WORKSTATION_BENCH_SCROLL=1 scrolls the register to
 its end and prints ``BENCH rss_mb=…``.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from workstation.domain.errors import UserError
 from workstation.paths import resource_path
@@ -105,6 +107,7 @@ def sign_in(db: Database, args: argparse.Namespace) -> UserInfo | None:
     """First run, --login with WORKSTATION_PASSWORD, or the login dialog; None when the user gives up."""
     if not users.has_users(db):
         first = FirstRunDialog(db)
+        exit_after_shown(first)
         return first.user if first.exec() else None
     login = getattr(args, "login", None) or ""
     message = ""
@@ -115,6 +118,7 @@ def sign_in(db: Database, args: argparse.Namespace) -> UserInfo | None:
         except UserError as exc:
             message = exc.message
     dialog = LoginDialog(db, login=login, message=message)
+    exit_after_shown(dialog)
     return dialog.user if dialog.exec() else None
 
 
@@ -136,6 +140,8 @@ def run_gui(args: argparse.Namespace) -> int:
             else:
                 db = open_database(args)
                 user = sign_in(db, args)
+                if user is None and _exit_after_shown():
+                    return 0
         except UserError as exc:
             QMessageBox.critical(None, "无法打开数据库", exc.message)
             return 2
@@ -176,16 +182,31 @@ def open_demo(db: Database, tasks: TaskRunner) -> UserInfo:
 def install_bench_hooks(window: MainWindow) -> None:
     if os.environ.get("WORKSTATION_BENCH_SCROLL") == "1":
         QTimer.singleShot(0, lambda: scroll_register_to_end(window))
-    elif os.environ.get("WORKSTATION_EXIT_AFTER_SHOWN") == "1":
+    elif _exit_after_shown():
         QTimer.singleShot(0, lambda: report_shown(window))
 
 
-def report_shown(window: MainWindow) -> None:
+def _exit_after_shown() -> bool:
+    return os.environ.get("WORKSTATION_EXIT_AFTER_SHOWN") == "1"
+
+
+def exit_after_shown(dialog: QDialog) -> None:
+    """With the hook set, a dialog the program opens first reports itself once shown and closes."""
+    if _exit_after_shown():
+        QTimer.singleShot(0, lambda: report_shown(dialog))
+
+
+def report_shown(window: QWidget) -> None:
     QApplication.processEvents()
-    sys.stderr.write(f"BENCH shown_s={seconds_since_start():.3f}\n")
+    shown = window.isVisible() and window.windowHandle() is not None and window.windowHandle().isExposed()
+    sys.stderr.write(f"BENCH shown_s={seconds_since_start():.3f}\nBENCH visible={int(shown)}\n"
+                     f"BENCH platform={QApplication.platformName()}\nBENCH window={window.windowTitle()}\n")
     sys.stderr.flush()
-    window.close()
-    QApplication.quit()
+    if isinstance(window, QDialog):
+        window.reject()
+    else:
+        window.close()
+        QApplication.quit()
 
 
 def scroll_register_to_end(window: MainWindow) -> None:
