@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 QT_DEBS := $(shell grep -o '^[^\#]*' packaging/debian-libs.txt) fonts-wqy-zenhei
 TEST_DEBS := poppler-utils fonts-arphic-uming xvfb binutils
 
-.PHONY: run test test-postgres test-all lint screenshots bench sysdeps-run sysdeps-test clean
+.PHONY: run test test-postgres test-package test-all package lint screenshots bench sysdeps-run sysdeps-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: sysdeps-run $(VENV)/.run-installed
 	$(BIN)/workstation
 
 test: sysdeps-test $(VENV)/.test-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not package"
 
 # The store and service tests again on a throwaway local PostgreSQL (loopback only).
 PG_TESTS := tests/test_services.py tests/test_store.py tests/test_review.py
@@ -42,7 +42,23 @@ test-postgres: sysdeps-test $(VENV)/.test-installed
 	eval "$$(sh .ci/postgres.sh start)" && QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PG_TESTS); \
 	status=$$?; sh .ci/postgres.sh stop; exit $$status
 
-test-all: test test-postgres
+$(VENV)/.package-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[package,postgres]'
+	touch $@
+
+# A self-contained program (PyInstaller, one folder) wrapped in a .deb in the UOS/Kylin layout: dist/*.deb
+package: sysdeps-test $(VENV)/.package-installed
+	rm -rf dist build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath build/bundle --workpath build/pyinstaller \
+		packaging/workstation.spec
+	mkdir -p dist
+	$(BIN)/python packaging/build_deb.py build/bundle/workstation dist
+
+# Install the .deb, start it as a clerk under Xvfb, register, remove (as root; .ci/run does this).
+test-package: package $(VENV)/.test-installed
+	WORKSTATION_DEB="$$(ls dist/*.deb)" QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s -m package
+
+test-all: test test-postgres test-package
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check workstation tests
@@ -54,4 +70,4 @@ bench: $(VENV)/.run-installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/workstation bench --cases 100000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist

@@ -81,3 +81,24 @@ def person(**overrides) -> IntakeData:
 @pytest.fixture
 def intake():
     return person
+
+
+@pytest.fixture(scope="module")
+def xvfb_display():
+    """A fresh X display (Xvfb) for tests that start the program on the xcb platform, as on a desk."""
+    import os
+    import shutil
+    import subprocess
+
+    xvfb = shutil.which("Xvfb")
+    assert xvfb, "Xvfb is missing: `make test` installs the Debian package xvfb"
+    read, write = os.pipe()
+    proc = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    proc.terminate()
+    proc.wait(timeout=10)

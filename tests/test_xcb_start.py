@@ -10,10 +10,8 @@ packages come from is checked against the libraries themselves.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    xvfb = shutil.which("Xvfb")
-    assert xvfb, "Xvfb is missing: `make test` installs the Debian package xvfb"
-    read, write = os.pipe()
-    proc = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def _fresh_env(tmp_path: Path, display: str, lang: str) -> dict[str, str]:
@@ -58,8 +42,8 @@ def _report(proc: subprocess.CompletedProcess) -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
-def test_first_run_window_on_a_real_display(tmp_path, display, lang):
-    env = _fresh_env(tmp_path, display, lang)
+def test_first_run_window_on_a_real_display(tmp_path, xvfb_display, lang):
+    env = _fresh_env(tmp_path, xvfb_display, lang)
     proc = subprocess.run([sys.executable, "-m", "workstation"], env=env, capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     report = _report(proc)
