@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # The libraries Qt needs, as derived by packaging/derive_debs.py (one list, also the .deb's Depends),
 # and a CJK font so that the screen shows Chinese on a fresh machine.
 QT_DEBS := $(shell grep -o '^[^\#]*' packaging/debian-libs.txt) fonts-wqy-zenhei
-TEST_DEBS := poppler-utils fonts-arphic-uming xvfb binutils
+TEST_DEBS := poppler-utils fonts-arphic-uming xvfb binutils cups printer-driver-cups-pdf
 
 .PHONY: run test test-postgres test-package test-all package lint screenshots bench sysdeps-run sysdeps-test clean
 

@@ -15,11 +15,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from test_gui_support import QT_NOISE, press_enter, type_text, wait_idle
+from test_gui_support import QT_NOISE, Answers, press_enter, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.case_view import CaseView
 from workstation.gui.intake_dialog import IntakeDialog
+from workstation.gui import pdf_preview_dialog
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog, PrintSession
 from workstation.gui.printing import issue_document
 from workstation.services import cases, documents
@@ -62,6 +63,12 @@ def dark_share(image: QImage) -> float:
 @pytest.fixture
 def ctx(staff, make_ctx):
     return make_ctx(staff["clerk"], TODAY)
+
+
+@pytest.fixture(autouse=True)
+def a_printer(monkeypatch):
+    """A machine with one printer queue, whatever this machine has (tests/test_cups_print.py uses a real one)."""
+    monkeypatch.setattr(pdf_preview_dialog, "available_printers", lambda: ["测试打印机"])
 
 
 def open_preview(qtbot, ctx, data: bytes, title: str = "测试文书 政信复〔2026〕7号") -> PdfPreviewDialog:
@@ -162,6 +169,23 @@ def test_a_printer_that_cannot_start_is_said_so(qtbot, ctx, monkeypatch, tmp_pat
     assert not target.exists()
     assert dialog.error.isVisible() and "无法开始打印" in dialog.error.text()
     assert dialog.print_button.isEnabled() and dialog.close_button.isEnabled()
+
+
+def test_without_a_printer_the_clerk_is_told_why_and_may_save_the_pdf(qtbot, ctx, monkeypatch, tmp_path):
+    data = make_pdf(1)
+    dialog = open_preview(qtbot, ctx, data)
+    monkeypatch.setattr(pdf_preview_dialog, "available_printers", lambda: [])
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _d: pytest.fail("no print dialog without a printer"))
+    target = tmp_path / "回执.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(target), ""))
+    answers = Answers("另存为PDF…")
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert answers.texts and "没有设置打印机" in answers.texts[0] and "另存为PDF" in answers.texts[0]
+    assert target.read_bytes() == data
+    assert "已保存" in dialog.note.text()
+    answers = Answers("只看预览")
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert answers.texts and dialog.isVisible() and not ctx.tasks.busy
 
 
 def test_cancelling_the_print_dialog_prints_nothing(qtbot, ctx, monkeypatch):

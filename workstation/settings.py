@@ -42,6 +42,8 @@ _DEFS: tuple[SettingDef, ...] = (
     SettingDef("review.extra_checklist", "本机关补充审查项目文件", str, ""),
     SettingDef("documents.template_dir", "自定义模板文件夹", str, ""),
     SettingDef("documents.font_paths", "字体文件路径(以分号分隔)", str, ""),
+    SettingDef("printing.printer", "默认打印机(留空则用系统默认打印机)", str, ""),
+    SettingDef("printing.receipt_direct", "打印回执时直接送默认打印机(不弹出打印对话框)", bool, False),
     SettingDef("backup.dir", "备份文件夹", str, ""),
     SettingDef("backup.keep", "保留备份份数", int, 30, 1, 1000),
 )

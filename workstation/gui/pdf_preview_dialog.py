@@ -1,10 +1,13 @@
 """文书预览: an issued document as it will print, with 打印 and 另存为PDF.
 
 The dialog shows archived bytes and never re-renders a document: what is
-printed or saved is exactly what was issued. Printing rasterises the pages with
-QtPdf in the background worker (QPainter may paint on a QPrinter outside the
-GUI thread), in horizontal bands so that a page never needs one big image,
-and it can be cancelled between bands.
+printed or saved is exactly what was issued. On a printer queue of CUPS (Linux,
+UOS, Kylin) the archived PDF itself is queued (documents/spool.py): vector text
+at the printer's own resolution, small jobs. Elsewhere (Windows, or printing to
+a file from the dialog) the pages are rasterised with QtPdf in the background
+worker (QPainter may paint on a QPrinter outside the GUI thread), in horizontal
+bands so that a page never needs one big image, and it can be cancelled between
+bands. Without any printer the clerk is told so and offered to save the PDF.
 """
 
 from __future__ import annotations
@@ -27,18 +30,21 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from workstation.documents import spool
 from workstation.domain.errors import UserError
+from workstation.services.base import get_settings
 
 from .context import AppContext
 from .widgets import error_label, show_error
@@ -84,6 +90,24 @@ class LoadedPdf:
 
 def safe_file_name(title: str) -> str:
     return UNSAFE_IN_FILE_NAMES.sub("_", title).strip("_") + ".pdf"
+
+
+def available_printers() -> list[str]:
+    """The printer queues the system offers (empty on a machine with no printer set up)."""
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+def queue_pdf(pdf: bytes, printer: QPrinter, title: str, progress: Progress) -> int:
+    """Hand the archived PDF to the CUPS queue the printer names, with its copies and page range."""
+    count = LoadedPdf(pdf).document.pageCount()
+    pages = None
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        pages = (printer.fromPage(), min(printer.toPage(), count))
+    copies = max(1, printer.copyCount())
+    spool.send_pdf(pdf, printer.printerName(), title=title, copies=copies, pages=pages)
+    progress.report(1, 1)
+    sheets = (pages[1] - pages[0] + 1) if pages else count
+    return sheets * copies
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress) -> int:
@@ -213,9 +237,9 @@ class PdfPreviewDialog(QDialog):
         """A printer set to the document's paper, on the printer chosen last in this session."""
         assert self.loaded is not None
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        remembered = PrintSession.of(self.ctx).printer_name
-        if remembered:
-            printer.setPrinterName(remembered)
+        chosen = self.chosen_printer()
+        if chosen:
+            printer.setPrinterName(chosen)
         points = self.loaded.document.pagePointSize(0)
         landscape = points.width() > points.height()
         portrait_size = points.transposed() if landscape else points
@@ -227,8 +251,20 @@ class PdfPreviewDialog(QDialog):
         printer.setDocName(self.title)
         return printer
 
+    def chosen_printer(self) -> str:
+        """The printer chosen last in this session, else the office's default printer (设置 → 打印), if present."""
+        printers = available_printers()
+        for name in (PrintSession.of(self.ctx).printer_name, get_settings(self.ctx.db)["printing.printer"]):
+            if name and name in printers:
+                return name
+        return ""
+
     def print_document(self) -> None:
+        """打印…: the print dialog on the chosen printer, then the job in the worker."""
         if self.loaded is None or self.printing:
+            return
+        if not available_printers():
+            self._no_printer()
             return
         printer = self.make_printer()
         dialog = QPrintDialog(printer, self)
@@ -238,13 +274,45 @@ class PdfPreviewDialog(QDialog):
             return
         if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat and printer.printerName():
             PrintSession.of(self.ctx).printer_name = printer.printerName()
-        where = printer.printerName() if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat \
-            else printer.outputFileName()
+        self._start(printer)
+
+    def print_now(self) -> None:
+        """Print on the chosen printer without the dialog (打印回执 when the office sets it so)."""
+        if self.loaded is None or self.printing:
+            return
+        if not available_printers():
+            self._no_printer()
+            return
+        printer = self.make_printer()
+        if not printer.printerName():
+            printer.setPrinterName(QPrinterInfo.defaultPrinterName() or available_printers()[0])
+        self._start(printer)
+
+    def _start(self, printer: QPrinter) -> None:
+        native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+        where = printer.printerName() if native else printer.outputFileName()
         self._set_printing(True)
-        pdf = self.pdf
-        self.ctx.tasks.run(lambda progress: print_pdf(pdf, printer, progress),
-                           on_done=lambda sheets: self._printed(sheets, where),
+        pdf, title = self.pdf, self.title
+        if native and spool.cups_available():
+            def job(progress: Progress) -> int:
+                return queue_pdf(pdf, printer, title, progress)
+        else:
+            def job(progress: Progress) -> int:
+                return print_pdf(pdf, printer, progress)
+        self.ctx.tasks.run(job, on_done=lambda sheets: self._printed(sheets, where),
                            on_error=self._print_failed, label="正在打印……", parent=self, cancellable=True)
+
+    def _no_printer(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "没有可用的打印机",
+                          "这台电脑上没有设置打印机,所以现在不能打印。\n"
+                          "可以先另存为PDF,拷到有打印机的电脑上打印;或请管理员在系统设置中添加打印机后,"
+                          "再在这里点“打印”。", parent=self)
+        save = box.addButton("另存为PDF…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("只看预览", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        if box.clickedButton() is save:
+            self.save_as()
 
     def _set_printing(self, printing: bool) -> None:
         self.printing = printing

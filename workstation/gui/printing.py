@@ -1,7 +1,8 @@
 """Issuing and re-printing documents from the screens (出具文书 / 重新打印).
 
 ``issue_document`` numbers, renders and archives a notice in the worker, then
-opens its preview; ``show_archived`` opens the preview of a document issued
+opens its preview (and sends a receipt straight to the printer where the office
+has set 打印回执时直接送默认打印机); ``show_archived`` opens the preview of a document issued
 before, from its archived bytes (a re-print never re-renders).
 """
 
@@ -16,6 +17,7 @@ from shiboken6 import isValid
 from workstation.domain.errors import UserError
 from workstation.domain.notices import KINDS
 from workstation.services import cases, documents
+from workstation.services.base import get_settings
 from workstation.services.documents import IssuedDocument
 
 from .context import AppContext
@@ -55,6 +57,8 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
         title = document_title(issued.label, issued.number, case_number)
         preview = open_preview(ctx, parent if alive else None, issued.pdf, title)
         preview.show_warning(_fresh_warnings(ctx, issued.warnings))
+        if kind == "receipt" and get_settings(ctx.db)["printing.receipt_direct"]:
+            preview.print_now()  # the applicant is waiting: straight to the office's printer
         if then is not None and alive:
             then(issued)
 

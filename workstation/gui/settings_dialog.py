@@ -58,6 +58,9 @@ PAGES: tuple[Page, ...] = (
                       "days.third_party", "days.fee"),
          "条例规定:答复20个工作日,延期最长20个工作日,补正告知7个工作日,第三方意见15个工作日。"
          "只有本地规定不同时才需修改;修改后新计算的期限按新天数。"),
+    Page("打印", ("printing.printer", "printing.receipt_direct"),
+         "打印机名称与系统中的打印队列名称一致(如“HP_LaserJet”)。在 Linux(统信、麒麟)上,文书以PDF原样送入"
+         "打印队列,由打印机按自身分辨率输出;没有打印队列的系统上,逐页按打印机分辨率绘制后打印。"),
     Page("审核、文书与备份", ("review.allow_self_signoff", "review.extra_checklist", "documents.template_dir",
                               "documents.font_paths", "backup.dir", "backup.keep"),
          "备份文件夹留空时,使用数据库所在文件夹中的 backups 文件夹。"
