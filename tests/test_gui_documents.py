@@ -18,9 +18,9 @@ from reportlab.pdfgen import canvas
 from test_gui_support import QT_NOISE, Answers, press_enter, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
+from workstation.gui import pdf_preview_dialog
 from workstation.gui.case_view import CaseView
 from workstation.gui.intake_dialog import IntakeDialog
-from workstation.gui import pdf_preview_dialog
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog, PrintSession
 from workstation.gui.printing import issue_document
 from workstation.services import cases, documents

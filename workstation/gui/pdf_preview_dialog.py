@@ -261,10 +261,7 @@ class PdfPreviewDialog(QDialog):
 
     def print_document(self) -> None:
         """打印…: the print dialog on the chosen printer, then the job in the worker."""
-        if self.loaded is None or self.printing:
-            return
-        if not available_printers():
-            self._no_printer()
+        if not self._can_print():
             return
         printer = self.make_printer()
         dialog = QPrintDialog(printer, self)
@@ -278,15 +275,20 @@ class PdfPreviewDialog(QDialog):
 
     def print_now(self) -> None:
         """Print on the chosen printer without the dialog (打印回执 when the office sets it so)."""
-        if self.loaded is None or self.printing:
-            return
-        if not available_printers():
-            self._no_printer()
+        if not self._can_print():
             return
         printer = self.make_printer()
         if not printer.printerName():
             printer.setPrinterName(QPrinterInfo.defaultPrinterName() or available_printers()[0])
         self._start(printer)
+
+    def _can_print(self) -> bool:
+        if self.loaded is None or self.printing:
+            return False
+        if not available_printers():
+            self._no_printer()
+            return False
+        return True
 
     def _start(self, printer: QPrinter) -> None:
         native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
