@@ -122,6 +122,25 @@ def test_without_a_cjk_font_the_builtin_one_is_used_and_said(setup, tmp_path, mo
     assert "STSong-Light" in " ".join(" ".join(r) for r in font_rows(doc.pdf, tmp_path))
 
 
+# The article each reply must cite, as printed (full-width brackets); None: no article says what it claims.
+CITATIONS = {
+    "disclosed": "第三十六条第（一）项", "partly_disclosed": "第三十七条",
+    "withheld.state_secret": "第十四条", "withheld.prohibited_by_law": "第十四条",
+    "withheld.security_stability": "第十四条", "withheld.third_party": "第十五条",
+    "withheld.internal_affairs": "第十六条第一款", "withheld.process_info": "第十六条第二款",
+    "withheld.enforcement_file": "第十六条第二款", "withheld.query_matter": "第三十六条第（七）项",
+    "unavailable.not_held": "第三十六条第（四）项", "unavailable.needs_creation": "第三十八条",
+    "unavailable.still_unclear": "第三十条", "not_processed.petition": "第三十九条第一款",
+    "not_processed.repeated": "第三十六条第（六）项", "not_processed.publication": "第三十九条第二款",
+    "not_processed.massive": "第三十五条", "not_processed.confirmation": None,
+    "other.no_correction": "第三十条", "other.no_fee": "第四十二条", "other.other": "《中华人民共和国政府信息公开条例》",
+}
+
+
+def test_every_result_has_its_citation_listed():
+    assert set(CITATIONS) == {r.key for r in RESULTS}
+
+
 @pytest.mark.parametrize("result_key", [r.key for r in RESULTS])
 def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path, result_key):
     db, users = setup
@@ -133,15 +152,41 @@ def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path,
     text = flat(text_of(doc.pdf, tmp_path))
     assert re.fullmatch(r"示政信复〔2026〕\d+号|政信复〔2026〕\d+号", doc.number)
     assert doc.number in text and case.number in text
-    assert "第" in text and "条" in text and "《中华人民共和国政府信息公开条例》" in text
+    citation = CITATIONS[result_key]
+    if citation is None:  # 确认或重新出具: the reason in words, no article of the Regulation
+        assert "《中华人民共和国政府信息公开条例》" not in text and "第三十九条" not in text
+        assert "确认或者重新出具您已经获取的信息" in text and "不作为政府信息公开申请处理" in text
+    else:
+        assert "《中华人民共和国政府信息公开条例》" + citation in text or citation in text
+        assert "《中华人民共和国政府信息公开条例》" in text
     assert "2026年10月29日" in text
     assert "示范县人民政府申请行政复议" in text
-    if result_key.startswith("withheld.") or result_key == "partly_disclosed":
-        assert "应当先" in text and "第二十三条" in text and "60日内" in text
+    if result_key.startswith("withheld.") and result_key != "withheld.query_matter" or result_key == "partly_disclosed":
+        assert "应当先" in text and "《中华人民共和国行政复议法》第二十三条第一款第（四）项" in text and "60日内" in text
+        assert "自收到行政复议决定书之日起十五日内" in text and "《中华人民共和国行政诉讼法》第四十五条" in text
+        assert "6个月内" not in text  # 部分公开 too: one act, one paragraph
     else:
-        assert "应当先" not in text
+        assert "应当先" not in text and "第二十三条" not in text
         assert "6个月内向示范县人民法院提起行政诉讼" in text
+    if result_key == "withheld.query_matter":  # a referral (Art. 36(7)), not a refusal
+        assert "决定不予公开" not in text and "不予公开" not in text
+        assert "请您依照有关法律、行政法规的规定办理" in text
     assert doc.template == f"forms/{reply_kind_for(result_key)}.j2"
+
+
+def test_query_matter_names_the_governing_law_when_recorded(setup, tmp_path):
+    db, users = setup
+    case = replied(db, users, "withheld.query_matter")
+    with db.read() as session:
+        from workstation.store.models import Request
+        context = documents.build_context(db, session, session.get(Request, case.id), "reply", TODAY, "X")
+    assert context["reply"]["governing_law"] == ""  # the reply recorded none
+    context["reply"]["governing_law"] = "《不动产登记暂行条例》"
+    doc = render_document(reply_kind_for("withheld.query_matter"), context)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert doc.template == "forms/reply_query_matter.j2"
+    assert "请您依照《不动产登记暂行条例》的规定办理" in text and "不予公开" not in text
+    assert "《中华人民共和国政府信息公开条例》第三十六条第（七）项" in text
 
 
 def test_not_responsible_names_the_body_that_is(setup, tmp_path):

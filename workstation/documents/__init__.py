@@ -32,7 +32,9 @@ class RenderedDocument:
 
 
 def reply_kind_for(result_key: str, responsible_body: str = "") -> str:
-    """The reply template for a result: 信息不存在, 非本机关负责公开 and 重复申请 have their own."""
+    """The reply template for a result: 信息不存在, 非本机关负责公开, 重复申请 and 行政查询事项 have their own."""
+    if result_key == "withheld.query_matter":
+        return "reply_query_matter"
     if result_key == "unavailable.not_held":
         return "reply_not_responsible" if responsible_body.strip() else "reply_not_held"
     if result_key == "not_processed.repeated":

@@ -147,9 +147,12 @@ def _parse_item(raw: dict[str, Any], place: _Place) -> ChecklistItem:
     missing = [k for k in _REQUIRED if k not in raw]
     if missing:
         raise error(f"审查项目缺少 {'、'.join(missing)},每一项都须有 {'、'.join(_REQUIRED)}。")
-    for key in ("id", "question", "basis", "help", "leads_to", *(k for k in _OPTIONAL if k in raw)):
+    for key in ("id", "question", "help", "leads_to", *(k for k in _OPTIONAL if k in raw)):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise error(f"{key} 应为不空的文字(用英文双引号括起)。", key)
+    # basis = "" says no article states what the reply claims: the reply gives its reason in words
+    if not isinstance(raw["basis"], str):
+        raise error("basis 应为文字(用英文双引号括起);没有可引用的条文时写 basis = \"\"。", "basis")
     if not _ID_PATTERN.fullmatch(raw["id"]):
         raise error(f"id“{raw['id']}”只能用小写英文字母、数字和下划线,并以字母开头。", "id")
     priority = raw["priority"]

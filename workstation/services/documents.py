@@ -115,6 +115,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
             "withheld_reason": closed.get("withheld_reason", ""),
             "responsible_body": closed.get("responsible_body", ""),
             "responsible_contact": closed.get("responsible_contact", ""), "replied_on": r.closed_on,
+            "governing_law": closed.get("governing_law", ""),
         }
         if kind == "reply" and r.result_key == "partly_disclosed" and not context["reply"]["withheld_part"]:
             raise UserError("部分公开的答复告知书须写明不予公开的部分及理由,这件申请办结时没有记录,不能出具")
