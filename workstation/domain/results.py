@@ -36,8 +36,8 @@ class ResultRow:
 
 
 RESULTS: tuple[ResultRow, ...] = (
-    ResultRow("disclosed", "予以公开", None, "(一)予以公开", "《中华人民共和国政府信息公开条例》第三十六条第(一)项、第(二)项"),
-    ResultRow("partly_disclosed", "部分公开", None, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "《中华人民共和国政府信息公开条例》第三十七条"),
+    ResultRow("disclosed", "予以公开", None, "（一）予以公开", "《中华人民共和国政府信息公开条例》第三十六条第(一)项、第(二)项"),
+    ResultRow("partly_disclosed", "部分公开", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "《中华人民共和国政府信息公开条例》第三十七条"),
     ResultRow("withheld.state_secret", "不予公开", "属于国家秘密", "1.属于国家秘密", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
     ResultRow("withheld.prohibited_by_law", "不予公开", "其他法律行政法规禁止公开", "2.其他法律行政法规禁止公开", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
     ResultRow("withheld.security_stability", "不予公开", "危及\u201c三安全一稳定\u201d", "3.危及\u201c三安全一稳定\u201d", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
@@ -63,14 +63,15 @@ RESULTS: tuple[ResultRow, ...] = (
 
 RESULTS_BY_KEY: dict[str, ResultRow] = {r.key: r for r in RESULTS}
 
-# Group rows of table 三, in print order, with their labels.
+# Group rows of table 三, in print order, with their labels in the full-width punctuation of the official
+# form (国办公开办函〔2021〕30号), as the notices print them.
 RESULT_GROUPS: dict[str, str] = {
-    "disclosed": "(一)予以公开",
-    "partly_disclosed": "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
-    "withheld": "(三)不予公开",
-    "unavailable": "(四)无法提供",
-    "not_processed": "(五)不予处理",
-    "other": "(六)其他处理",
+    "disclosed": "（一）予以公开",
+    "partly_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "withheld": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
 }
 
 _LABEL_ALIASES: dict[str, str] = {}
