@@ -199,6 +199,20 @@ def test_not_responsible_names_the_body_that_is(setup, tmp_path):
     assert "示范县自然资源局" in text and "0571-87654321" in text and "第三十六条第（五）项" in text
 
 
+def test_a_reply_citing_36_5_is_the_not_responsible_notice_also_without_a_body(setup, tmp_path):
+    db, users = setup
+    case = replied(db, users, "unavailable.not_held", basis="《中华人民共和国政府信息公开条例》第三十六条第(五)项")
+    doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert doc.template == "forms/reply_not_responsible.j2"
+    assert "不属于本机关负责公开" in text and "第三十六条第（五）项" in text
+    assert "不存在" not in text and "第三十六条第（四）项" not in text and "负责公开该政府信息的行政机关为" not in text
+    assert reply_kind_for("unavailable.not_held", "", "《中华人民共和国政府信息公开条例》第三十六条第（五）项") == (
+        "reply_not_responsible")
+    assert reply_kind_for("unavailable.not_held", "", "《中华人民共和国政府信息公开条例》第三十六条第(四)项") == (
+        "reply_not_held")
+
+
 def test_a_3000_character_request_flows_onto_a_second_page_cleanly(setup, tmp_path):
     db, users = setup
     sentence = "申请公开本镇2018年至2025年各村道路硬化、危房改造、饮水安全工程的立项批复、招标文件、合同，以及验收报告；"

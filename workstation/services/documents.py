@@ -140,7 +140,7 @@ def _template_kind(kind: str, context: dict[str, Any]) -> str:
 
     if kind == "reply":
         reply = context["reply"]
-        return reply_kind_for(reply["result_key"], reply["responsible_body"])
+        return reply_kind_for(reply["result_key"], reply["responsible_body"], reply["basis"])
     return kind.replace("-", "_")
 
 
