@@ -16,7 +16,9 @@ from workstation.documents import fonts as doc_fonts
 from workstation.documents import render_document, reply_kind_for
 from workstation.documents.layout import CANNOT_START, chinese_punctuation
 from workstation.domain.errors import DataFileError, UserError
+from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS
+from workstation.domain.status import Status
 from workstation.services import cases, documents, office, review
 from workstation.services.base import invalidate
 from workstation.store.models import Setting
@@ -172,6 +174,33 @@ def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path,
         assert "决定不予公开" not in text and "不予公开" not in text
         assert "请您依照有关法律、行政法规的规定办理" in text
     assert doc.template == f"forms/{reply_kind_for(result_key)}.j2"
+
+
+def test_the_demo_registers_replies_print_the_right_citation_and_remedies(db, tmp_path):
+    from workstation.services import queries
+    from workstation.services.demo import fill_demo
+    from workstation.services.users import authenticate
+
+    today = date(2026, 11, 23)
+    fill_demo(db, cases=600, today=today)
+    clerk = authenticate(db, "clerk", "demo123").actor()
+    summaries = queries.fetch_cases(db, queries.list_case_ids(db, queries.CaseFilter(), today=today))
+    one_each = {}
+    for c in summaries:
+        if c.status in (Status.REPLIED, Status.CLOSED) and c.result_key:
+            one_each.setdefault(c.result_key, c)
+    assert len(one_each) >= 15  # the demo's weights give most results
+    for key, c in one_each.items():
+        doc = documents.issue(db, clerk, c.id, "reply", today=today)
+        text = flat(text_of(doc.pdf, tmp_path))
+        citation = CITATIONS[key]
+        assert citation is None and "第三十九条" not in text or citation in text, key
+        if review_first(key):
+            assert "应当先" in text and "第二十三条第一款第（四）项" in text and "收到行政复议决定书之日起十五日内" in text, key
+        else:
+            assert "应当先" not in text and "6个月内向示范县人民法院提起行政诉讼" in text, key
+        if key == "withheld.query_matter":
+            assert "决定不予公开" not in text
 
 
 def test_query_matter_names_the_governing_law_when_recorded(setup, tmp_path):
