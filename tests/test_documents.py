@@ -16,7 +16,9 @@ from workstation.documents import fonts as doc_fonts
 from workstation.documents import render_document, reply_kind_for
 from workstation.documents.layout import CANNOT_START, chinese_punctuation
 from workstation.domain.errors import DataFileError, UserError
+from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS
+from workstation.domain.status import Status
 from workstation.services import cases, documents, office, review
 from workstation.services.base import invalidate
 from workstation.store.models import Setting
@@ -122,6 +124,25 @@ def test_without_a_cjk_font_the_builtin_one_is_used_and_said(setup, tmp_path, mo
     assert "STSong-Light" in " ".join(" ".join(r) for r in font_rows(doc.pdf, tmp_path))
 
 
+# The article each reply must cite, as printed (full-width brackets); None: no article says what it claims.
+CITATIONS = {
+    "disclosed": "第三十六条第（一）项", "partly_disclosed": "第三十七条",
+    "withheld.state_secret": "第十四条", "withheld.prohibited_by_law": "第十四条",
+    "withheld.security_stability": "第十四条", "withheld.third_party": "第十五条",
+    "withheld.internal_affairs": "第十六条第一款", "withheld.process_info": "第十六条第二款",
+    "withheld.enforcement_file": "第十六条第二款", "withheld.query_matter": "第三十六条第（七）项",
+    "unavailable.not_held": "第三十六条第（四）项", "unavailable.needs_creation": "第三十八条",
+    "unavailable.still_unclear": "第三十条", "not_processed.petition": "第三十九条第一款",
+    "not_processed.repeated": "第三十六条第（六）项", "not_processed.publication": "第三十九条第二款",
+    "not_processed.massive": "第三十五条", "not_processed.confirmation": None,
+    "other.no_correction": "第三十条", "other.no_fee": "第四十二条", "other.other": "《中华人民共和国政府信息公开条例》",
+}
+
+
+def test_every_result_has_its_citation_listed():
+    assert set(CITATIONS) == {r.key for r in RESULTS}
+
+
 @pytest.mark.parametrize("result_key", [r.key for r in RESULTS])
 def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path, result_key):
     db, users = setup
@@ -133,15 +154,68 @@ def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path,
     text = flat(text_of(doc.pdf, tmp_path))
     assert re.fullmatch(r"示政信复〔2026〕\d+号|政信复〔2026〕\d+号", doc.number)
     assert doc.number in text and case.number in text
-    assert "第" in text and "条" in text and "《中华人民共和国政府信息公开条例》" in text
+    citation = CITATIONS[result_key]
+    if citation is None:  # 确认或重新出具: the reason in words, no article of the Regulation
+        assert "《中华人民共和国政府信息公开条例》" not in text and "第三十九条" not in text
+        assert "确认或者重新出具您已经获取的信息" in text and "不作为政府信息公开申请处理" in text
+    else:
+        assert "《中华人民共和国政府信息公开条例》" + citation in text or citation in text
+        assert "《中华人民共和国政府信息公开条例》" in text
     assert "2026年10月29日" in text
     assert "示范县人民政府申请行政复议" in text
-    if result_key.startswith("withheld.") or result_key == "partly_disclosed":
-        assert "应当先" in text and "第二十三条" in text and "60日内" in text
+    if result_key.startswith("withheld.") and result_key != "withheld.query_matter" or result_key == "partly_disclosed":
+        assert "应当先" in text and "《中华人民共和国行政复议法》第二十三条第一款第（四）项" in text and "60日内" in text
+        assert "自收到行政复议决定书之日起十五日内" in text and "《中华人民共和国行政诉讼法》第四十五条" in text
+        assert "6个月内" not in text  # 部分公开 too: one act, one paragraph
     else:
-        assert "应当先" not in text
+        assert "应当先" not in text and "第二十三条" not in text
         assert "6个月内向示范县人民法院提起行政诉讼" in text
+    if result_key == "withheld.query_matter":  # a referral (Art. 36(7)), not a refusal
+        assert "决定不予公开" not in text and "不予公开" not in text
+        assert "请您依照有关法律、行政法规的规定办理" in text
     assert doc.template == f"forms/{reply_kind_for(result_key)}.j2"
+
+
+def test_the_demo_registers_replies_print_the_right_citation_and_remedies(db, tmp_path):
+    from workstation.services import queries
+    from workstation.services.demo import fill_demo
+    from workstation.services.users import authenticate
+
+    today = date(2026, 11, 23)
+    fill_demo(db, cases=600, today=today)
+    clerk = authenticate(db, "clerk", "demo123").actor()
+    summaries = queries.fetch_cases(db, queries.list_case_ids(db, queries.CaseFilter(), today=today))
+    one_each = {}
+    for c in summaries:
+        if c.status in (Status.REPLIED, Status.CLOSED) and c.result_key:
+            one_each.setdefault(c.result_key, c)
+    assert len(one_each) >= 15  # the demo's weights give most results
+    for key, c in one_each.items():
+        doc = documents.issue(db, clerk, c.id, "reply", today=today)
+        text = flat(text_of(doc.pdf, tmp_path))
+        citation = CITATIONS[key]
+        assert citation is None and "第三十九条" not in text or citation in text, key
+        if review_first(key):
+            assert "应当先" in text and "第二十三条第一款第（四）项" in text and "收到行政复议决定书之日起十五日内" in text, key
+        else:
+            assert "应当先" not in text and "6个月内向示范县人民法院提起行政诉讼" in text, key
+        if key == "withheld.query_matter":
+            assert "决定不予公开" not in text
+
+
+def test_query_matter_names_the_governing_law_when_recorded(setup, tmp_path):
+    db, users = setup
+    case = replied(db, users, "withheld.query_matter")
+    with db.read() as session:
+        from workstation.store.models import Request
+        context = documents.build_context(db, session, session.get(Request, case.id), "reply", TODAY, "X")
+    assert context["reply"]["governing_law"] == ""  # the reply recorded none
+    context["reply"]["governing_law"] = "《不动产登记暂行条例》"
+    doc = render_document(reply_kind_for("withheld.query_matter"), context)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert doc.template == "forms/reply_query_matter.j2"
+    assert "请您依照《不动产登记暂行条例》的规定办理" in text and "不予公开" not in text
+    assert "《中华人民共和国政府信息公开条例》第三十六条第（七）项" in text
 
 
 def test_not_responsible_names_the_body_that_is(setup, tmp_path):
@@ -152,6 +226,20 @@ def test_not_responsible_names_the_body_that_is(setup, tmp_path):
     text = flat(text_of(doc.pdf, tmp_path))
     assert doc.template == "forms/reply_not_responsible.j2"
     assert "示范县自然资源局" in text and "0571-87654321" in text and "第三十六条第（五）项" in text
+
+
+def test_a_reply_citing_36_5_is_the_not_responsible_notice_also_without_a_body(setup, tmp_path):
+    db, users = setup
+    case = replied(db, users, "unavailable.not_held", basis="《中华人民共和国政府信息公开条例》第三十六条第(五)项")
+    doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert doc.template == "forms/reply_not_responsible.j2"
+    assert "不属于本机关负责公开" in text and "第三十六条第（五）项" in text
+    assert "不存在" not in text and "第三十六条第（四）项" not in text and "负责公开该政府信息的行政机关为" not in text
+    assert reply_kind_for("unavailable.not_held", "", "《中华人民共和国政府信息公开条例》第三十六条第（五）项") == (
+        "reply_not_responsible")
+    assert reply_kind_for("unavailable.not_held", "", "《中华人民共和国政府信息公开条例》第三十六条第(四)项") == (
+        "reply_not_held")
 
 
 def test_a_3000_character_request_flows_onto_a_second_page_cleanly(setup, tmp_path):

@@ -158,6 +158,10 @@ def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff,
     assert isinstance(dialog, CloseDialog)
     click(qtbot, dialog.ok_button)
     assert dialog.error("result").text() == "请选择办理结果"
+    dialog.result.setCurrentIndex(dialog.result.findData("withheld.query_matter"))  # a referral, not a refusal
+    assert "复议前置" not in dialog.basis.text() and "第三十六条第(七)项" in dialog.basis.text()
+    dialog.result.setCurrentIndex(dialog.result.findData("partly_disclosed"))  # one act: all of it
+    assert "复议前置" in dialog.basis.text()
     dialog.result.setCurrentIndex(dialog.result.findData("withheld.process_info"))
     assert "复议前置" in dialog.basis.text()
     click(qtbot, dialog.ok_button)

@@ -99,9 +99,12 @@ def test_the_proposal_follows_the_answers_and_the_review_is_submitted(qtbot, gui
     tick(qtbot, dialog, "repeated", True)
     assert dialog.proposed.text() == f"建议结果:{label('not_processed.repeated')}"
     assert RESULTS_BY_KEY["not_processed.repeated"].basis in dialog.basis.text()
-    tick(qtbot, dialog, "state_secret", True)  # a state secret goes before everything else
+    tick(qtbot, dialog, "state_secret", True)  # 该不该 comes before 给不给 (国办公开办函〔2020〕2号)
+    assert dialog.proposed.text() == f"建议结果:{label('not_processed.repeated')}"
+    assert "第二十三条" not in dialog.basis.text()
+    tick(qtbot, dialog, "repeated", False)
     assert dialog.proposed.text() == f"建议结果:{label('withheld.state_secret')}"
-    tick(qtbot, dialog, "state_secret", False)
+    tick(qtbot, dialog, "repeated", True)
     assert dialog.proposed.text() == f"建议结果:{label('not_processed.repeated')}"
     assert dialog.progress.text() == f"已回答 2/{total} 项,还有 {total - 2} 项未答"
 
@@ -131,6 +134,31 @@ def test_the_proposal_follows_the_answers_and_the_review_is_submitted(qtbot, gui
     assert not view.review_buttons["review"].isEnabled()
     assert view.review_buttons["review"].toolTip() == "审查已提交,等待审核人签发"
     assert not view.review_buttons["signoff"].isVisible()  # a clerk does not sign off
+
+
+def test_the_checklist_is_shown_in_the_five_steps(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.review_buttons["review"])
+    dialog = view.dialog
+    headers = [dialog.step_headers[key].text() for key in ("correction", "handle", "held", "withhold", "provide")]
+    assert [h[:6] for h in headers] == ["一、补不补:", "二、该不该:", "三、有没有:", "四、给不给:", "五、当不当:"]
+    grid = dialog.checklist_scroll.widget().layout()
+
+    def row_of(widget) -> int:
+        return grid.getItemPosition(grid.indexOf(widget))[0]
+
+    rows = {key: row_of(label) for key, label in dialog.step_headers.items()}
+    assert rows["correction"] < row_of(dialog.yes_buttons["still_unclear"]) < rows["handle"]
+    for item_id in ("petition", "not_government_info", "query_matter", "not_responsible"):
+        assert rows["handle"] < row_of(dialog.yes_buttons[item_id]) < rows["held"], item_id
+    assert rows["held"] < row_of(dialog.yes_buttons["not_held"]) < rows["withhold"]
+    assert rows["withhold"] < row_of(dialog.yes_buttons["state_secret"]) < rows["provide"]
+    assert rows["provide"] < row_of(dialog.yes_buttons["already_published"])
+    tick(qtbot, dialog, "confirmation", True)  # no article: the dialog says so instead of citing one
+    assert dialog.basis.text().startswith("依据:(《条例》没有规定这一情形的条文")
+    tick(qtbot, dialog, "not_government_info", True)
+    assert dialog.proposed.text() == f"建议结果:{label('other.other')}"
+    assert "理由和依据" in dialog.proposal_notes.text()
 
 
 def test_a_third_party_item_starts_the_pause_and_says_so(qtbot, gui_db, staff, make_ctx, case_id):

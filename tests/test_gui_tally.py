@@ -183,7 +183,7 @@ def test_table_three_shows_the_services_numbers_as_printed(qtbot, gui_db, staff,
     model = view.table3_model
     first = index_of(view, ("withheld.state_secret", "natural")).row()
     group_cell = model.cell(first, 1)
-    assert group_cell is not None and group_cell.value == "(三)不予公开" and group_cell.rowspan == 8
+    assert group_cell is not None and group_cell.value == "（三）不予公开" and group_cell.rowspan == 8
     assert view.table3.rowSpan(first, 1) == 8
     group_index = model.index(first, 1)
     member_index = model.index(first, 2)

@@ -30,13 +30,14 @@ from workstation.domain.tally import Period
 from workstation.services import cases
 from workstation.services import tally as tally_service
 
-# --- the oracle: spec/annual-report.md, written out here rather than taken from the code ------------------
+# --- the oracle: spec/annual-report.md, written out here rather than taken from the code, with the full-width
+# punctuation of the official form (国办公开办函〔2021〕30号) ----------------------------------------------------
 SPEC_ROWS: dict[str, str] = {
     "new": "一、本年新收政府信息公开申请数量",
     "carried_in": "二、上年结转政府信息公开申请数量",
-    "disclosed": "(一)予以公开",
-    "partly_disclosed": "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
-    "withheld": "(三)不予公开",
+    "disclosed": "（一）予以公开",
+    "partly_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "withheld": "（三）不予公开",
     "withheld.state_secret": "1.属于国家秘密",
     "withheld.prohibited_by_law": "2.其他法律行政法规禁止公开",
     "withheld.security_stability": '3.危及"三安全一稳定"',
@@ -45,21 +46,21 @@ SPEC_ROWS: dict[str, str] = {
     "withheld.process_info": "6.属于四类过程性信息",
     "withheld.enforcement_file": "7.属于行政执法案卷",
     "withheld.query_matter": "8.属于行政查询事项",
-    "unavailable": "(四)无法提供",
+    "unavailable": "（四）无法提供",
     "unavailable.not_held": "1.本机关不掌握相关政府信息",
     "unavailable.needs_creation": "2.没有现成信息需要另行制作",
     "unavailable.still_unclear": "3.补正后申请内容仍不明确",
-    "not_processed": "(五)不予处理",
+    "not_processed": "（五）不予处理",
     "not_processed.petition": "1.信访举报投诉类申请",
     "not_processed.repeated": "2.重复申请",
     "not_processed.publication": "3.要求提供公开出版物",
     "not_processed.massive": "4.无正当理由大量反复申请",
     "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
-    "other": "(六)其他处理",
+    "other": "（六）其他处理",
     "other.no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
     "other.no_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
     "other.other": "3.其他",
-    "total": "(七)总计",
+    "total": "（七）总计",
     "carried_out": "四、结转下年度继续办理",
 }
 RESULTS_HEADING = "三、本年度办理结果"
@@ -381,7 +382,7 @@ def test_docx_leaves_table_two_and_the_prose_to_the_office(exported):
         assert prose and all(t.startswith("【请填写】") for t in prose), section
     assert any("信息处理费" in t for kind, t in seq[places["六、其他需要报告的事项"]:] if kind == "p")
     summary = next(t for kind, t in seq if kind == "p" and "依申请公开可参考" in t)
-    assert "本年度新收政府信息公开申请23件,上年结转4件;办结23件" in summary
+    assert "本年度新收政府信息公开申请23件，上年结转4件；办结23件（其中" in summary
     assert "结转下年度继续办理4件" in summary
     marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【请填写】")]
     assert len(marked) == 6 and all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in marked)
@@ -425,6 +426,32 @@ def test_no_personal_data_in_any_export(exported, fmt, tmp_path):
     assert "2025" in text  # the reading works
     for marker in PERSONAL:
         assert marker not in text, f"{marker} in the {fmt} export"
+
+
+# --- the official form's full-width punctuation ------------------------------------------------------------
+FULL_WIDTH = ("（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开",
+              "（四）无法提供", "（五）不予处理", "（六）其他处理", "（七）总计")
+IDENTITY = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+@poppler
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf", "docx", "csv"])
+def test_exports_use_the_full_width_labels_of_the_form(exported, fmt, tmp_path):
+    text = readable_text(fmt, exported[fmt].data, tmp_path)
+    if fmt == "pdf":
+        text = re.sub(r"\s+", "", poppler_out("pdftotext", exported[fmt].data, tmp_path))
+    if fmt == "xlsx":  # the cells, not the XML (which writes characters as references)
+        wb = load_workbook(io.BytesIO(exported[fmt].data))
+        text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    for label in FULL_WIDTH[:1] + FULL_WIDTH[2:]:
+        assert label in text, (fmt, label)
+    assert "(一)" not in text and "(七)" not in text and "(区分处理的" not in text
+    if fmt == "pdf":  # a long label may wrap inside its cell, so its words are compared without it
+        assert "区分处理的，只计这一情形，不计其他情形" in text
+    else:
+        assert FULL_WIDTH[1] in text
+    if fmt != "csv":  # the CSV has no header note
+        assert IDENTITY in text and "(本列数据" not in text
 
 
 # --- a table that does not balance is not exported -------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,20 @@ class RenderedDocument:
     warnings: tuple[str, ...] = ()
 
 
-def reply_kind_for(result_key: str, responsible_body: str = "") -> str:
-    """The reply template for a result: 信息不存在, 非本机关负责公开 and 重复申请 have their own."""
+_ART_36_5 = re.compile(r"第三十六条第[(\uff08]五[)\uff09]项")
+
+
+def reply_kind_for(result_key: str, responsible_body: str = "", basis: str = "") -> str:
+    """The reply template for a result: 信息不存在, 非本机关负责公开, 重复申请 and 行政查询事项 have their own.
+
+    无法提供 · 本机关不掌握 counts both 信息不存在 (Art. 36(4)) and 非本机关负责 (Art. 36(5)); the notice is
+    the latter when the reply names the responsible body or cites Art. 36(5), as the checklist's
+    非本机关负责 item proposes.
+    """
+    if result_key == "withheld.query_matter":
+        return "reply_query_matter"
     if result_key == "unavailable.not_held":
-        return "reply_not_responsible" if responsible_body.strip() else "reply_not_held"
+        return "reply_not_responsible" if responsible_body.strip() or _ART_36_5.search(basis) else "reply_not_held"
     if result_key == "not_processed.repeated":
         return "reply_repeated"
     return _REPLY_TEMPLATES[result_key.split(".")[0]]

@@ -46,7 +46,7 @@ _REMEDIES = re.compile(r"\{\{-?\s*remedies\s*-?\}\}")
 # The templates a document kind uses; reply kinds depend on the result (see reply_kind_for).
 TEMPLATE_KINDS: tuple[str, ...] = (
     "receipt", "correction", "extension", "third_party", "fee", "delivery",
-    "reply_disclosed", "reply_partly", "reply_withheld", "reply_not_held", "reply_not_responsible",
+    "reply_disclosed", "reply_partly", "reply_withheld", "reply_query_matter", "reply_not_held", "reply_not_responsible",
     "reply_unavailable", "reply_repeated", "reply_not_processed", "reply_other",
 )
 

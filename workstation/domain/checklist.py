@@ -2,9 +2,12 @@
 
 The checklist is data (resources/checklist.toml, spec/domain.md §3), so an
 office can add items in a file of its own. Each item says what a "yes" leads
-to; when several are answered yes, the item with the smallest ``priority``
-decides (the file explains the order chosen). Two kinds of item do not decide
-by priority: one leading to 部分公开 turns a withholding into 部分公开
+to and to which step (步骤) of the review it belongs. The steps are the order
+offices are trained in (苏政办函〔2019〕98号, forwarded by 国办公开办函〔2020〕2号):
+补不补 → 该不该 → 有没有 → 给不给 → 当不当. When several items are answered yes,
+the earliest step decides, and inside a step the smallest ``priority`` (the
+file explains the order chosen). Two kinds of item do not decide by priority:
+one leading to 部分公开 turns a refusal under Art. 14–16 into 部分公开
 (Art. 37), and one leading to 予以公开 (已主动公开) applies only when nothing
 else does.
 """
@@ -25,7 +28,30 @@ CONSULT = "consult_third_party"
 _DISCLOSED = "disclosed"
 _PARTLY = "partly_disclosed"
 _REQUIRED = ("id", "question", "basis", "help", "leads_to", "priority")
-_OPTIONAL = ("if_refused", "note")
+_OPTIONAL = ("if_refused", "note", "step")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step (步骤) of the review, in the order the steps decide."""
+
+    key: str
+    name: str  # the short name offices use: 补不补, 该不该 …
+    title: str  # what the step asks, as the review dialog heads it
+
+
+STEPS: tuple[Step, ...] = (
+    Step("correction", "补不补", "申请内容是否明确,是否需要补正"),
+    Step("handle", "该不该", "是否属于本机关应当作为政府信息公开申请处理的事项"),
+    Step("held", "有没有", "本机关是否掌握所申请的信息"),
+    Step("withhold", "给不给", "能否公开(条例第十四条至第十六条、第三十七条)"),
+    Step("provide", "当不当", "以什么方式提供"),
+)
+STEPS_BY_KEY: dict[str, Step] = {st.key: st for st in STEPS}
+_STEP_ORDER: dict[str, int] = {st.key: i for i, st in enumerate(STEPS)}
+# the step of an office's item that names none, from the result a yes leads to
+_DEFAULT_STEP = {"not_processed": "handle", "other": "handle", "unavailable": "held", "withheld": "withhold",
+                 "partly_disclosed": "withhold", "disclosed": "provide"}
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _ITEM_HEADER = re.compile(r"\s*\[\[\s*item\s*\]\]")
@@ -43,6 +69,7 @@ class ChecklistItem:
     priority: int
     if_refused: str | None = None
     note: str = ""
+    step: str = "withhold"
 
     @property
     def result_key(self) -> str:
@@ -147,9 +174,12 @@ def _parse_item(raw: dict[str, Any], place: _Place) -> ChecklistItem:
     missing = [k for k in _REQUIRED if k not in raw]
     if missing:
         raise error(f"审查项目缺少 {'、'.join(missing)},每一项都须有 {'、'.join(_REQUIRED)}。")
-    for key in ("id", "question", "basis", "help", "leads_to", *(k for k in _OPTIONAL if k in raw)):
+    for key in ("id", "question", "help", "leads_to", *(k for k in _OPTIONAL if k in raw)):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise error(f"{key} 应为不空的文字(用英文双引号括起)。", key)
+    # basis = "" says no article states what the reply claims: the reply gives its reason in words
+    if not isinstance(raw["basis"], str):
+        raise error("basis 应为文字(用英文双引号括起);没有可引用的条文时写 basis = \"\"。", "basis")
     if not _ID_PATTERN.fullmatch(raw["id"]):
         raise error(f"id“{raw['id']}”只能用小写英文字母、数字和下划线,并以字母开头。", "id")
     priority = raw["priority"]
@@ -166,8 +196,14 @@ def _parse_item(raw: dict[str, Any], place: _Place) -> ChecklistItem:
         raise error(f"只有 leads_to = \"{CONSULT}\" 的项目才能有 if_refused。", "if_refused")
     if if_refused is not None and if_refused not in RESULTS_BY_KEY:
         raise error(f"if_refused“{if_refused}”不是已知的办理结果。", "if_refused")
+    step = raw.get("step", "").strip()
+    if step and step not in STEPS_BY_KEY:
+        raise error(f"step“{step}”不是审查步骤,应为下列之一:"
+                    f"{'、'.join(f'{st.key}({st.name})' for st in STEPS)}。", "step")
+    if not step:
+        step = _DEFAULT_STEP[RESULTS_BY_KEY[if_refused or leads_to].group]
     return ChecklistItem(raw["id"], raw["question"].strip(), raw["basis"].strip(), raw["help"].strip(), leads_to,
-                         priority, if_refused, raw.get("note", "").strip())
+                         priority, if_refused, raw.get("note", "").strip(), step)
 
 
 def _item_blocks(lines: list[str], count: int) -> list[tuple[int, int]] | None:
@@ -208,7 +244,7 @@ def propose(checklist: Checklist, answers: Mapping[str, bool]) -> Proposal:
     Answers for ids the checklist no longer has (an office removed an extra item after the review
     was recorded) are left out rather than refused, so old reviews still show.
     """
-    yes = sorted((it for it in checklist.items if answers.get(it.id)), key=lambda it: it.priority)
+    yes = sorted((it for it in checklist.items if answers.get(it.id)), key=precedence)
     partly = [it for it in yes if it.leads_to == _PARTLY]
     deciding = [it for it in yes if it.leads_to not in (_DISCLOSED, _PARTLY)]
     grounds: list[ChecklistItem] = []
@@ -216,7 +252,7 @@ def propose(checklist: Checklist, answers: Mapping[str, bool]) -> Proposal:
         winner = deciding[0]
         key = winner.result_key
         grounds.append(winner)
-        if partly and RESULTS_BY_KEY[key].group == "withheld":
+        if partly and RESULTS_BY_KEY[key].is_refusal_14_16:
             key = _PARTLY
             grounds.extend(partly[:1])
     elif partly:
@@ -236,12 +272,32 @@ def propose(checklist: Checklist, answers: Mapping[str, bool]) -> Proposal:
     )
 
 
+def precedence(item: ChecklistItem) -> tuple[int, int]:
+    """The sort key of the order in which answered items decide: step first, then priority."""
+    return _STEP_ORDER[item.step], item.priority
+
+
+def by_step(checklist: Checklist) -> list[tuple[Step, list[ChecklistItem]]]:
+    """The items grouped by step, steps in order and items in file order; empty steps left out."""
+    groups = [(st, [it for it in checklist.items if it.step == st.key]) for st in STEPS]
+    return [(st, items) for st, items in groups if items]
+
+
 def _basis(key: str, grounds: list[ChecklistItem]) -> str:
-    """The result's basis, plus each ground's own citation where the result's does not contain it."""
-    parts = [RESULTS_BY_KEY[key].basis]
+    """The result's basis, plus each ground's own citation where the result's does not contain it.
+
+    A ground's citation that names the result's one more precisely (``…条例》第二条`` for ``…条例》``)
+    takes its place.
+    """
+    parts = [p for p in (RESULTS_BY_KEY[key].basis,) if p]
     for item in grounds:
         for part in re.split(r"[;\uff1b]", item.basis):
             part = part.strip()
-            if part and not any(part in p for p in parts):
+            if not part or any(part in p for p in parts):
+                continue
+            vaguer = [i for i, p in enumerate(parts) if p in part]
+            if vaguer:
+                parts[vaguer[0]] = part
+            else:
                 parts.append(part)
     return ";".join(parts)

@@ -16,7 +16,7 @@ class ResultRow:
     category: str  # 予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理
     row: str | None  # the numbered row inside the category; None for the two single rows
     table_label: str  # label as printed in table 三
-    basis: str  # legal basis as a notice cites it
+    basis: str  # legal basis as a notice cites it; "" where no article says what the notice claims
 
     @property
     def label(self) -> str:
@@ -28,13 +28,16 @@ class ResultRow:
 
     @property
     def is_refusal_14_16(self) -> bool:
-        """Refusals under Art. 14–16 must go to 行政复议 first (复议前置)."""
-        return self.group == "withheld"
+        """A refusal under Art. 14–16 (must go to 行政复议 first, 复议前置).
+
+        行政查询事项 counts under 不予公开 in table 三 but is a referral under Art. 36(7), not a refusal.
+        """
+        return self.group == "withheld" and self.key != "withheld.query_matter"
 
 
 RESULTS: tuple[ResultRow, ...] = (
-    ResultRow("disclosed", "予以公开", None, "(一)予以公开", "《中华人民共和国政府信息公开条例》第三十六条第(一)项、第(二)项"),
-    ResultRow("partly_disclosed", "部分公开", None, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "《中华人民共和国政府信息公开条例》第三十七条"),
+    ResultRow("disclosed", "予以公开", None, "（一）予以公开", "《中华人民共和国政府信息公开条例》第三十六条第(一)项、第(二)项"),
+    ResultRow("partly_disclosed", "部分公开", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "《中华人民共和国政府信息公开条例》第三十七条"),
     ResultRow("withheld.state_secret", "不予公开", "属于国家秘密", "1.属于国家秘密", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
     ResultRow("withheld.prohibited_by_law", "不予公开", "其他法律行政法规禁止公开", "2.其他法律行政法规禁止公开", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
     ResultRow("withheld.security_stability", "不予公开", "危及\u201c三安全一稳定\u201d", "3.危及\u201c三安全一稳定\u201d", "《中华人民共和国政府信息公开条例》第十四条、第三十六条第(三)项"),
@@ -42,7 +45,7 @@ RESULTS: tuple[ResultRow, ...] = (
     ResultRow("withheld.internal_affairs", "不予公开", "属于三类内部事务信息", "5.属于三类内部事务信息", "《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第(三)项"),
     ResultRow("withheld.process_info", "不予公开", "属于四类过程性信息", "6.属于四类过程性信息", "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第(三)项"),
     ResultRow("withheld.enforcement_file", "不予公开", "属于行政执法案卷", "7.属于行政执法案卷", "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第(三)项"),
-    ResultRow("withheld.query_matter", "不予公开", "属于行政查询事项", "8.属于行政查询事项", "《中华人民共和国政府信息公开条例》第三十六条第(七)项及有关法律、行政法规"),
+    ResultRow("withheld.query_matter", "不予公开", "属于行政查询事项", "8.属于行政查询事项", "《中华人民共和国政府信息公开条例》第三十六条第(七)项"),
     ResultRow("unavailable.not_held", "无法提供", "本机关不掌握相关政府信息", "1.本机关不掌握相关政府信息", "《中华人民共和国政府信息公开条例》第三十六条第(四)项"),
     ResultRow("unavailable.needs_creation", "无法提供", "没有现成信息需要另行制作", "2.没有现成信息需要另行制作", "《中华人民共和国政府信息公开条例》第三十八条"),
     ResultRow("unavailable.still_unclear", "无法提供", "补正后申请内容仍不明确", "3.补正后申请内容仍不明确", "《中华人民共和国政府信息公开条例》第三十条"),
@@ -50,7 +53,9 @@ RESULTS: tuple[ResultRow, ...] = (
     ResultRow("not_processed.repeated", "不予处理", "重复申请", "2.重复申请", "《中华人民共和国政府信息公开条例》第三十六条第(六)项"),
     ResultRow("not_processed.publication", "不予处理", "要求提供公开出版物", "3.要求提供公开出版物", "《中华人民共和国政府信息公开条例》第三十九条第二款"),
     ResultRow("not_processed.massive", "不予处理", "无正当理由大量反复申请", "4.无正当理由大量反复申请", "《中华人民共和国政府信息公开条例》第三十五条"),
-    ResultRow("not_processed.confirmation", "不予处理", "要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认或重新出具已获取信息", "《中华人民共和国政府信息公开条例》第三十九条第二款"),
+    # no article of the Regulation names this category (39(2) speaks only of 公开出版物): the notice states
+    # the reason in words and cites nothing
+    ResultRow("not_processed.confirmation", "不予处理", "要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认或重新出具已获取信息", ""),
     ResultRow("other.no_correction", "其他处理", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "《中华人民共和国政府信息公开条例》第三十条"),
     ResultRow("other.no_fee", "其他处理", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "《中华人民共和国政府信息公开条例》第四十二条、《政府信息公开信息处理费管理办法》"),
     ResultRow("other.other", "其他处理", "其他", "3.其他", "《中华人民共和国政府信息公开条例》"),
@@ -58,14 +63,15 @@ RESULTS: tuple[ResultRow, ...] = (
 
 RESULTS_BY_KEY: dict[str, ResultRow] = {r.key: r for r in RESULTS}
 
-# Group rows of table 三, in print order, with their labels.
+# Group rows of table 三, in print order, with their labels in the full-width punctuation of the official
+# form (国办公开办函〔2021〕30号), as the notices print them.
 RESULT_GROUPS: dict[str, str] = {
-    "disclosed": "(一)予以公开",
-    "partly_disclosed": "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
-    "withheld": "(三)不予公开",
-    "unavailable": "(四)无法提供",
-    "not_processed": "(五)不予处理",
-    "other": "(六)其他处理",
+    "disclosed": "（一）予以公开",
+    "partly_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "withheld": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
 }
 
 _LABEL_ALIASES: dict[str, str] = {}

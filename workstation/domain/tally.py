@@ -130,11 +130,11 @@ ROW_KEYS: tuple[str, ...] = (
     "total", "carried_out",
 )
 RESULTS_HEADING = "三、本年度办理结果"
-IDENTITY_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+IDENTITY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 _FIXED_LABELS = {
     "new": "一、本年新收政府信息公开申请数量",
     "carried_in": "二、上年结转政府信息公开申请数量",
-    "total": "(七)总计",
+    "total": "（七）总计",
     "carried_out": "四、结转下年度继续办理",
 }
 # A tally for a month or quarter says 本期 where the annual table says 本年.

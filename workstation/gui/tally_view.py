@@ -607,7 +607,7 @@ class TallyView(QWidget):
         self.table3_stack = QStackedWidget()
         self.table3_stack.addWidget(self.table3)
         self.table3_stack.addWidget(self.problems)
-        self.table3_hint = QLabel("点击一个数字(非零)列出它所对应的申请;点击“(三)不予公开”等分类名称列出该类全部申请。"
+        self.table3_hint = QLabel("点击一个数字(非零)列出它所对应的申请;点击“（三）不予公开”等分类名称列出该类全部申请。"
                                   "灰色数字为零。")
         self.table3_hint.setObjectName("hint")
         self.table3_hint.setWordWrap(True)
@@ -679,7 +679,7 @@ class TallyView(QWidget):
         number = max(wide.horizontalAdvance("法律服务"), wide.horizontalAdvance("000 → 000")) + pad
         header = self.table3.horizontalHeader()
         self.table3.setColumnWidth(0, metrics.horizontalAdvance("三、本年度") + pad)
-        self.table3.setColumnWidth(1, wide.horizontalAdvance("(三)不予公开") + pad)
+        self.table3.setColumnWidth(1, wide.horizontalAdvance("（三）不予公开") + pad)
         for c in range(3, 10):
             self.table3.setColumnWidth(c, number)
         header.setMinimumSectionSize(40)

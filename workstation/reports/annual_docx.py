@@ -54,10 +54,10 @@ def table2_grid() -> Grid:
     cells: list[Cell] = []
     row = 0
     blocks = (
-        ("第二十条第(一)项", ("本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "行政规范性文件")),
-        ("第二十条第(五)项", ("本年处理决定数量",), ("行政许可",)),
-        ("第二十条第(六)项", ("本年处理决定数量",), ("行政处罚", "行政强制")),
-        ("第二十条第(八)项", ("本年收费金额(单位:万元)",), ("行政事业性收费",)),
+        ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "行政规范性文件")),
+        ("第二十条第（五）项", ("本年处理决定数量",), ("行政许可",)),
+        ("第二十条第（六）项", ("本年处理决定数量",), ("行政处罚", "行政强制")),
+        ("第二十条第（八）项", ("本年收费金额（单位：万元）",), ("行政事业性收费",)),
     )
     for article, columns, items in blocks:
         cells.append(Cell(row, 0, article, colspan=4, kind="header"))
@@ -84,12 +84,12 @@ def render(result: TallyResult, *, office: str = "") -> bytes:
     _body(doc, f"本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
                f"(国办公开办函〔2021〕30号)编制,所列数据的统计期限自{period.start.year}年1月1日起至"
                f"{period.end.year}年12月31日止。")
-    _placeholder(doc, "本报告电子版的发布网址,以及对本报告有疑问时的联系方式(地址、邮编、电话)。")
+    _placeholder(doc, "本报告电子版的发布网址，以及对本报告有疑问时的联系方式（地址、邮编、电话）。")
 
     _heading(doc, "一、总体情况")
     _placeholder(doc, "本机关贯彻落实《中华人民共和国政府信息公开条例》的总体情况,包括主动公开、依申请公开、"
                       "政府信息管理、政府信息公开平台建设、监督保障等方面。")
-    _placeholder(doc, "依申请公开可参考:" + _summary(result))
+    _placeholder(doc, "依申请公开可参考：" + _summary(result))
 
     _heading(doc, TABLE2_TITLE)
     _table(doc, table2_grid(), TABLE2_WIDTHS)
@@ -104,9 +104,9 @@ def render(result: TallyResult, *, office: str = "") -> bytes:
     _placeholder(doc, "本机关政府信息公开工作存在的主要问题和改进情况,以及上一年度年报所列问题的整改落实情况。")
 
     _heading(doc, "六、其他需要报告的事项")
-    _placeholder(doc, "依据《政府信息公开信息处理费管理办法》(国办函〔2020〕109号)收取信息处理费的情况"
-                      "(本年度发出收费通知的件数和总金额,实际收取的总金额)。")
-    _placeholder(doc, "其他需要报告的事项(如本年度政务公开工作要点落实情况、人大代表建议和政协提案办理结果公开情况等)。")
+    _placeholder(doc, "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况"
+                      "（本年度发出收费通知的件数和总金额，实际收取的总金额）。")
+    _placeholder(doc, "其他需要报告的事项（如本年度政务公开工作要点落实情况、人大代表建议和政协提案办理结果公开情况等）。")
 
     doc.core_properties.title = f"{office}{year}年政府信息公开工作年度报告"
     doc.core_properties.author = office or "信息公开申请工作台"
@@ -120,8 +120,8 @@ def _summary(result: TallyResult) -> str:
     n = result.cell
     categories = {r.group: r.category for r in reversed(RESULTS)}
     parts = [f"{categories[group]}{n(group)}件" for group in RESULT_GROUPS if n(group)]
-    detail = f"(其中{'、'.join(parts)})" if parts else ""
-    return (f"本年度新收政府信息公开申请{n('new')}件,上年结转{n('carried_in')}件;办结{n('total')}件{detail},"
+    detail = f"（其中{'、'.join(parts)}）" if parts else ""
+    return (f"本年度新收政府信息公开申请{n('new')}件，上年结转{n('carried_in')}件；办结{n('total')}件{detail}，"
             f"结转下年度继续办理{n('carried_out')}件。")
 
 

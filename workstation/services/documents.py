@@ -115,6 +115,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
             "withheld_reason": closed.get("withheld_reason", ""),
             "responsible_body": closed.get("responsible_body", ""),
             "responsible_contact": closed.get("responsible_contact", ""), "replied_on": r.closed_on,
+            "governing_law": closed.get("governing_law", ""),
         }
         if kind == "reply" and r.result_key == "partly_disclosed" and not context["reply"]["withheld_part"]:
             raise UserError("部分公开的答复告知书须写明不予公开的部分及理由,这件申请办结时没有记录,不能出具")
@@ -139,7 +140,7 @@ def _template_kind(kind: str, context: dict[str, Any]) -> str:
 
     if kind == "reply":
         reply = context["reply"]
-        return reply_kind_for(reply["result_key"], reply["responsible_body"])
+        return reply_kind_for(reply["result_key"], reply["responsible_body"], reply["basis"])
     return kind.replace("-", "_")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 from workstation.domain.errors import UserError
+from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS, RESULTS_BY_KEY
 from workstation.services import cases
 
@@ -37,7 +38,7 @@ class CloseDialog(ServiceDialog):
     def _show_basis(self) -> None:
         key = self.result.currentData()
         row = RESULTS_BY_KEY.get(key) if key else None
-        note = "(复议前置:告知书应写明先申请行政复议)" if row and row.is_refusal_14_16 else ""
+        note = "(复议前置:告知书应写明先申请行政复议)" if row and review_first(row.key) else ""
         self.basis.setText(f"依据:{row.basis}{note}" if row else "")
 
     def perform(self) -> str:

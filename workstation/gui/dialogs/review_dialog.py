@@ -1,4 +1,5 @@
-"""审查: the handling clerk answers the checklist; the proposal follows the answers as they are given."""
+"""审查: the handling clerk answers the checklist, step by step (补不补 → 该不该 → 有没有 → 给不给 → 当不当);
+the proposal follows the answers as they are given."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.domain.checklist import Checklist, ChecklistItem, by_step
 from workstation.domain.deadline import cn_date
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS, RESULTS_BY_KEY
@@ -34,11 +36,15 @@ from ..context import AppContext
 from ..widgets import Form, date_edit, to_date
 from .base import ServiceDialog, text_field
 
+_NUMERALS = "一二三四五六七八九十"
+# what the dialog shows for an item or a proposal whose basis is "" (no article says what the reply claims)
+NO_ARTICLE = "(《条例》没有规定这一情形的条文,答复不引条文,以文字说明理由)"
+
 
 class ReviewDialog(ServiceDialog):
     title = "审查"
     ok_text = "提交审核"
-    intro = ("逐项回答下列问题(鼠标停在问题上可看说明)。程序根据回答提出办理结果建议;"
+    intro = ("按步骤逐项回答下列问题(鼠标停在问题上可看说明)。前面步骤答“是”的,决定办理结果,程序据此提出建议;"
              "如认为应作其他处理,可另选结果并说明理由。提交后由审核人签发。")
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
@@ -105,28 +111,23 @@ class ReviewDialog(ServiceDialog):
         self.answer_groups: dict[str, QButtonGroup] = {}
         self.yes_buttons: dict[str, QRadioButton] = {}
         self.no_buttons: dict[str, QRadioButton] = {}
-        for i, item in enumerate(self.items):
-            tip = f"{item.help}\n\n依据:{item.basis}"
-            question = QLabel(f"{i + 1}. {item.question}")
-            question.setWordWrap(True)
-            question.setToolTip(tip)
-            basis = QLabel(item.basis)
-            basis.setObjectName("hint")
-            basis.setWordWrap(True)
-            basis.setToolTip(tip)
-            yes, no = QRadioButton("是"), QRadioButton("否")
-            group = QButtonGroup(self)
-            for button in (yes, no):
-                button.setToolTip(tip)
-                group.addButton(button)
-            group.buttonToggled.connect(lambda _button, _on: self._update())
-            self.answer_groups[item.id] = group
-            self.yes_buttons[item.id], self.no_buttons[item.id] = yes, no
-            grid.addWidget(question, 2 * i, 0)
-            grid.addWidget(yes, 2 * i, 1, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(no, 2 * i, 2, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(basis, 2 * i + 1, 0, 1, 3)
-            grid.setRowMinimumHeight(2 * i + 1, 22)
+        self.step_headers: dict[str, QLabel] = {}
+        row = 0
+        number = 0
+        for n, (step, items) in enumerate(by_step(Checklist(tuple(self.items)))):
+            header = QLabel(f"{_NUMERALS[n]}、{step.name}:{step.title}")
+            header.setObjectName("sectionTitle")
+            header.setWordWrap(True)
+            self.step_headers[step.key] = header
+            if row:
+                grid.setRowMinimumHeight(row, 10)
+                row += 1
+            grid.addWidget(header, row, 0, 1, 3)
+            row += 1
+            for item in items:
+                number += 1
+                self._add_item(grid, row, number, item)
+                row += 2
         self.checklist_scroll = QScrollArea()
         self.checklist_scroll.setWidgetResizable(True)
         self.checklist_scroll.setWidget(rows)
@@ -147,6 +148,30 @@ class ReviewDialog(ServiceDialog):
         layout.addLayout(checklist.layout)
         layout.addLayout(footer)
         return box
+
+    def _add_item(self, grid: QGridLayout, row: int, number: int, item: ChecklistItem) -> None:
+        basis_text = item.basis or NO_ARTICLE
+        tip = f"{item.help}\n\n依据:{basis_text}"
+        question = QLabel(f"{number}. {item.question}")
+        question.setWordWrap(True)
+        question.setToolTip(tip)
+        basis = QLabel(basis_text)
+        basis.setObjectName("hint")
+        basis.setWordWrap(True)
+        basis.setToolTip(tip)
+        yes, no = QRadioButton("是"), QRadioButton("否")
+        group = QButtonGroup(self)
+        for button in (yes, no):
+            button.setToolTip(tip)
+            group.addButton(button)
+        group.buttonToggled.connect(lambda _button, _on: self._update())
+        self.answer_groups[item.id] = group
+        self.yes_buttons[item.id], self.no_buttons[item.id] = yes, no
+        grid.addWidget(question, row, 0)
+        grid.addWidget(yes, row, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(no, row, 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(basis, row + 1, 0, 1, 3)
+        grid.setRowMinimumHeight(row + 1, 22)
 
     def _build_proposal(self) -> QGroupBox:
         box = QGroupBox("审查建议")
@@ -188,7 +213,7 @@ class ReviewDialog(ServiceDialog):
         self.progress.setText(f"已回答 {len(answers)}/{len(self.items)} 项" + (f",还有 {left} 项未答" if left else ""))
         self.rest_no.setEnabled(left > 0)
         self.proposed.setText(f"建议结果:{RESULTS_BY_KEY[p.result_key].label}")
-        self.basis.setText(f"依据:{p.basis}")
+        self.basis.setText(f"依据:{p.basis or NO_ARTICLE}")
         self.proposal_notes.setText("\n".join(p.notes))
         self.proposal_notes.setVisible(bool(p.notes))
         self.third_party_note.setText(
