@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import person
+from reply_support import REASONS
 
 from workstation.cli import main
 from workstation.documents import fonts as doc_fonts
@@ -75,7 +76,11 @@ def replied(db, users, result_key: str, **reply):
     review.sign_off(db, users["reviewer"], case.id, today=TODAY)
     reviewed = review.latest_review(db, case.id).result_key
     reason = "" if reviewed == result_key else "经复核改变结论"
-    review.reply(db, users["clerk"], case.id, review.ReplyData(result_key, TODAY, reason=reason, **reply),
+    stated = {**REASONS.get(result_key, {}), **reply}
+    if result_key == "not_processed.repeated" and "earlier_request_id" not in stated:
+        stated["earlier_request_id"] = replied(db, users, "disclosed").id
+        stated["earlier_doc_number"] = "示政信复〔2026〕1号"
+    review.reply(db, users["clerk"], case.id, review.ReplyData(result_key, TODAY, reason=reason, **stated),
                  today=TODAY)
     return case
 
@@ -125,10 +130,7 @@ def test_without_a_cjk_font_the_builtin_one_is_used_and_said(setup, tmp_path, mo
 @pytest.mark.parametrize("result_key", [r.key for r in RESULTS])
 def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path, result_key):
     db, users = setup
-    extra = {}
-    if result_key == "partly_disclosed":
-        extra = {"withheld_part": "第3页中的个人身份信息", "withheld_reason": "涉及个人隐私"}
-    case = replied(db, users, result_key, **extra)
+    case = replied(db, users, result_key)
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = flat(text_of(doc.pdf, tmp_path))
     assert re.fullmatch(r"示政信复〔2026〕\d+号|政信复〔2026〕\d+号", doc.number)
@@ -147,7 +149,7 @@ def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path,
 def test_not_responsible_names_the_body_that_is(setup, tmp_path):
     db, users = setup
     case = replied(db, users, "unavailable.not_held", responsible_body="示范县自然资源局",
-                   responsible_contact="0571-87654321")
+                   responsible_contact="0571-87654321", not_responsible_reason="该信息由县自然资源局制作和保存")
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = flat(text_of(doc.pdf, tmp_path))
     assert doc.template == "forms/reply_not_responsible.j2"
