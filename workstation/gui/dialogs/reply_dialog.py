@@ -64,6 +64,8 @@ class ReplyDialog(ServiceDialog):
         self.reviewed = signed.result_key if signed else None
         self.reviewed_basis = signed.basis if signed else ""
         self.earlier: list[repeats.EarlierRequest] | None = None  # looked up on the worker when first needed
+        self.shown_key: str | None = None
+        self.other_basis = ""
         self.result = QComboBox()
         for r in RESULTS:
             self.result.addItem(r.label, r.key)
@@ -144,13 +146,9 @@ class ReplyDialog(ServiceDialog):
     def _result_changed(self) -> None:
         key = self.result.currentData()
         self.form.set_visible("reason", key != self.reviewed)
-        if key == OTHER:  # the bare Regulation is no basis: the clerk names the rule
-            self.basis.setPlainText("")
-            self.basis.setPlaceholderText("其他处理所依据的具体规定(法律、法规或规章的名称及条款)")
-        elif key == self.reviewed and self.reviewed_basis:
-            self.basis.setPlainText(self.reviewed_basis)
-        else:
-            self.basis.setPlainText(RESULTS_BY_KEY[key].basis)
+        if key != self.shown_key:  # not when only the 非本机关负责 mark changed
+            self._set_basis(key)
+        self.shown_key = key
         self.refusal_note.setText("复议前置:对不予公开的部分,告知书将写明须先申请行政复议。" if key == "partly_disclosed"
                                   else "复议前置:告知书将写明须先申请行政复议。")
         self.refusal_note.setVisible(RESULTS_BY_KEY[key].is_refusal_14_16 or key == "partly_disclosed")
@@ -165,6 +163,17 @@ class ReplyDialog(ServiceDialog):
             self.form.set_visible(name, name in shown)
         if self.isVisible():  # rows came or went: fit the dialog to them
             self.adjustSize()
+
+    def _set_basis(self, key: str) -> None:
+        if self.shown_key == OTHER:  # keep what the clerk typed for 其他处理
+            self.other_basis = self.basis.toPlainText()
+        if key == OTHER:  # the bare Regulation is no basis: the clerk names the rule
+            self.basis.setPlainText(self.other_basis)
+            self.basis.setPlaceholderText("其他处理所依据的具体规定(法律、法规或规章的名称及条款)")
+        elif key == self.reviewed and self.reviewed_basis:
+            self.basis.setPlainText(self.reviewed_basis)
+        else:
+            self.basis.setPlainText(RESULTS_BY_KEY[key].basis)
 
     # -- 重复申请: the earlier request, from the register ----------------------------------------
     def _find_earlier(self) -> None:
