@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from workstation.domain.reply_reasons import WITHHELD_GROUNDS
 from workstation.domain.results import DELIVERY_WAYS, RESULTS, RESULTS_BY_KEY
@@ -114,6 +122,7 @@ class ReplyDialog(ServiceDialog):
         self.responsible_contact = self._line("responsible_contact", "该机关联系方式", "电话、地址等")
         self.earlier_request = QComboBox()
         self.earlier_request.addItem("正在查找同一申请人此前的申请……", None)
+        self.earlier_request.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.form.add("earlier_request", "此前的申请", self.earlier_request,
                       hint="同一申请人此前已答复的申请,按申请内容的相似度排列")
         self.earlier_request.currentIndexChanged.connect(self._earlier_changed)
