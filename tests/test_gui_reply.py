@@ -13,7 +13,7 @@ from workstation.gui.dialogs.reply_dialog import ReplyDialog
 from workstation.gui.dialogs.review_dialog import ReviewDialog
 from workstation.gui.intake_dialog import IntakeDialog
 from workstation.gui.repeats_panel import RepeatsPanel
-from workstation.services import cases, documents, review
+from workstation.services import cases, documents, office, review
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -209,3 +209,16 @@ def test_the_intake_points_out_likely_repeats_after_saving(qtbot, gui_db, staff,
     wait_idle(qtbot, ctx)
     assert intake.repeats_panel.isVisible() and [e.id for e in intake.repeats_panel.earlier] == [earlier]
     assert "相似度" in intake.repeats_panel.lines.text()
+
+
+def test_the_materials_set_aside_in_the_review_are_offered(qtbot, gui_db, staff, make_ctx, tmp_path):
+    case_id = register(gui_db, staff, date(2026, 6, 1))
+    scan = tmp_path / "补偿安置方案.pdf"
+    scan.write_bytes(b"%PDF-1.4 test")
+    office.add_attachment(gui_db, staff["clerk"].actor(), case_id, scan, purpose="release")
+    intake_scan = tmp_path / "身份证复印件.jpg"
+    intake_scan.write_bytes(b"jpg")
+    office.add_attachment(gui_db, staff["clerk"].actor(), case_id, intake_scan)  # not material to release
+    signed(gui_db, staff, case_id)
+    dialog = open_dialog(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    assert dialog.materials.toPlainText() == "补偿安置方案.pdf"
