@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from reply_support import REASONS
+
 from workstation.domain.status import Status
 from workstation.services import audit, documents, queries, review
 from workstation.services.demo import fill_demo
@@ -27,7 +29,7 @@ def test_every_step_of_the_demo_can_be_taken_further(db):
     reviewer = authenticate(db, "reviewer", "demo123").actor()
     review.sign_off(db, reviewer, by_status[Status.REVIEW][0].id, today=TODAY)
     waiting = by_status[Status.REPLY][0].id
-    review.reply(db, clerk, waiting, review.ReplyData("disclosed", TODAY), today=TODAY)
+    review.reply(db, clerk, waiting, review.ReplyData("disclosed", TODAY, **REASONS["disclosed"]), today=TODAY)
     assert documents.issue(db, clerk, waiting, "reply", today=TODAY).number
     for c in by_status[Status.REPLIED]:  # every replied demo request can print its notice
         documents.issue(db, clerk, c.id, "reply", today=TODAY)

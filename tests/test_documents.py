@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import person
+from reply_support import REASONS
 
 from workstation.cli import main
 from workstation.documents import fonts as doc_fonts
@@ -20,7 +21,7 @@ from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS
 from workstation.domain.status import Status
 from workstation.services import cases, documents, office, review
-from workstation.services.base import invalidate
+from workstation.services.base import ValidationError, invalidate
 from workstation.store.models import Setting
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) missing")
@@ -77,7 +78,11 @@ def replied(db, users, result_key: str, **reply):
     review.sign_off(db, users["reviewer"], case.id, today=TODAY)
     reviewed = review.latest_review(db, case.id).result_key
     reason = "" if reviewed == result_key else "经复核改变结论"
-    review.reply(db, users["clerk"], case.id, review.ReplyData(result_key, TODAY, reason=reason, **reply),
+    stated = {**REASONS.get(result_key, {}), **reply}
+    if result_key == "not_processed.repeated" and "earlier_request_id" not in stated:
+        stated["earlier_request_id"] = replied(db, users, "disclosed").id
+        stated["earlier_doc_number"] = "示政信复〔2026〕1号"
+    review.reply(db, users["clerk"], case.id, review.ReplyData(result_key, TODAY, reason=reason, **stated),
                  today=TODAY)
     return case
 
@@ -146,10 +151,7 @@ def test_every_result_has_its_citation_listed():
 @pytest.mark.parametrize("result_key", [r.key for r in RESULTS])
 def test_every_reply_states_result_basis_and_the_right_remedies(setup, tmp_path, result_key):
     db, users = setup
-    extra = {}
-    if result_key == "partly_disclosed":
-        extra = {"withheld_part": "第3页中的个人身份信息", "withheld_reason": "涉及个人隐私"}
-    case = replied(db, users, result_key, **extra)
+    case = replied(db, users, result_key)
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = flat(text_of(doc.pdf, tmp_path))
     assert re.fullmatch(r"示政信复〔2026〕\d+号|政信复〔2026〕\d+号", doc.number)
@@ -221,7 +223,7 @@ def test_query_matter_names_the_governing_law_when_recorded(setup, tmp_path):
 def test_not_responsible_names_the_body_that_is(setup, tmp_path):
     db, users = setup
     case = replied(db, users, "unavailable.not_held", responsible_body="示范县自然资源局",
-                   responsible_contact="0571-87654321")
+                   responsible_contact="0571-87654321", not_responsible_reason="该信息由县自然资源局制作和保存")
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = flat(text_of(doc.pdf, tmp_path))
     assert doc.template == "forms/reply_not_responsible.j2"
@@ -230,11 +232,14 @@ def test_not_responsible_names_the_body_that_is(setup, tmp_path):
 
 def test_a_reply_citing_36_5_is_the_not_responsible_notice_also_without_a_body(setup, tmp_path):
     db, users = setup
-    case = replied(db, users, "unavailable.not_held", basis="《中华人民共和国政府信息公开条例》第三十六条第(五)项")
+    basis = "《中华人民共和国政府信息公开条例》第三十六条第(五)项"
+    with pytest.raises(ValidationError, match="非本机关负责公开的,请写明理由"):
+        replied(db, users, "unavailable.not_held", basis=basis)  # citing 36(5) is saying 非本机关负责
+    case = replied(db, users, "unavailable.not_held", basis=basis, not_responsible_reason="该事项由县自然资源局负责")
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = flat(text_of(doc.pdf, tmp_path))
     assert doc.template == "forms/reply_not_responsible.j2"
-    assert "不属于本机关负责公开" in text and "第三十六条第（五）项" in text
+    assert "不属于本机关负责公开" in text and "第三十六条第（五）项" in text and "县自然资源局负责" in text
     assert "不存在" not in text and "第三十六条第（四）项" not in text and "负责公开该政府信息的行政机关为" not in text
     assert reply_kind_for("unavailable.not_held", "", "《中华人民共和国政府信息公开条例》第三十六条第（五）项") == (
         "reply_not_responsible")

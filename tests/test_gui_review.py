@@ -258,6 +258,13 @@ def test_a_reply_with_another_result_needs_a_reason_and_issues_the_notice(qtbot,
     type_text(qtbot, dialog.reason, "核实后并非重复申请")
     type_date(qtbot, dialog.on, date(2026, 6, 12))
     click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()  # Art. 36(2): when, and what is released
+    assert dialog.error("provision_time").text() == "予以公开的,请写明提供的时间"
+    assert dialog.error("materials").isVisible()
+    assert dialog.provision_place.text() == "示范县城关镇人民路1号 100000"  # the applicant's address, for post
+    type_text(qtbot, dialog.provision_time, "随本告知书一并邮寄")
+    type_text(qtbot, dialog.materials, "《2025年道路硬化工程招标文件》")
+    click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
 
     case = cases.get_case(gui_db, case_id)
@@ -281,13 +288,19 @@ def test_partly_disclosed_needs_the_withheld_part(qtbot, gui_db, staff, make_ctx
     assert not dialog.responsible_body.isVisible()
     click(qtbot, dialog.ok_button)
     assert dialog.isVisible()
-    assert dialog.error("withheld_part").text() == "部分公开的,请写明不予公开的部分及理由"
+    assert dialog.error("withheld_part").text() == "部分公开的,须写明不予公开的部分及理由:请写明哪一部分不予公开"
+    assert dialog.error("withheld_ground").isVisible() and dialog.error("withheld_reason").isVisible()
     type_text(qtbot, dialog.withheld_part, "会议讨论记录")
     type_text(qtbot, dialog.withheld_reason, "属于过程性信息")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()  # the ground is a choice of Art. 14–16, not only the free text
+    assert dialog.error("withheld_ground").text().startswith("部分公开的,请选择不予公开部分的理由类别")
+    choose(dialog.withheld_ground, "process_info")
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
     details = review.reply_details(gui_db, case_id)
     assert (details["withheld_part"], details["withheld_reason"]) == ("会议讨论记录", "属于过程性信息")
+    assert details["withheld_ground"] == "process_info"
     wait_idle(qtbot, view.ctx)
 
 

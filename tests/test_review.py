@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import person
+from reply_support import REASONS
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
@@ -109,7 +110,7 @@ def test_third_party_item_starts_the_pause(db, users):
 
 def test_reply_needs_signed_review_and_reason_for_a_different_result(db, users):
     case = registered(db, users)
-    data = review.ReplyData("disclosed", date(2026, 3, 20))
+    data = review.ReplyData("disclosed", date(2026, 3, 20), **REASONS["disclosed"])
     with pytest.raises(UserError, match="尚未完成审查"):
         review.reply(db, users["clerk"], case.id, data, today=TODAY)
     review.submit_review(db, users["clerk"], case.id, answers(db, "repeated"), today=TODAY)
@@ -117,7 +118,8 @@ def test_reply_needs_signed_review_and_reason_for_a_different_result(db, users):
     with pytest.raises(UserError, match="说明理由"):
         review.reply(db, users["clerk"], case.id, data, today=TODAY)
     closed = review.reply(db, users["clerk"], case.id,
-                          review.ReplyData("disclosed", date(2026, 3, 20), reason="核实后并非重复申请"), today=TODAY)
+                          review.ReplyData("disclosed", date(2026, 3, 20), reason="核实后并非重复申请",
+                                           **REASONS["disclosed"]), today=TODAY)
     assert closed.result_key == "disclosed"
 
 
@@ -129,7 +131,8 @@ def test_partly_disclosed_states_what_is_withheld(db, users):
         review.reply(db, users["clerk"], case.id, review.ReplyData("partly_disclosed", date(2026, 3, 20)),
                      today=TODAY)
     review.reply(db, users["clerk"], case.id, review.ReplyData(
-        "partly_disclosed", date(2026, 3, 20), withheld_part="会议讨论记录", withheld_reason="属于过程性信息"),
+        "partly_disclosed", date(2026, 3, 20), withheld_part="会议讨论记录", withheld_ground="process_info",
+        withheld_reason="属于讨论记录,相关事项尚在研究"),
         today=TODAY)
     details = review.reply_details(db, case.id)
     assert details["withheld_part"] == "会议讨论记录" and details["result_key"] == "partly_disclosed"

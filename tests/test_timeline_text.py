@@ -41,7 +41,8 @@ def test_the_whole_review_and_reply_walk_reads_without_machine_keys(db, users):
     review.submit_review(db, users["clerk"], case.id, answers, notes="遮盖第3页", today=today)
     review.sign_off(db, users["reviewer"], case.id, today=today)
     review.reply(db, users["clerk"], case.id, review.ReplyData(
-        "partly_disclosed", today, withheld_part="第3页个人信息", withheld_reason="涉及个人隐私",
+        "partly_disclosed", today, withheld_part="第3页个人信息", withheld_ground="third_party",
+        withheld_reason="涉及个人隐私",
         provision_form="paper", provision_way="pickup"), today=today)
     review.deliver(db, users["clerk"], case.id, "post", today, tracking_no="EMS123", today=today)
     review.record_appeal(db, users["head"], case.id, "review", today, body="示范县人民政府", today=today)

@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from workstation.domain.reply_reasons import ART_36_5
 
 from .fonts import FontSet, find_fonts
 from .layout import render_pdf
@@ -32,9 +33,6 @@ class RenderedDocument:
     warnings: tuple[str, ...] = ()
 
 
-_ART_36_5 = re.compile(r"第三十六条第[(\uff08]五[)\uff09]项")
-
-
 def reply_kind_for(result_key: str, responsible_body: str = "", basis: str = "") -> str:
     """The reply template for a result: 信息不存在, 非本机关负责公开, 重复申请 and 行政查询事项 have their own.
 
@@ -45,7 +43,7 @@ def reply_kind_for(result_key: str, responsible_body: str = "", basis: str = "")
     if result_key == "withheld.query_matter":
         return "reply_query_matter"
     if result_key == "unavailable.not_held":
-        return "reply_not_responsible" if responsible_body.strip() or _ART_36_5.search(basis) else "reply_not_held"
+        return "reply_not_responsible" if responsible_body.strip() or ART_36_5.search(basis) else "reply_not_held"
     if result_key == "not_processed.repeated":
         return "reply_repeated"
     return _REPLY_TEMPLATES[result_key.split(".")[0]]

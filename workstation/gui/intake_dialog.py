@@ -43,6 +43,7 @@ from workstation.services.documents import IssuedDocument
 
 from .context import AppContext
 from .printing import document_title, issue_document, show_archived
+from .repeats_panel import RepeatsPanel
 from .widgets import Form, date_edit, show_error, to_date
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
@@ -374,6 +375,8 @@ class IntakeDialog(QDialog):
         self.attachment_note.setWordWrap(True)
         self.attachment_note.hide()
         layout.addWidget(self.attachment_note)
+        self.repeats_panel = RepeatsPanel.for_case(self.ctx, done.case.id, page)
+        layout.addWidget(self.repeats_panel)
         layout.addStretch(1)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)

@@ -189,13 +189,16 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     dialog = replier.dialog
     assert isinstance(dialog, ReplyDialog)
     dialog.withheld_part.setText("第3页中第三方的姓名、身份证号码和联系电话")
-    dialog.withheld_reason.setText("涉及个人隐私,公开会对第三方合法权益造成损害")
+    dialog.withheld_ground.setCurrentIndex(dialog.withheld_ground.findData("third_party"))
+    dialog.withheld_reason.setText("涉及个人隐私,权利人不同意公开")
     save(dialog, out, "16-reply", clerk)
+    shoot_reply_kinds(dialog, clerk, out)
     dialog.reject()
     settle(clerk)
     review.reply(db, clerk.actor, case_id,
                  review.ReplyData("partly_disclosed", clerk.today(), withheld_part="第3页中第三方的个人信息",
-                                  withheld_reason="涉及个人隐私"), today=clerk.today())
+                                  withheld_ground="third_party", withheld_reason="涉及个人隐私,权利人不同意公开"),
+                 today=clerk.today())
     pdf = documents.issue(db, clerk.actor, case_id, "reply", today=clerk.today()).pdf
     replier.refresh()
     save(replier, out, "17-case-replied", clerk)
@@ -206,9 +209,74 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     save(preview, out, "18-preview-reply", clerk)
     preview.close()
     replier.close()
+    shoot_repeat(db, clerk, reviewer, case_id, out)
     shoot_action(clerk, case_id, "deliver", out, "19-delivery")
     shoot_action(head, case_id, "appeal", out, "20-appeal")
     shoot_action(head, case_id, "correct_result", out, "20-correct-result")
+
+
+def shoot_repeat(db: Database, clerk: AppContext, reviewer: AppContext, earlier_id: int, out: Path) -> None:
+    """The same applicant asks again for the same: the review points it out, the reply names the earlier one."""
+    from dataclasses import replace
+
+    from workstation.services import cases
+
+    asked = cases.intake_of(db, earlier_id)
+    again = replace(asked, channel="in_person", handed_in_on=clerk.today(), signed_on=None, confirmed_on=None,
+                    content="请再次提供" + asked.content.removeprefix("申请公开"),
+                    id_override_reason=asked.id_override_reason or "旧证件,已核对原件")
+    case_id = cases.register(db, clerk.actor, again, today=clerk.today()).case.id
+    view = open_case_view(clerk, case_id)
+    view.start_action("review")
+    dialog = view.dialog
+    assert isinstance(dialog, ReviewDialog)
+    dialog.resize(1000, 720)
+    dialog.yes_buttons["repeated"].click()
+    dialog.rest_no.click()
+    save(dialog, out, "14-review-repeat", clerk)
+    dialog.accept()
+    settle(clerk)
+    view.close()
+    review.sign_off(db, reviewer.actor, case_id, today=reviewer.today())
+    replier = open_case_view(clerk, case_id)
+    replier.start_action("reply")
+    assert isinstance(replier.dialog, ReplyDialog)
+    save(replier.dialog, out, "16-reply-repeated-picked", clerk)
+    replier.dialog.reject()
+    replier.close()
+
+
+# The reply dialog for each result that asks for its own reasons, with sample entries (one left empty, refused).
+REPLY_KINDS: dict[str, dict[str, str]] = {
+    "disclosed": {"provision_time": "自收到本告知书之日起10个工作日内的工作时间"},
+    "withheld.prohibited_by_law": {"prohibiting_law": "《中华人民共和国统计法》第二十五条"},
+    "withheld.security_stability": {"harm": "该图纸标明取水口和防护设施的位置,公开后可能被用于破坏供水设施,危及公共安全"},
+    "withheld.third_party": {"third_party_objection": "第三方书面答复不同意公开,理由是其中含有投标报价等商业秘密"},
+    "withheld.query_matter": {"governing_law": "《不动产登记暂行条例》"},
+    "unavailable.not_held": {"not_responsible_reason": "不动产登记资料由县不动产登记机构制作和保存",
+                             "responsible_body": "示范县自然资源局"},
+    "not_processed.repeated": {},
+    "other.other": {"other_reason": "您的申请实为咨询政策如何适用,所要求的内容不是本机关已制作或者获取的政府信息",
+                    "basis": "《中华人民共和国政府信息公开条例》第二条"},
+}
+
+
+def shoot_reply_kinds(dialog: ReplyDialog, ctx: AppContext, out: Path) -> None:
+    for key, entries in REPLY_KINDS.items():
+        dialog.result.setCurrentIndex(dialog.result.findData(key))
+        dialog.not_responsible.setChecked(key == "unavailable.not_held")
+        settle(ctx)  # 重复申请: the register is searched on the worker
+        for name, text in entries.items():
+            widget = getattr(dialog, name)
+            widget.setPlainText(text) if hasattr(widget, "setPlainText") else widget.setText(text)
+        dialog.reason.setText("经复核改变结论")
+        dialog.form.clear()
+        if key in ("disclosed", "withheld.third_party"):  # a slot left empty: the service refuses beside it
+            dialog.accept()
+        dialog.adjustSize()
+        save(dialog, out, f"16-reply-{key.replace('.', '-')}", ctx)
+    dialog.result.setCurrentIndex(dialog.result.findData("partly_disclosed"))
+    dialog.form.clear()
 
 
 def open_case_view(ctx: AppContext, case_id: int) -> CaseView:

@@ -6,6 +6,7 @@ from typing import Any
 
 from workstation.domain.deadline import PAUSE_KINDS
 from workstation.domain.intake import FIELD_LABELS
+from workstation.domain.reply_reasons import WITHHELD_GROUNDS
 from workstation.domain.results import (
     APPLICANT_KINDS_BY_KEY,
     CHANNELS,
@@ -56,6 +57,23 @@ KEY_LABELS: dict[str, str] = {
     "withheld_reason": "不予公开的理由",
     "responsible_body": "负责公开的机关",
     "responsible_contact": "联系方式",
+    "provision_place": "提供地点",
+    "provision_time": "提供时间",
+    "materials": "提供的材料",
+    "withheld_ground": "不予公开的理由类别",
+    "prohibiting_law": "禁止公开的法律法规",
+    "harm": "可能造成的危害",
+    "third_party_objection": "第三方意见",
+    "weighing": "权衡结果",
+    "governing_law": "查询所依据的法律法规",
+    "not_responsible": "非本机关负责公开",
+    "not_responsible_reason": "非本机关负责的理由",
+    "earlier_number": "此前申请的受理编号",
+    "earlier_received": "此前申请的收到日期",
+    "earlier_replied_on": "此前答复日期",
+    "earlier_doc_number": "此前答复文号",
+    "earlier_result": "此前答复结果",
+    "other_reason": "处理理由",
     "reviewed_result": "审查结论",
     "proposed": "建议结果",
     "chosen": "另选结果",
@@ -73,7 +91,7 @@ KEY_LABELS: dict[str, str] = {
 ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
-          "appeal_id", "method_label", "document_id"}
+          "appeal_id", "method_label", "document_id", "earlier_request_id"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
 # An issued document: its name and 文号, which template printed it, whether its fonts are embedded.
@@ -96,6 +114,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "method": DELIVERY_METHODS,
     "provision_form": PROVISION_FORMS,
     "provision_way": DELIVERY_WAYS,
+    "withheld_ground": {g.key: g.label for g in WITHHELD_GROUNDS},
 }
 
 

@@ -260,7 +260,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                 label = next(r.label for r in RESULTS if r.key == result_key)
                 life.append(("closed", closed_on, {"status": "replied" if status == Status.REPLIED else "closed",
                                                    "result_key": result_key, "result": label,
-                                                   "closed_on": closed_on, **_reply_details(result_key)}))
+                                                   "closed_on": closed_on, **_reply_details(result_key, received)}))
             if delivered_on:
                 life.append(("delivered", delivered_on, {"on": delivered_on, "method": "当面领取"}))
             for action, on, after in life:
@@ -296,9 +296,30 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
     return DemoReport(cases, events_total, DEMO_LOGINS)
 
 
-def _reply_details(result_key: str | None) -> dict[str, str]:
-    """What a 部分公开 reply records besides its result: the part withheld and why."""
-    if result_key != "partly_disclosed":
-        return {}
-    return {"withheld_part": "涉及第三方个人信息的部分(姓名、身份证号码、联系电话)",
-            "withheld_reason": "涉及个人隐私,公开会对第三方合法权益造成损害"}
+def _reply_details(result_key: str | None, received: date) -> dict[str, Any]:
+    """What a demo reply states besides its result: the reasons its result must give (domain.reply_reasons)."""
+    earlier = received - timedelta(days=70)
+    details: dict[str, dict[str, Any]] = {
+        "disclosed": {"provision_form": "paper", "provision_way": "pickup",
+                      "provision_place": "示范县城关镇人民政府便民服务中心政务公开窗口",
+                      "provision_time": "自收到本告知书之日起10个工作日内的工作时间",
+                      "materials": ["所申请文件的复印件(加盖本机关印章)"]},
+        "partly_disclosed": {"withheld_part": "涉及第三方个人信息的部分(姓名、身份证号码、联系电话)",
+                             "withheld_ground": "third_party",
+                             "withheld_reason": "上述个人信息涉及个人隐私,权利人不同意公开,公开会对其合法权益造成损害",
+                             "provision_form": "paper", "provision_way": "pickup",
+                             "materials": ["遮盖个人信息后的所申请文件复印件"]},
+        "withheld.prohibited_by_law": {"prohibiting_law": "《中华人民共和国统计法》第二十五条"},
+        "withheld.security_stability": {"harm": "该资料标明饮用水水源地取水口及防护设施的具体位置,公开后可能被用于破坏供水设施,"
+                                                "危及公共安全"},
+        "withheld.third_party": {"third_party_objection": "第三方书面答复不同意公开,理由是该资料含有其投标报价和技术方案等商业秘密",
+                                 "weighing": "该信息不涉及重大公共利益,不公开不会对公共利益造成重大影响"},
+        "withheld.query_matter": {"governing_law": "《不动产登记暂行条例》"},
+        "not_processed.repeated": {"earlier_number": f"{DEMO_OFFICE['numbers.request_prefix']}〔{earlier.year}〕第0001号",
+                                   "earlier_received": earlier, "earlier_replied_on": earlier + timedelta(days=14),
+                                   "earlier_doc_number": f"{DEMO_OFFICE['numbers.document_prefix']}〔{earlier.year}〕1号",
+                                   "earlier_result": "予以公开"},
+        "other.other": {"other_reason": "您的申请实为咨询政策如何适用,所要求的内容不是本机关已制作或者获取并记录、保存的政府信息",
+                        "basis": "《中华人民共和国政府信息公开条例》第二条"},
+    }
+    return details.get(result_key or "", {})

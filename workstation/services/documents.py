@@ -106,19 +106,9 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
             raise UserError("尚未答复,不能出具答复告知书或送达回证")
         row = RESULTS_BY_KEY[r.result_key]
         context["remedies"] = remedies_for(r.result_key, office["review_body"], settings["office.court"]).text
-        context["reply"] = {
-            "result_key": r.result_key, "result": row.label, "category": row.category,
-            "basis": closed.get("basis", row.basis), "refusal_14_16": row.is_refusal_14_16,
-            "provision_form": _label(PROVISION_FORMS, closed.get("provision_form", "")),
-            "provision_way": _label(DELIVERY_WAYS, closed.get("provision_way", "")),
-            "published_at": closed.get("published_at", ""), "withheld_part": closed.get("withheld_part", ""),
-            "withheld_reason": closed.get("withheld_reason", ""),
-            "responsible_body": closed.get("responsible_body", ""),
-            "responsible_contact": closed.get("responsible_contact", ""), "replied_on": r.closed_on,
-            "governing_law": closed.get("governing_law", ""),
-        }
-        if kind == "reply" and r.result_key == "partly_disclosed" and not context["reply"]["withheld_part"]:
-            raise UserError("部分公开的答复告知书须写明不予公开的部分及理由,这件申请办结时没有记录,不能出具")
+        context["reply"] = _reply_context(r, row, closed)
+        if kind == "reply":
+            _check_reasons(r.result_key, closed)
         if kind == "delivery":
             delivered = _latest_after(session, r.id, "delivered")
             reply_doc = session.execute(select(Document).where(Document.request_id == r.id,
@@ -131,6 +121,47 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     return context
 
 
+def _reply_context(r: Request, row: Any, closed: dict[str, Any]) -> dict[str, Any]:
+    """What a reply notice prints: the result, its basis and the reasons stated when replying."""
+    from workstation.domain.reply_reasons import (
+        REGULATION,
+        WITHHELD_GROUNDS_BY_KEY,
+        is_not_responsible,
+    )
+
+    ground = WITHHELD_GROUNDS_BY_KEY.get(closed.get("withheld_ground", ""))
+    text = {name: closed.get(name, "") for name in (
+        "published_at", "provision_place", "provision_time", "withheld_part", "withheld_reason", "prohibiting_law",
+        "harm", "third_party_objection", "weighing", "governing_law", "not_responsible_reason",
+        "responsible_body", "responsible_contact", "earlier_number", "earlier_doc_number", "earlier_result",
+        "other_reason")}
+    return {
+        **text, "result_key": r.result_key, "result": row.label, "category": row.category,
+        "basis": closed.get("basis", row.basis), "refusal_14_16": row.is_refusal_14_16,
+        "provision_form": _label(PROVISION_FORMS, closed.get("provision_form", "")),
+        "provision_way": _label(DELIVERY_WAYS, closed.get("provision_way", "")),
+        "materials": list(closed.get("materials", [])),
+        "withheld_ground": ground.label if ground else "",
+        "withheld_ground_basis": f"{REGULATION}{ground.article}" if ground else "",
+        "not_responsible": is_not_responsible(r.result_key or "", closed),
+        "earlier_received": _iso(closed.get("earlier_received")),
+        "earlier_replied_on": _iso(closed.get("earlier_replied_on")),
+        "replied_on": r.closed_on,
+    }
+
+
+def _check_reasons(result_key: str, closed: dict[str, Any]) -> None:
+    """A reply notice is not printed without the reasons its result must state (Art. 36, 37)."""
+    from workstation.domain.reply_reasons import slot_errors
+    from workstation.services.review import stated_values
+
+    errors = slot_errors(result_key, stated_values(closed))
+    if errors:
+        missing = ";".join(errors.values())
+        raise UserError(f"这件申请答复时没有记录答复告知书必须写明的内容,不能出具:{missing}。"
+                        "请由负责人“更正办理结果”后重新答复,或在答复时补全。")
+
+
 def _label(labels: dict[str, str], value: str) -> str:
     return labels.get(value, value)
 
@@ -140,6 +171,8 @@ def _template_kind(kind: str, context: dict[str, Any]) -> str:
 
     if kind == "reply":
         reply = context["reply"]
+        if reply["not_responsible"]:
+            return "reply_not_responsible"
         return reply_kind_for(reply["result_key"], reply["responsible_body"], reply["basis"])
     return kind.replace("-", "_")
 

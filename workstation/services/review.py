@@ -220,34 +220,83 @@ PROVISION_FORMS = {"paper": "纸质", "electronic": "电子文本", "disc": "光
 
 @dataclass(frozen=True)
 class ReplyData:
-    """What the reply notice states besides the result."""
+    """What the reply notice states besides the result (the slots of domain.reply_reasons)."""
 
     result_key: str
     on: date
     basis: str = ""
     provision_form: str = ""  # how the information is provided (form)
-    provision_way: str = ""  # how it reaches the applicant (way)
+    provision_way: str = ""  # how it reaches the applicant (way, a key of DELIVERY_WAYS)
+    provision_place: str = ""  # 予以公开: where (postal address, e-mail, the room to collect or read it)
+    provision_time: str = ""  # 予以公开: when
+    materials: tuple[str, ...] = ()  # 予以公开: the documents released, one each
     published_at: str = ""  # 已主动公开: where to find it
     withheld_part: str = ""  # 部分公开: what is withheld
-    withheld_reason: str = ""
-    responsible_body: str = ""  # 非本机关负责公开: who is
+    withheld_ground: str = ""  # 部分公开: a key of WITHHELD_GROUNDS
+    withheld_reason: str = ""  # 部分公开: the specific reason
+    prohibiting_law: str = ""  # 不予公开·法律行政法规禁止: the law and article
+    harm: str = ""  # 不予公开·三安全一稳定: the concrete harm, in a sentence
+    third_party_objection: str = ""  # 不予公开·第三方: what the third party answered
+    weighing: str = ""  # 不予公开·第三方: why withholding does not hurt the public interest much
+    governing_law: str = ""  # 行政查询事项: the law whose procedure governs access
+    not_responsible: bool = False  # 非本机关负责公开 (Art. 36(5)), recorded under 本机关不掌握
+    not_responsible_reason: str = ""
+    responsible_body: str = ""  # 非本机关负责公开: who is, where known
     responsible_contact: str = ""
+    earlier_request_id: int | None = None  # 重复申请: the earlier request, picked from the register
+    earlier_doc_number: str = ""  # 重复申请: its reply's 文号 when the register holds no notice for it
+    other_reason: str = ""  # 其他处理·其他: the specific reason
     reason: str = ""  # why the result differs from the reviewed one
+
+
+_TEXT_SLOTS = ("provision_place", "provision_time", "published_at", "withheld_part", "withheld_reason",
+               "prohibiting_law", "harm", "third_party_objection", "weighing", "governing_law",
+               "not_responsible_reason", "responsible_body", "responsible_contact", "other_reason")
+
+
+def _earlier(tx: Any, r: Any, data: ReplyData) -> dict[str, Any]:
+    """The earlier request a 重复申请 reply names: its number, its reply's 文号 and date."""
+    from workstation.services.repeats import Applicant, same_applicant
+    from workstation.store.models import Document, Request
+
+    if data.earlier_request_id is None:
+        return {}
+    earlier = tx.session.get(Request, data.earlier_request_id)
+    if earlier is None or earlier.id == r.id:
+        raise UserError("请从登记簿中选择此前已答复的另一件申请", field="earlier_request")
+    if not same_applicant(Applicant(r.applicant_name, r.id_number or "", r.phone or ""), earlier):
+        raise UserError(f"{earlier.number} 不是同一申请人提出的,不能作为重复申请的依据", field="earlier_request")
+    if earlier.result_key is None or earlier.closed_on is None or earlier.closed_on > data.on:
+        raise UserError(f"{earlier.number} 在本次答复前尚未答复,不能作为重复申请的依据", field="earlier_request")
+    number = tx.session.execute(select(Document.number).where(Document.request_id == earlier.id,
+                                                              Document.kind == "reply")
+                                .order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
+    return {"earlier_request_id": earlier.id, "earlier_number": earlier.number,
+            "earlier_received": earlier.received, "earlier_replied_on": earlier.closed_on,
+            "earlier_result": RESULTS_BY_KEY[earlier.result_key].label,
+            "earlier_doc_number": number or data.earlier_doc_number.strip()}
+
+
+def stated_values(details: dict[str, Any]) -> dict[str, Any]:
+    """A reply's stored details as domain.reply_reasons checks them (the earlier request by its number)."""
+    return {**details, "earlier_request": details.get("earlier_number", "")}
 
 
 def reply(db: Database, actor: Actor, case_id: int, data: ReplyData, *, today: date | None = None) -> CaseSummary:
     """Reply with exactly one result: the case closes on that date (counts in that period's tally).
 
-    A reply needs a signed-off review; a result different from the reviewed one needs a reason.
+    A reply needs a signed-off review; a result different from the reviewed one needs a reason;
+    each result needs the reasons Art. 36/37 make it state (domain.reply_reasons).
     """
+    from workstation.domain.reply_reasons import is_not_responsible, sentence, slot_errors
+    from workstation.services.base import ValidationError
+
     require(actor, *CASE_ROLES, action="答复")
     today = _today(today)
     if data.result_key not in RESULTS_BY_KEY:
         raise UserError("请选择办理结果", field="result")
     if data.on > today:
         raise UserError("答复日期不能晚于今天", field="on")
-    if data.result_key == "partly_disclosed" and not (data.withheld_part.strip() and data.withheld_reason.strip()):
-        raise UserError("部分公开的,请写明不予公开的部分及理由", field="withheld_part")
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "答复")
         rv = tx.session.execute(select(Review).where(Review.request_id == r.id, Review.status == "signed")
@@ -257,14 +306,32 @@ def reply(db: Database, actor: Actor, case_id: int, data: ReplyData, *, today: d
         reviewed = rv.chosen_result or rv.proposed_result
         if data.result_key != reviewed and not data.reason.strip():
             raise UserError("答复结果与审查结论不同,请说明理由", field="reason")
-        extra = {k: v for k, v in {
-            "basis": data.basis or RESULTS_BY_KEY[data.result_key].basis, "provision_form": data.provision_form,
-            "provision_way": data.provision_way, "published_at": data.published_at,
-            "withheld_part": data.withheld_part, "withheld_reason": data.withheld_reason,
-            "responsible_body": data.responsible_body, "responsible_contact": data.responsible_contact,
-            "review_id": rv.id, "reviewed_result": reviewed}.items() if v}
+        texts = {name: sentence(getattr(data, name)) for name in _TEXT_SLOTS}
+        stated: dict[str, Any] = {
+            **texts, "basis": data.basis.strip() or RESULTS_BY_KEY[data.result_key].basis,
+            "provision_form": data.provision_form, "provision_way": data.provision_way,
+            "materials": [m.strip() for m in data.materials if m.strip()],
+            "withheld_ground": data.withheld_ground, **_earlier(tx, r, data)}
+        if data.result_key == "other.other" and not data.basis.strip():
+            stated["basis"] = ""
+        stated["not_responsible"] = is_not_responsible(data.result_key, {**stated,
+                                                                          "not_responsible": data.not_responsible})
+        errors = slot_errors(data.result_key, stated_values(stated))
+        if errors:
+            raise ValidationError(errors)
+        extra = {k: v for k, v in {**stated, "review_id": rv.id, "reviewed_result": reviewed}.items() if v}
         return _close(tx, r, data.result_key, data.on, status=Status.REPLIED, note=data.reason.strip() or None,
                       extra=extra)
+
+
+def release_materials(db: Database, case_id: int) -> list[str]:
+    """The names of the files the review set aside for release (待公开材料), oldest first."""
+    from workstation.store.models import Attachment
+
+    with db.read() as s:
+        return list(s.execute(select(Attachment.filename).where(Attachment.request_id == case_id,
+                                                                Attachment.purpose == "release")
+                              .order_by(Attachment.id)).scalars())
 
 
 def reply_details(db: Database, case_id: int) -> dict[str, Any]:

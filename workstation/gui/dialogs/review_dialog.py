@@ -33,6 +33,7 @@ from workstation.services import office, review
 from workstation.services.cases import CaseSummary
 
 from ..context import AppContext
+from ..repeats_panel import RepeatsPanel
 from ..widgets import Form, date_edit, to_date
 from .base import ServiceDialog, text_field
 
@@ -91,6 +92,7 @@ class ReviewDialog(ServiceDialog):
         release_box.addWidget(self.release_button, 0, Qt.AlignmentFlag.AlignTop)
         decision.add("release", "待公开材料", release)
         right.addLayout(decision.layout)
+        right.addWidget(RepeatsPanel.for_case(self.ctx, self.case.id, self))  # likely repeats, Art. 36(6)
         right.addStretch(1)
         columns.addLayout(right, 2)
         holder = QWidget()
