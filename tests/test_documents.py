@@ -20,6 +20,7 @@ from workstation.domain.errors import DataFileError, UserError
 from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS
 from workstation.domain.status import Status
+from workstation.paths import forms_path
 from workstation.services import cases, documents, office, review
 from workstation.services.base import ValidationError, invalidate
 from workstation.store.models import Setting
@@ -351,7 +352,7 @@ def office_templates(db, users, tmp_path: Path) -> Path:
 def test_an_office_copy_of_a_template_is_used_and_its_version_recorded(setup, tmp_path):
     db, users = setup
     folder = office_templates(db, users, tmp_path)
-    source = Path("forms/receipt.j2").read_text(encoding="utf-8")
+    source = forms_path("receipt.j2").read_text(encoding="utf-8")
     (folder / "receipt.j2").write_text(source.replace("版本:2026.1", "版本:2026.7-本机关")
                                        .replace("如需查询办理进度", "本镇便民服务中心受理,如需查询办理进度"),
                                        encoding="utf-8")
@@ -382,7 +383,7 @@ def test_a_broken_template_names_the_file_and_line(setup, tmp_path, body, messag
 def test_a_reply_template_without_the_remedies_is_refused(setup, tmp_path):
     db, users = setup
     folder = office_templates(db, users, tmp_path)
-    source = Path("forms/reply_disclosed.j2").read_text(encoding="utf-8")
+    source = forms_path("reply_disclosed.j2").read_text(encoding="utf-8")
     (folder / "reply_disclosed.j2").write_text(source.replace("{{ remedies }}", ""), encoding="utf-8")
     case = replied(db, users, "disclosed")
     with pytest.raises(DataFileError, match="救济途径"):
