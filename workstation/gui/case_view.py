@@ -176,7 +176,7 @@ class CaseView(QWidget):
         self.deadline_form = QFormLayout()
         self.deadline_labels: dict[str, QLabel] = {}
         for key, caption in (("received", "收到申请"), ("start", "重新起算"), ("due", "答复期限"),
-                             ("original_due", "原答复期限"), ("count", "已用/剩余"),
+                             ("original_due", "原答复期限"), ("count", "已用/剩余"), ("on_time", "是否按期"),
                              ("correction_notice_by", "补正告知期限"), ("correct_by", "补正期限"),
                              ("pauses", "暂停"), ("extension", "延期")):
             label = QLabel()
@@ -340,7 +340,12 @@ class CaseView(QWidget):
             show_error(self.error, exc.message)
             return
         self.case = case
-        as_of = None if case.closed_on else self.ctx.today()
+        if case.delivered_on is not None:
+            as_of = case.delivered_on
+        elif case.closed_on is not None and case.status != Status.REPLIED:
+            as_of = case.closed_on
+        else:  # open, or replied and awaiting delivery: the clock runs until the delivery counts
+            as_of = self.ctx.today()
         self.deadline = cases.deadline(db, self.case_id, as_of=as_of)
         entries = cases.timeline(db, self.case_id)
         self.setWindowTitle(f"{case.number} — {case.applicant_name}")
@@ -363,7 +368,17 @@ class CaseView(QWidget):
         due = cn_date(d.due) + mark + ("(依条例第三十五条另行确定)" if d.manual else "")
         labels["due"].setText(due)
         labels["original_due"].setText(cn_date(d.original_due) if d.original_due != d.due and not d.manual else "")
-        if case.closed_on:
+        on_time, on_time_colour = "", None
+        if case.status == Status.REPLIED:
+            count = (f"已于{cn_date(case.closed_on)}答复,尚未送达;已用 {d.used} 个工作日,"
+                     + (f"已超过答复期限 {-d.left} 个工作日" if d.left < 0 else f"剩余 {d.left} 个工作日"))
+            colour = OVERDUE_TEXT if d.left < 0 else SOON_TEXT if d.left <= 3 else None
+            on_time = "待送达:以签收之日(直接送达、委托送达)、交邮之日(邮寄)或发送之日(电子邮件)判断"
+        elif case.closed_on and d.timeliness is not None:
+            count = (f"已于{cn_date(case.closed_on)}答复,{d.timeliness.basis}为{cn_date(d.timeliness.counted_on)},"
+                     f"用时 {d.used} 个工作日")
+            colour = None
+        elif case.closed_on:
             count = f"已于{cn_date(case.closed_on)}办结,用时 {d.used} 个工作日"
             colour = None
         elif case.status == Status.CORRECTION:
@@ -378,8 +393,14 @@ class CaseView(QWidget):
         else:
             count = f"已用 {d.used} 个工作日,剩余 {d.left} 个工作日"
             colour = SOON_TEXT if d.left <= 3 else None
+        if d.timeliness is not None:
+            on_time = d.timeliness.text()
+            on_time_colour = None if d.timeliness.on_time else OVERDUE_TEXT
         labels["count"].setText(count)
         labels["count"].setStyleSheet(f"color: {colour.name()}; font-weight: bold;" if colour else "")
+        labels["on_time"].setText(on_time)
+        labels["on_time"].setStyleSheet(f"color: {on_time_colour.name()}; font-weight: bold;"
+                                        if on_time_colour else "")
         labels["correction_notice_by"].setText(cn_date(d.correction_notice_by))
         correct_by = cases.correction_due(self.ctx.db, self.case_id) if case.status == Status.CORRECTION else None
         labels["correct_by"].setText(cn_date(correct_by) if correct_by else "")

@@ -19,6 +19,7 @@ from workstation.services.review import (
     APPEAL_KINDS,
     APPEAL_RESULTS,
     DELIVERY_METHODS,
+    POSTAL_CARRIERS,
     PROVISION_FORMS,
 )
 
@@ -68,12 +69,17 @@ KEY_LABELS: dict[str, str] = {
     "result_on": "结果日期",
     "amount": "应缴金额",
     "login": "登录名",
+    "counting_basis": "期限计算时点",
+    "carrier": "寄递企业",
+    "on_time": "按期",
+    "late_days": "逾期工作日",
 }
 # Where an action uses a key in its own sense.
-ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"}}
+ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"},
+                                                "delivered": {"on": "送达日期", "body": "代为送达的机关"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
-          "appeal_id", "method_label", "document_id"}
+          "appeal_id", "method_label", "document_id", "counting_on"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
 # An issued document: its name and 文号, which template printed it, whether its fonts are embedded.
@@ -94,6 +100,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "chosen": {k: r.label for k, r in RESULTS_BY_KEY.items()},
     "reviewed_result": {k: r.label for k, r in RESULTS_BY_KEY.items()},
     "method": DELIVERY_METHODS,
+    "carrier": POSTAL_CARRIERS,
     "provision_form": PROVISION_FORMS,
     "provision_way": DELIVERY_WAYS,
 }

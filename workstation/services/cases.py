@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Pause
+from workstation.domain.deadline import (
+    Clock,
+    Deadline,
+    DeadlineEngine,
+    Delivered,
+    Pause,
+    Timeliness,
+)
 from workstation.domain.errors import UserError
 from workstation.domain.intake import IntakeData, received_date, validate_intake
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, RESULTS_BY_KEY
@@ -35,7 +42,8 @@ from workstation.store.models import Event, Request
 CASE_ROLES = (Role.CLERK, Role.HEAD)
 
 # Events the deadline engine reads.
-CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set")
+CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set",
+                 "delivered")
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
     open_pause: tuple[date, str] | None = None
     extension = 0
     manual: date | None = None
+    delivered: Delivered | None = None
     for action, after in events:
         after = after or {}
         if action == "correction_received":
@@ -120,12 +129,14 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
             extension += int(after["days"])
         elif action == "manual_due_set":
             manual = date.fromisoformat(after["due"])
+        elif action == "delivered":
+            delivered = Delivered(after.get("method", ""), date.fromisoformat(after.get("counting_on") or after["on"]))
     if open_pause is not None:
         pauses.append(Pause(open_pause[0], None, open_pause[1]))
     return Clock(
         received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
         manual_due=manual, reply_days=int(settings["days.reply"]),
-        correction_notice_days=int(settings["days.correction_notice"]),
+        correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
     )
 
 
@@ -143,8 +154,21 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
     with db.read() as s:
         r = _get(s, case_id)
         clock = clock_of(db, s, r)
-    end = as_of or (r.closed_on if r.closed_on else date.today())
+    if as_of is not None:
+        end = as_of
+    elif r.delivered_on is not None:
+        end = r.delivered_on
+    elif r.closed_on is not None and r.status != Status.REPLIED:
+        end = r.closed_on
+    else:  # open, or replied and still to be delivered: the clock runs until delivery
+        end = date.today()
     return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+
+
+def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timeliness:
+    """On time or late if the delivery counted on ``on`` (the delivery dialog shows it before recording)."""
+    d = deadline(db, case_id, as_of=on, explain=False)
+    return _engine(db).judge(d.due, Delivered(method, on))
 
 
 def _get(session: Session, case_id: int) -> Request:
@@ -489,8 +513,12 @@ def _close(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, not
         raise UserError("办结日期不能早于收到申请日期", field="on")
     check_not_locked(tx.session, [on], what=f"在{on.isoformat()}办结")
     before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
+    if status == Status.REPLIED:  # a reply stays on the clock until its delivery counts (235号)
+        clock = clock_of(tx.db, tx.session, r)
+        r.due = _engine(tx.db).compute(clock, as_of=max(on, r.received), explain=False).due
+    else:
+        r.due = None
     r.result_key, r.closed_on, r.status = result_key, on, status
-    r.due = None
     tx.event("closed", request_id=r.id, before=before,
              after={"status": status, "result_key": result_key, "result": RESULTS_BY_KEY[result_key].label,
                     "closed_on": on, **(extra or {})}, effective_on=on, note=note)

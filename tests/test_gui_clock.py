@@ -1,0 +1,73 @@
+"""The clock on screen: the delivery dialog's counting date and courier warning, the case view's 按期/逾期 line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from test_gui_review import choose, click, open_view, replied
+from test_gui_support import QT_NOISE, type_date, type_text
+
+from workstation.domain.intake import IntakeData
+from workstation.domain.status import Status
+from workstation.gui.dialogs.delivery_dialog import DeliveryDialog
+from workstation.services import cases
+
+pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
+
+TODAY = date(2026, 7, 15)
+RECEIVED = date(2026, 6, 1)
+DUE = date(2026, 6, 30)  # 20 working days after 6-01 (端午 6-19 is off)
+
+
+@pytest.fixture
+def case_id(gui_db, staff) -> int:
+    data = IntakeData(channel="in_person", handed_in_on=RECEIVED, applicant_name="王小明",
+                      id_number="11010519491231002X", phone="13800138000", email="wxm@example.com",
+                      address="示范县城关镇人民路1号", postcode="100000",
+                      content="申请公开本镇2025年道路硬化工程的招标文件", delivery="post")
+    return cases.register(gui_db, staff["clerk"].actor(), data, today=TODAY).case.id
+
+
+def test_due_date_of_the_fixture(gui_db, case_id):
+    assert cases.get_case(gui_db, case_id).due == DUE
+
+
+def test_posting_by_a_courier_warns_and_needs_a_reason(qtbot, gui_db, staff, make_ctx, case_id):
+    replied(gui_db, staff, case_id)
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    assert "尚未送达" in view.deadline_labels["count"].text()
+    assert view.deadline_labels["on_time"].text().startswith("待送达")
+    click(qtbot, view.review_buttons["deliver"])
+    dialog = view.dialog
+    assert isinstance(dialog, DeliveryDialog)
+    assert dialog.form.fields["on"].label.text() == "交邮日期"
+    assert not dialog.carrier_warning.isVisible()
+    choose(dialog.carrier, "other")
+    assert dialog.carrier_warning.isVisible() and "235号" in dialog.carrier_warning.text()
+    type_text(qtbot, dialog.tracking_no, "SF1234567890")
+    type_date(qtbot, dialog.on, DUE)
+    assert dialog.verdict.text().startswith("按期")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and "235号" in dialog.error("override_reason").text()
+    type_text(qtbot, dialog.override, "顺丰速运,经办人误用")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert cases.get_case(gui_db, case_id).status is Status.CLOSED
+    assert view.deadline_labels["on_time"].text().startswith("按期:以交邮之日2026年6月30日计")
+
+
+def test_handing_over_the_day_after_the_due_date_is_late(qtbot, gui_db, staff, make_ctx, case_id):
+    replied(gui_db, staff, case_id)
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.review_buttons["deliver"])
+    dialog = view.dialog
+    choose(dialog.method, "in_person")
+    assert dialog.form.fields["on"].label.text() == "签收日期"
+    type_date(qtbot, dialog.on, date(2026, 7, 1))
+    assert dialog.verdict.text().startswith("逾期 1 个工作日")
+    type_text(qtbot, dialog.signed_by, "王小明")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert view.deadline_labels["on_time"].text().startswith("逾期 1 个工作日:以签收之日2026年7月1日计")
