@@ -107,3 +107,41 @@ def test_a_reply_awaiting_delivery_stays_on_the_clock(db, users):
     review.deliver(db, users["clerk"], case.id, "post", DUE, tracking_no="1150012345678", carrier="ems",
                    today=TODAY)
     assert queries.dashboard(db, today=date(2026, 4, 1)).counts["replied"] == 0
+
+
+# --- the on-time rate (按期办结率), apart from tables 三 and 四 ------------------------------------------
+def test_on_time_rate_counts_delivered_replies_of_the_period(db, users, tmp_path):
+    import csv
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from workstation.services import tally
+
+    posted_on_due = replied(db, users)
+    review.deliver(db, users["clerk"], posted_on_due.id, "post", DUE, tracking_no="1150012345678", carrier="ems",
+                   today=TODAY)
+    handed_late = replied(db, users)
+    review.deliver(db, users["clerk"], handed_late.id, "in_person", DAY_AFTER, signed_by="王小明", today=TODAY)
+    replied(db, users)  # awaiting delivery: named, not counted
+    withdrawn = cases.register(db, users["clerk"], person(), today=TODAY).case
+    cases.withdraw(db, users["clerk"], withdrawn.id, date(2026, 3, 10), today=TODAY)  # nothing to deliver
+
+    result = tally.tally(db, date(2026, 3, 1), date(2026, 3, 31))
+    rate = result.on_time
+    assert (rate.on_time, rate.late, rate.awaiting, rate.undated) == (1, 1, 1, 0)
+    assert rate.percent == "50.0%" and "已答复待送达 1 件" in rate.text()
+    assert "on_time" not in result.to_json()  # the official tables keep the shape of the spec
+    assert tally.tally(db, date(2026, 4, 1), date(2026, 4, 30)).on_time.percent == "—"
+
+    rows = list(csv.reader(io.StringIO(tally.export(db, result, "csv").data.decode("utf-8-sig"))))
+    at = next(i for i, r in enumerate(rows) if r and r[0].startswith("附:按期办结率"))
+    assert ["", "按期办结率", "50.0%"] in rows[at:] and ["", "其中逾期(件)", "1"] in rows[at:]
+    wb = load_workbook(io.BytesIO(tally.export(db, result, "xlsx").data))
+    assert wb.sheetnames[2] == "按期办结率"
+    assert ("按期办结率", "50.0%") in [(r[0], r[1]) for r in wb["按期办结率"].iter_rows(values_only=True)]
+    pdf = tmp_path / "tally.pdf"
+    pdf.write_bytes(tally.export(db, result, "pdf").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "按期办结率" in text and "50.0%" in text

@@ -71,3 +71,16 @@ def test_handing_over_the_day_after_the_due_date_is_late(qtbot, gui_db, staff, m
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
     assert view.deadline_labels["on_time"].text().startswith("逾期 1 个工作日:以签收之日2026年7月1日计")
+
+
+def test_the_tally_screen_shows_the_on_time_rate_apart(qtbot, gui_db, staff, make_ctx, case_id):
+    from test_gui_tally import open_view as open_tally
+
+    from workstation.services import review
+
+    replied(gui_db, staff, case_id)
+    review.deliver(gui_db, staff["clerk"].actor(), case_id, "post", date(2026, 7, 1), tracking_no="1150012345678",
+                   carrier="ems", today=TODAY)
+    view = open_tally(qtbot, make_ctx(staff["clerk"], TODAY))  # the current year, 2026
+    text = view.on_time_label.text()
+    assert text.startswith("表外统计(不属于法定统计表):按期办结率 0.0%(已送达 1 件,其中按期 0 件、逾期 1 件)")
