@@ -19,6 +19,13 @@ DUE = date(2026, 3, 30)  # the 20th working day after it
 DAY_AFTER = date(2026, 3, 31)
 
 
+def pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return "".join(out.decode("utf-8").split())
+
+
 def replied(db, users, on: date = date(2026, 3, 27)):
     case = cases.register(db, users["clerk"], person(), today=TODAY).case
     cases.close(db, users["clerk"], case.id, "unavailable.not_held", on, today=TODAY)
@@ -145,3 +152,77 @@ def test_on_time_rate_counts_delivered_replies_of_the_period(db, users, tmp_path
     pdf.write_bytes(tally.export(db, result, "pdf").data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "按期办结率" in text and "50.0%" in text
+
+
+# --- letters counted from receipt (Art. 30, 32, 34; the fee notice) --------------------------------------
+def test_a_posted_third_party_letter_has_an_estimate_until_its_receipt_is_recorded(db, users):
+    from workstation.services import documents
+
+    case = cases.register(db, users["clerk"], person(), today=TODAY).case
+    sent = date(2026, 3, 5)  # a Thursday
+    started = cases.start_pause(db, users["clerk"], case.id, "third_party", sent, party="某建筑公司", way="post",
+                                today=TODAY)
+    # estimate: posted 3-05 + 3 calendar days = 3-08 (Sunday), then 15 working days -> 2026-03-27
+    assert started.estimated and started.answer_by == date(2026, 3, 27)
+    letter = cases.awaited_letter(db, case.id)
+    assert letter.estimated and letter.end == date(2026, 3, 27) and "预计" in letter.text()
+    # the notice prints the period in words, no date, until the receipt is known
+    doc = documents.issue(db, users["clerk"], case.id, "third-party", today=sent)
+    text = pdf_text(doc.pdf)
+    assert "自收到本函之日起15个工作日内" in text and "(即" not in text and "2026年3月27日" not in text
+    ctx_after = [e for e in cases.timeline(db, case.id) if e.action == "pause_started"][-1].after
+    assert ctx_after["answer_by"] is None and ctx_after["estimated_end"] == "2026-03-27"
+
+    with pytest.raises(UserError, match="不能早于发出日期"):
+        cases.record_letter_received(db, users["clerk"], case.id, date(2026, 3, 4), today=TODAY)
+    final = cases.record_letter_received(db, users["clerk"], case.id, date(2026, 3, 10), today=TODAY)
+    assert not final.estimated and final.end == date(2026, 3, 31)  # 15 working days after 3-10
+    letter = cases.awaited_letter(db, case.id)
+    assert not letter.estimated and letter.end == date(2026, 3, 31) and "预计" not in letter.text()
+    dash = queries.dashboard(db, today=date(2026, 3, 20))
+    [item] = dash.lists["paused"]
+    assert "2026-03-31" in item.note and "预计" not in item.note
+
+
+def test_a_correction_handed_over_is_final_at_once_and_a_posted_one_waits_for_its_receipt(db, users):
+    handed = cases.register(db, users["clerk"], person(), today=TODAY).case
+    assert cases.request_correction(db, users["clerk"], handed.id, date(2026, 3, 5), "请写明文件名称",
+                                    today=TODAY) == date(2026, 3, 26)
+    assert not cases.correction_letter(db, handed.id).estimated
+
+    posted = cases.register(db, users["clerk"], person(), today=TODAY).case
+    estimate = cases.request_correction(db, users["clerk"], posted.id, date(2026, 3, 5), "请写明文件名称",
+                                        way="post", today=TODAY)
+    assert estimate == date(2026, 3, 27) and cases.correction_letter(db, posted.id).estimated
+    note = [i.note for i in queries.dashboard(db, today=date(2026, 3, 20)).lists["correction"]
+            if i.case.id == posted.id][0]
+    assert "(预计" in note
+    # the period's end is not known: the request cannot be deemed withdrawn on an estimate
+    with pytest.raises(UserError, match="收到日期尚未登记"):
+        cases.deem_withdrawn(db, users["clerk"], posted.id, date(2026, 4, 20), today=TODAY)
+    cases.record_letter_received(db, users["clerk"], posted.id, date(2026, 3, 12), today=TODAY)
+    assert cases.correction_due(db, posted.id) == date(2026, 4, 2)
+    with pytest.raises(UserError, match="才届满"):
+        cases.deem_withdrawn(db, users["clerk"], posted.id, date(2026, 4, 2), today=TODAY)
+    done = cases.deem_withdrawn(db, users["clerk"], posted.id, date(2026, 4, 3), today=TODAY)
+    assert done.result_key == "other.no_correction"
+
+
+def test_the_fee_notice_by_email_and_the_postal_days_setting(db, users):
+    from workstation.services.base import invalidate
+    from workstation.store.models import Setting
+
+    case = cases.register(db, users["clerk"], person(), today=TODAY).case
+    started = cases.start_pause(db, users["clerk"], case.id, "fee", date(2026, 3, 5), amount="100", way="email",
+                                today=TODAY)
+    assert started.estimated and started.answer_by == date(2026, 4, 2)  # sent = assumed received, +20
+    with db.write() as s:
+        s.add(Setting(key="days.postal", value=7))
+    invalidate(db, "settings")
+    other = cases.register(db, users["clerk"], person(), today=TODAY).case
+    started = cases.start_pause(db, users["clerk"], other.id, "other_body", date(2026, 3, 5), way="post",
+                                today=TODAY)
+    assert started.answer_by == date(2026, 4, 2)  # 3-05 + 7 days = 3-12, then 15 working days
+    third = cases.register(db, users["clerk"], person(), today=TODAY).case
+    with pytest.raises(UserError, match="送达方式"):
+        cases.start_pause(db, users["clerk"], third.id, "fee", date(2026, 3, 5), way="pigeon", today=TODAY)

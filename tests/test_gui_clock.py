@@ -84,3 +84,26 @@ def test_the_tally_screen_shows_the_on_time_rate_apart(qtbot, gui_db, staff, mak
     view = open_tally(qtbot, make_ctx(staff["clerk"], TODAY))  # the current year, 2026
     text = view.on_time_label.text()
     assert text.startswith("表外统计(不属于法定统计表):按期办结率 0.0%(已送达 1 件,其中按期 0 件、逾期 1 件)")
+
+
+def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], date(2026, 6, 15)), case_id)
+    assert not view.buttons["letter_received"].isVisible()
+    click(qtbot, view.buttons["pause"])
+    dialog = view.dialog
+    type_text(qtbot, dialog.party, "某建筑公司")
+    choose(dialog.way, "post")
+    type_date(qtbot, dialog.on, date(2026, 6, 2))
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible() and "预计" in view.info.text()
+    # posted 6-02 + 3 days = 6-05 (Friday); 15 working days after it, 端午 6-19 off: 2026-06-29
+    assert "提出意见期限:2026年6月29日(预计" in view.deadline_labels["pauses"].text()
+    assert view.buttons["letter_received"].isVisible() and view.buttons["letter_received"].isEnabled()
+    click(qtbot, view.buttons["letter_received"])
+    dialog = view.dialog
+    assert "第三方意见征询函" in dialog.about.text()
+    type_date(qtbot, dialog.on, date(2026, 6, 8))
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    text = view.deadline_labels["pauses"].text()
+    assert "提出意见期限:2026年6月30日(于2026年6月8日收到" in text and "预计" not in text

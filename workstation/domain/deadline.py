@@ -357,6 +357,60 @@ class DeadlineEngine:
         return tuple(spans)
 
 
+# letters — 函: how a letter that starts a period went out. Periods run from its receipt (Art. 30, 32, 34).
+LETTER_WAYS: dict[str, str] = {"in_person": "当面送交", "post": "邮寄", "email": "电子邮件"}
+LETTER_KINDS: dict[str, str] = {
+    "correction": "补正申请告知书",
+    "third_party": "第三方意见征询函",
+    "other_body": "征求意见函(其他机关)",
+    "fee": "收费通知",
+}
+
+
+@dataclass(frozen=True)
+class LetterPeriod:
+    """A period that runs from the day its letter is received: final once that day is known, else 预计.
+
+    The estimate assumes a posted letter arrives ``postal_days`` calendar days after it was sent (an office
+    setting) and a letter handed over or e-mailed arrives the day it was sent; a letter handed over is
+    received that day, so its period is final at once.
+    """
+
+    kind: str
+    sent: date
+    way: str
+    days: int
+    received: date | None
+    end: date
+
+    @property
+    def estimated(self) -> bool:
+        return self.received is None
+
+    @property
+    def label(self) -> str:
+        return LETTER_KINDS.get(self.kind, self.kind)
+
+    @property
+    def words(self) -> str:
+        return f"自收到之日起{self.days}个工作日内"
+
+    def text(self) -> str:
+        if self.estimated:
+            return (f"{cn_date(self.end)}(预计:{LETTER_WAYS.get(self.way, self.way)}于{cn_date(self.sent)}发出,"
+                    f"尚未登记收到日期;{self.words})")
+        return f"{cn_date(self.end)}(于{cn_date(self.received)}收到,{self.words})"  # type: ignore[arg-type]
+
+
+def letter_period(calendar: WorkCalendar, kind: str, sent: date, way: str, days: int, received: date | None,
+                  postal_days: int) -> LetterPeriod:
+    """The end of a period of ``days`` working days from the receipt of a letter (the receipt day not counted)."""
+    if received is None and way == "in_person":
+        received = sent
+    assumed = received if received is not None else sent + timedelta(days=postal_days if way == "post" else 0)
+    return LetterPeriod(kind, sent, way, days, received, calendar.add_workdays(assumed, days))
+
+
 def third_party_answer_by(calendar: WorkCalendar, letter_received: date, days: int = 15) -> date:
     """Last day for a third party's answer (Art. 32: 15 working days from receiving the letter)."""
     return calendar.add_workdays(letter_received, days)

@@ -54,6 +54,7 @@ from .dialogs.correction_dialog import CorrectionDialog
 from .dialogs.deem_withdrawn_dialog import DeemWithdrawnDialog
 from .dialogs.delivery_dialog import DeliveryDialog
 from .dialogs.extension_dialog import ExtensionDialog
+from .dialogs.letter_received_dialog import LetterReceivedDialog
 from .dialogs.manual_due_dialog import ManualDueDialog
 from .dialogs.pause_dialog import PauseDialog
 from .dialogs.reply_dialog import ReplyDialog
@@ -255,6 +256,7 @@ class CaseView(QWidget):
             ("correction", "补正告知…"), ("corrected", "收到补正…"), ("pause", "暂停计时…"),
             ("resume", "恢复计时…"), ("extend", "延期…"), ("manual_due", "另行确定期限…"),
             ("withdraw", "申请人撤回…"), ("deem_withdrawn", "视为放弃申请…"), ("close", "答复办结…"),
+            ("letter_received", "登记函件收到日期…"),
         ]
         for i, (key, text) in enumerate(specs):
             button = QPushButton(text)
@@ -402,9 +404,13 @@ class CaseView(QWidget):
         labels["on_time"].setStyleSheet(f"color: {on_time_colour.name()}; font-weight: bold;"
                                         if on_time_colour else "")
         labels["correction_notice_by"].setText(cn_date(d.correction_notice_by))
-        correct_by = cases.correction_due(self.ctx.db, self.case_id) if case.status == Status.CORRECTION else None
-        labels["correct_by"].setText(cn_date(correct_by) if correct_by else "")
-        labels["pauses"].setText(self._pauses_text(entries))
+        letter = cases.awaited_letter(self.ctx.db, self.case_id)
+        labels["correct_by"].setText(letter.text() if letter is not None and letter.kind == "correction" else "")
+        pauses = self._pauses_text(entries)
+        if letter is not None and letter.kind != "correction":
+            what = "缴费期限" if letter.kind == "fee" else "提出意见期限"
+            pauses += f"\n{what}:{letter.text()}"
+        labels["pauses"].setText(pauses)
         labels["extension"].setText(self._extension_text(entries))
         for key, label in labels.items():
             if key not in ("received", "due", "count", "correction_notice_by"):
@@ -550,6 +556,7 @@ class CaseView(QWidget):
             "withdraw": is_open,
             "deem_withdrawn": status == Status.CORRECTION,
             "close": is_open and status != Status.CORRECTION,
+            "letter_received": status in (Status.CORRECTION, Status.PAUSED),
         }
         why = {"extend": "本申请已经延期过一次" if case.extended else ""}
         for key, button in self.buttons.items():
@@ -571,6 +578,7 @@ class CaseView(QWidget):
         self.buttons["corrected"].setVisible(status == Status.CORRECTION)
         self.buttons["deem_withdrawn"].setVisible(status == Status.CORRECTION)
         self.buttons["correction"].setVisible(status != Status.CORRECTION)
+        self.buttons["letter_received"].setVisible(status in (Status.CORRECTION, Status.PAUSED))
         visible = [b for k, b in self.buttons.items() if not b.isHidden()]
         for button in self.buttons.values():
             self.action_grid.removeWidget(button)
@@ -592,7 +600,7 @@ class CaseView(QWidget):
             "resume": ResumeDialog, "extend": ExtensionDialog, "manual_due": ManualDueDialog,
             "withdraw": WithdrawDialog, "deem_withdrawn": DeemWithdrawnDialog, "close": CloseDialog,
             "review": ReviewDialog, "signoff": SignoffDialog, "reply": ReplyDialog, "deliver": DeliveryDialog,
-            "appeal": AppealDialog, "correct_result": CorrectResultDialog,
+            "appeal": AppealDialog, "correct_result": CorrectResultDialog, "letter_received": LetterReceivedDialog,
         }
         dialog = dialogs[key](self.ctx, self.case, self)
         dialog.accepted.connect(lambda: self._action_done(dialog))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workstation.domain.deadline import PAUSE_KINDS
+from workstation.domain.deadline import LETTER_KINDS, LETTER_WAYS, PAUSE_KINDS
 from workstation.domain.intake import FIELD_LABELS
 from workstation.domain.results import (
     APPLICANT_KINDS_BY_KEY,
@@ -73,10 +73,17 @@ KEY_LABELS: dict[str, str] = {
     "carrier": "寄递企业",
     "on_time": "按期",
     "late_days": "逾期工作日",
+    "way": "函件送达方式",
+    "received_on": "函件收到日期",
+    "estimated_end": "期限(预计)",
+    "letter": "函件",
+    "sent_on": "发出日期",
+    "estimated": "预计",
 }
 # Where an action uses a key in its own sense.
 ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"},
-                                                "delivered": {"on": "送达日期", "body": "代为送达的机关"}}
+                                                "delivered": {"on": "送达日期", "body": "代为送达的机关"},
+                                                "letter_received": {"on": "收到日期"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
           "appeal_id", "method_label", "document_id", "counting_on"}
@@ -101,6 +108,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "reviewed_result": {k: r.label for k, r in RESULTS_BY_KEY.items()},
     "method": DELIVERY_METHODS,
     "carrier": POSTAL_CARRIERS,
+    "way": LETTER_WAYS,
+    "letter": LETTER_KINDS,
     "provision_form": PROVISION_FORMS,
     "provision_way": DELIVERY_WAYS,
 }

@@ -15,12 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.deadline import (
+    LETTER_WAYS,
     Clock,
     Deadline,
     DeadlineEngine,
     Delivered,
+    LetterPeriod,
     Pause,
     Timeliness,
+    letter_period,
 )
 from workstation.domain.errors import UserError
 from workstation.domain.intake import IntakeData, received_date, validate_intake
@@ -288,10 +291,13 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
 
 # --- correction (补正) ----------------------------------------------------------------
 def request_correction(db: Database, actor: Actor, case_id: int, on: date, items: str,
-                       *, override_reason: str = "", today: date | None = None) -> date:
+                       *, override_reason: str = "", way: str = "in_person", today: date | None = None) -> date:
     """Record the correction notice (补正告知); returns the last day for the applicant to correct.
 
     Allowed once, within the correction-notice limit (7 working days) unless an override reason is given.
+    The period runs from the day the applicant receives the notice: handed over (``way`` in_person), that
+    is the day it went out; posted or e-mailed, the returned date is an estimate until the receipt is
+    recorded (record_letter_received).
     """
     require(actor, *CASE_ROLES, action="发出补正告知")
     today = _today(today)
@@ -313,14 +319,15 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         if on > limit and not override_reason.strip():
             raise UserError(f"补正告知期限已过(应在{limit.isoformat()}前发出)。如确需补正,请填写理由。",
                             field="override_reason")
-        correct_by = calendar.add_workdays(on, int(settings["days.correction_period"]))
+        days = int(settings["days.correction_period"])
+        letter = letter_period(calendar, "correction", on, _way(way), days, None, int(settings["days.postal"]))
         before = {"status": r.status}
         r.status = Status.CORRECTION
         tx.event("correction_requested", request_id=r.id, before=before,
-                 after={"on": on, "items": items.strip(), "correct_by": correct_by, "limit": limit,
+                 after={"on": on, "items": items.strip(), **_letter_after(letter), "limit": limit,
                         "status": r.status}, effective_on=on, note=override_reason.strip() or None)
         _refresh_due(tx, r, today)
-        return correct_by
+        return letter.end
 
 
 def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
@@ -346,11 +353,98 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
 
 
 def correction_due(db: Database, case_id: int) -> date | None:
-    """The last day for the applicant to correct, while a correction is awaited."""
+    """The last day for the applicant to correct (an estimate until the notice's receipt is recorded)."""
+    letter = correction_letter(db, case_id)
+    return letter.end if letter else None
+
+
+def correction_letter(db: Database, case_id: int) -> LetterPeriod | None:
+    return next((x for x in letters(db, case_id) if x.kind == "correction"), None)
+
+
+# --- letters (函): periods that run from their receipt (Art. 30, 32, 34; the fee notice) ------------------
+LETTER_ACTIONS = ("correction_requested", "pause_started", "letter_received")
+_LETTER_DAYS = {"correction": "days.correction_period", "third_party": "days.third_party",
+                "other_body": "days.third_party", "fee": "days.fee"}
+# the key under which an event (and the notice) keeps the end of the period: a date only once it is final
+_END_KEY = {"correction": "correct_by", "third_party": "answer_by", "other_body": "answer_by", "fee": "answer_by"}
+
+
+def _way(way: str) -> str:
+    if way not in LETTER_WAYS:
+        raise UserError("请选择函件的送达方式(当面送交、邮寄或电子邮件)", field="way")
+    return way
+
+
+def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
+    """What a letter's event keeps: how it went out, its days, and the end of its period (None until final)."""
+    return {"way": letter.way, "days": letter.days, "received_on": letter.received,
+            _END_KEY[letter.kind]: None if letter.estimated else letter.end,
+            "estimated_end": letter.end if letter.estimated else None}
+
+
+def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
+    settings = get_settings(db, session)
+    calendar = load_calendar(db)
+    postal = int(settings["days.postal"])
+    rows = session.execute(select(Event.action, Event.after).where(
+        Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
+    out: list[LetterPeriod] = []
+    for action, after in rows:
+        after = after or {}
+        if action == "letter_received":
+            if out:
+                x = out[-1]
+                out[-1] = letter_period(calendar, x.kind, x.sent, x.way, x.days,
+                                        date.fromisoformat(after["on"]), postal)
+            continue
+        kind = "correction" if action == "correction_requested" else after.get("kind", "third_party")
+        days = int(after.get("days") or settings[_LETTER_DAYS[kind]])
+        # events from before the way was recorded: the period was counted from the day sent
+        out.append(letter_period(calendar, kind, date.fromisoformat(after["on"]), after.get("way", "in_person"),
+                                 days, None, postal))
+    return out
+
+
+def letters(db: Database, case_id: int) -> list[LetterPeriod]:
+    """The case's letters, latest first, each with the end of its period (final, or 预计)."""
     with db.read() as s:
-        after = s.execute(select(Event.after).where(Event.request_id == case_id,
-                                                    Event.action == "correction_requested")).scalar_one_or_none()
-    return date.fromisoformat(after["correct_by"]) if after else None
+        return list(reversed(_letters(db, s, _get(s, case_id))))
+
+
+def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
+    """The letter whose answer the case now waits for (补正 or a pause), if any."""
+    with db.read() as s:
+        r = _get(s, case_id)
+        if r.status not in (Status.CORRECTION, Status.PAUSED):
+            return None
+        found = _letters(db, s, r)
+    return found[-1] if found else None
+
+
+def record_letter_received(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
+                           today: date | None = None) -> LetterPeriod:
+    """The day the awaited letter was received (the signed postal receipt): its period's end becomes final."""
+    require(actor, *CASE_ROLES, action="登记函件收到日期")
+    today = _today(today)
+    if on > today:
+        raise UserError("收到日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "登记函件收到日期")
+        if r.status not in (Status.CORRECTION, Status.PAUSED):
+            raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
+        found = _letters(db, tx.session, r)
+        if not found:
+            raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
+        letter = found[-1]
+        if on < letter.sent:
+            raise UserError(f"收到日期不能早于发出日期({letter.sent.isoformat()})", field="on")
+        final = letter_period(load_calendar(db), letter.kind, letter.sent, letter.way, letter.days, on, 0)
+        tx.event("letter_received", request_id=r.id,
+                 before={_END_KEY[letter.kind]: letter.end, "estimated": letter.estimated},
+                 after={"letter": letter.kind, "sent_on": letter.sent, "on": on, _END_KEY[letter.kind]: final.end},
+                 effective_on=on, note=note.strip() or None)
+        return final
 
 
 def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today: date | None = None) -> CaseSummary:
@@ -361,9 +455,11 @@ def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today:
         r = _get_open(tx, case_id, "办结")
         if r.status != Status.CORRECTION:
             raise UserError("只有等待补正的申请才能视为放弃申请")
-        after = tx.session.execute(select(Event.after).where(
-            Event.request_id == r.id, Event.action == "correction_requested")).scalar_one()
-        correct_by = date.fromisoformat(after["correct_by"])
+        letter = next(x for x in reversed(_letters(db, tx.session, r)) if x.kind == "correction")
+        correct_by = letter.end
+        if letter.estimated:
+            raise UserError(f"补正告知书的收到日期尚未登记(补正期限预计至{correct_by.isoformat()})。"
+                            "请先登记申请人收到告知书的日期(邮件签收回执),补正期限才能确定。", field="on")
         if on <= correct_by:
             raise UserError(f"补正期限到{correct_by.isoformat()}才届满,届满后才能视为放弃申请", field="on")
         if on > today:
@@ -377,17 +473,22 @@ def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today:
 class PauseStarted:
     kind: str
     on: date
-    answer_by: date | None  # the third party's (or other body's) answer limit
+    answer_by: date | None  # the third party's (or other body's) answer limit, or the fee's
+    estimated: bool = False  # answer_by is 预计 until the letter's receipt is recorded
 
 
 def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
-                note: str = "", amount: str = "", today: date | None = None) -> PauseStarted:
-    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知."""
+                note: str = "", amount: str = "", way: str = "in_person",
+                today: date | None = None) -> PauseStarted:
+    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知.
+
+    ``way`` is how the letter went out; the answer (or payment) period runs from its receipt.
+    """
     require(actor, *CASE_ROLES, action="暂停计时")
     today = _today(today)
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "暂停计时")
-        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, today=today)
+        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, way=way, today=today)
 
 
 def _fee_amount(text: str) -> str:
@@ -406,7 +507,7 @@ def _fee_amount(text: str) -> str:
 
 
 def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "", amount: str = "",
-             today: date) -> PauseStarted:
+             way: str = "in_person", today: date) -> PauseStarted:
     """Start a pause inside a transaction another service opened (the review starts the third-party pause)."""
     from workstation.domain.deadline import PAUSE_KINDS
 
@@ -422,16 +523,16 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
         raise UserError("暂停开始日期不能早于收到申请日期", field="on")
     fee = _fee_amount(amount) if kind == "fee" else ""
     settings = get_settings(tx.db, tx.session)
-    days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
-    answer_by = load_calendar(tx.db).add_workdays(on, int(settings[days]))
+    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), int(settings[_LETTER_DAYS[kind]]), None,
+                           int(settings["days.postal"]))
     before = {"status": r.status}
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
-             after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
+             after={"kind": kind, "on": on, "party": party.strip(), **_letter_after(letter),
                     "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {})},
              effective_on=on, note=note or None)
     _refresh_due(tx, r, today)
-    return PauseStarted(kind, on, answer_by)
+    return PauseStarted(kind, on, letter.end, letter.estimated)
 
 
 def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
@@ -593,6 +694,7 @@ ACTION_LABELS = {
     "attachment_added": "添加附件",
     "result_corrected": "更正办理结果",
     "imported": "从台账导入",
+    "letter_received": "登记函件收到日期",
 }
 
 

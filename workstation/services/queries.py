@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from workstation.domain.calendar import Source
 from workstation.domain.status import Status
 from workstation.services.calendar import load_calendar
-from workstation.services.cases import CaseSummary, correction_due, summary
+from workstation.services.cases import CaseSummary, awaited_letter, summary
 from workstation.store.database import Database
 from workstation.store.models import Request
 
@@ -188,9 +188,12 @@ def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> 
     if view == "due_soon" and case.due:
         left = calendar.workdays_between(today, case.due)
         return "今天到期" if left == 0 else f"还剩 {left} 个工作日"
-    if view == "correction":
-        by = correction_due(db, case.id)
-        return f"补正期限 {by.isoformat()}" if by else ""
+    if view in ("correction", "paused"):
+        letter = awaited_letter(db, case.id)
+        if letter is None:
+            return ""
+        what = "补正期限" if letter.kind == "correction" else "缴费期限" if letter.kind == "fee" else "答复意见期限"
+        return f"{what} {letter.end.isoformat()}" + ("(预计,尚未登记收到日期)" if letter.estimated else "")
     if case.due:
         return f"答复期限 {case.due.isoformat()}" + ("(预估)" if case.due_provisional else "")
     return ""
