@@ -23,7 +23,14 @@ def pdf_text(pdf: bytes) -> str:
     import subprocess
 
     out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return "".join(out.decode("utf-8").split())
+    return norm(out.decode("utf-8"))
+
+
+def norm(text: str) -> str:
+    """Full-width punctuation as ASCII, no white space: the layout prints ,:() beside Chinese full-width."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def replied(db, users, on: date = date(2026, 3, 27)):
@@ -169,7 +176,7 @@ def test_a_posted_third_party_letter_has_an_estimate_until_its_receipt_is_record
     # the notice prints the period in words, no date, until the receipt is known
     doc = documents.issue(db, users["clerk"], case.id, "third-party", today=sent)
     text = pdf_text(doc.pdf)
-    assert "自收到本函之日起15个工作日内" in text and "(即" not in text and "2026年3月27日" not in text
+    assert "自收到本函之日起15个工作日内" in text and norm("(即") not in text and "2026年3月27日" not in text
     ctx_after = [e for e in cases.timeline(db, case.id) if e.action == "pause_started"][-1].after
     assert ctx_after["answer_by"] is None and ctx_after["estimated_end"] == "2026-03-27"
 
@@ -226,3 +233,37 @@ def test_the_fee_notice_by_email_and_the_postal_days_setting(db, users):
     third = cases.register(db, users["clerk"], person(), today=TODAY).case
     with pytest.raises(UserError, match="送达方式"):
         cases.start_pause(db, users["clerk"], third.id, "fee", date(2026, 3, 5), way="pigeon", today=TODAY)
+
+
+# --- the printed explanation (办理时限计算说明) -------------------------------------------------------------
+def test_the_explanation_prints_the_count_the_pause_the_delivery_and_the_verdict(db, users):
+    from workstation.services import documents
+
+    case = cases.register(db, users["clerk"], person(), today=TODAY).case
+    cases.start_pause(db, users["clerk"], case.id, "third_party", date(2026, 3, 5), party="某公司", way="post",
+                      today=TODAY)
+    cases.record_letter_received(db, users["clerk"], case.id, date(2026, 3, 9), today=TODAY)
+    cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 12), today=TODAY)
+    due = cases.get_case(db, case.id).due  # 5 working days 3-06..3-12 paused: 2026-04-07 (清明 4-06 off)
+    assert due == date(2026, 4, 7)
+    cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 4, 3), today=TODAY)
+    review.deliver(db, users["clerk"], case.id, "post", date(2026, 4, 8), tracking_no="1150012345678",
+                   carrier="ems", today=TODAY)
+    doc = documents.issue(db, users["clerk"], case.id, "deadline-explanation", today=TODAY)
+    assert doc.number is None and doc.template_version == "2026.1"
+    text = pdf_text(doc.pdf)
+    for expected in ("办理时限计算说明", "收到申请", "2026年3月2日", "第1个工作日", "2026年3月3日",
+                     "第三方意见征询:2026年3月5日起,2026年3月12日恢复", "于2026年3月9日收到",
+                     "暂停:第三方意见征询", "清明节", "20个工作日", "至2026年4月7日", "答复日期", "2026年4月3日",
+                     "邮寄送达,交邮之日为2026年4月8日", "逾期1个工作日:以交邮之日2026年4月8日计",
+                     "第三十三条", "国办公开办函〔2016〕235号", "第二百零一条"):
+        assert norm(expected) in text, expected
+
+
+def test_the_explanation_of_an_open_case_shows_days_used_and_left(db, users):
+    from workstation.services import documents
+
+    case = cases.register(db, users["clerk"], person(), today=TODAY).case
+    doc = documents.issue(db, users["clerk"], case.id, "deadline-explanation", today=date(2026, 3, 10))
+    text = pdf_text(doc.pdf)
+    assert norm("截至2026年3月10日已用6个工作日,剩余14个工作日") in text and "答复日期" not in text

@@ -107,3 +107,17 @@ def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, g
     assert not dialog.isVisible()
     text = view.deadline_labels["pauses"].text()
     assert "提出意见期限:2026年6月30日(于2026年6月8日收到" in text and "预计" not in text
+
+
+def test_the_deadline_panel_prints_the_explanation(qtbot, gui_db, staff, make_ctx, case_id):
+    from test_gui_support import wait_idle
+
+    from workstation.services import documents
+
+    ctx = make_ctx(staff["clerk"], date(2026, 6, 15))
+    view = open_view(qtbot, ctx, case_id)
+    assert view.print_explanation_button.isEnabled()
+    click(qtbot, view.print_explanation_button)
+    wait_idle(qtbot, ctx)
+    [doc] = [d for d in documents.documents_of(gui_db, case_id) if d.kind == "deadline-explanation"]
+    assert doc.number is None and doc.label == "办理时限计算说明"

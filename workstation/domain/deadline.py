@@ -47,8 +47,8 @@ COUNTING_BASIS: dict[str, str] = {
 }
 # 235号 item 2: post goes through 邮政企业; another courier is recorded, with a warning.
 POSTAL_CARRIERS: dict[str, str] = {
-    "ems": "EMS(中国邮政速递物流)",
-    "china_post": "中国邮政(挂号信)",
+    "ems": "EMS 邮政特快专递",
+    "china_post": "中国邮政 挂号信",
     "other": "其他快递企业",
 }
 NON_POSTAL = "other"

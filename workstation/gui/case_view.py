@@ -190,9 +190,16 @@ class CaseView(QWidget):
         self.explanation.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         note = QLabel("逐日说明(收到申请当日不计入,自次日起算):")
         note.setObjectName("hint")
+        self.print_explanation_button = QPushButton("打印计算说明…")
+        self.print_explanation_button.setAutoDefault(False)
+        self.print_explanation_button.setToolTip("出具《办理时限计算说明》附卷:起算、逐日计数、暂停、延期、答复期限和送达")
+        self.print_explanation_button.clicked.connect(lambda: self.issue_notice("deadline-explanation"))
+        note_row = QHBoxLayout()
+        note_row.addWidget(note, 1)
+        note_row.addWidget(self.print_explanation_button)
         layout = QVBoxLayout(box)
         layout.addLayout(self.deadline_form)
-        layout.addWidget(note)
+        layout.addLayout(note_row)
         layout.addWidget(self.explanation)
         return box
 
@@ -526,6 +533,7 @@ class CaseView(QWidget):
             action.setData(kind)
             action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
         worker = self.ctx.has(*CASE_ROLES)
+        self.print_explanation_button.setEnabled(worker)
         self.issue_button.setEnabled(worker)
         self.issue_button.setToolTip("" if worker else "需要承办人或负责人角色")
 

@@ -168,6 +168,60 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
     return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
 
 
+def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
+    """What the 办理时限计算说明 prints: the engine's day-by-day count and how the case ended, as data."""
+    from workstation.domain.deadline import DELIVERY_METHODS, cn_date
+
+    clock = clock_of(db, session, r)
+    if r.delivered_on is not None:
+        as_of = r.delivered_on
+    elif r.closed_on is not None and r.status != Status.REPLIED:
+        as_of = r.closed_on
+    else:
+        as_of = issue_date
+    d = _engine(db).compute(clock, as_of=max(as_of, r.received))
+    counted = [span for span in d.explanation if span.counted]
+    events = {e.action: dict(e.after or {}) for e in session.execute(
+        select(Event).where(Event.request_id == r.id, Event.action.in_(("extended", "manual_due_set", "delivered")))
+        .order_by(Event.seq)).scalars()}
+    ext = events.get("extended")
+    manual = events.get("manual_due_set")
+    delivered = events.get("delivered")
+
+    def when(span: Any) -> str:
+        return cn_date(span.first) if span.first == span.last else f"{cn_date(span.first)}至{cn_date(span.last)}"
+
+    def what(span: Any) -> str:
+        return span.text().split(":", 1)[1]  # the count or the reason, after the dates
+
+    return {
+        "received": d.received, "start": d.start if d.start != d.received else None,
+        "day1": counted[0].first if counted else None,
+        "reply_days": clock.reply_days, "total_days": d.total_days, "original_due": d.original_due,
+        "due": d.due, "provisional": d.provisional, "manual": d.manual,
+        "manual_reason": (manual or {}).get("reason", ""),
+        "extension": {"days": ext.get("days"), "approved_by": ext.get("approved_by", ""),
+                      "approved_on": _iso_date(ext.get("approved_on")), "reason": ext.get("reason", "")}
+        if ext else None,
+        "pauses": [{"label": p.label, "start": p.start, "end": p.end} for p in clock.pauses],
+        "letters": [x.label + ":" + x.text() for x in reversed(_letters(db, session, r))],
+        "spans": [{"when": when(span), "what": what(span), "counted": span.counted} for span in d.explanation],
+        "replied_on": r.closed_on if r.result_key else None,
+        "delivery": {"method": DELIVERY_METHODS.get(delivered.get("method", ""), delivered.get("method_label", "")),
+                     "basis": d.timeliness.basis if d.timeliness else "", "on": r.delivered_on}
+        if delivered and r.delivered_on else None,
+        "verdict": d.timeliness.text() if d.timeliness else "",
+        "on_time": d.timeliness.on_time if d.timeliness else None,
+        "as_of": d.as_of, "used": d.used, "left": d.left,
+        "awaiting_delivery": r.status == Status.REPLIED,
+        "open": r.closed_on is None,
+    }
+
+
+def _iso_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timeliness:
     """On time or late if the delivery counted on ``on`` (the delivery dialog shows it before recording)."""
     d = deadline(db, case_id, as_of=on, explain=False)
