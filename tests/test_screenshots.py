@@ -12,7 +12,8 @@ from PySide6.QtGui import QImage
 pytestmark = pytest.mark.gui
 
 EXPECTED = ["00-first-run", "02-dashboard", "05-intake-registered", "06-register", "08-case", "10-holidays",
-            "12-settings", "14-review", "15-signoff", "16-reply", "18-preview-reply", "19-delivery", "20-appeal",
+            "12-settings", "14-review", "15-signoff", "16-reply", "18-preview-reply", "19-delivery", "19-delivery-courier",
+            "19-case-on-time", "20-appeal",
             "21-audit", "22-tally", "23-backup"]
 
 

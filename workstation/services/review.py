@@ -333,12 +333,13 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
         r.delivered_on = on
         r.due = d.due
         r.status = Status.CLOSED
+        after: dict[str, Any] = {
+            "method": method, "method_label": label, "on": on, "counting_on": on, "counting_basis": basis,
+            "carrier": carrier if method == "post" else "", "tracking_no": tracking_no.strip(),
+            "body": body.strip(), "signed_by": signed_by.strip(), "email": email.strip(), "due": d.due,
+            "on_time": judged.on_time, "late_days": judged.late_days or None, "status": r.status}
         tx.event("delivered", request_id=r.id, before={"status": Status.REPLIED},
-                 after={"method": method, "method_label": label, "on": on, "counting_on": on,
-                        "counting_basis": basis, "tracking_no": tracking_no.strip(),
-                        "carrier": carrier if method == "post" else "", "body": body.strip(),
-                        "signed_by": signed_by.strip(), "email": email.strip(), "due": d.due,
-                        "on_time": judged.on_time, "late_days": judged.late_days, "status": r.status},
+                 after={k: v for k, v in after.items() if v not in ("", None)},  # only what this way records
                  effective_on=on, note="; ".join(x for x in (override_reason.strip(), note.strip()) if x) or None)
         return summary(r)
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL
 from workstation.services import cases, review
@@ -50,9 +50,8 @@ class DeliveryDialog(ServiceDialog):
         for key, label in POSTAL_CARRIERS.items():
             self.carrier.addItem(label, key)
         self.form.add("carrier", "寄递企业", self.carrier)
-        self.carrier_warning = QLabel(NON_POSTAL_WARNING)
+        self.carrier_warning = wrapped(NON_POSTAL_WARNING)
         self.carrier_warning.setObjectName("warning")
-        self.carrier_warning.setWordWrap(True)
         self.form.add("carrier_warning", "", self.carrier_warning)
         self.override = self.add_override_reason("快递企业及原因")
         self.tracking_no = self.form.add("tracking_no", "邮件单号", QLineEdit(), hint="挂号信或特快专递的邮件号")
@@ -61,8 +60,7 @@ class DeliveryDialog(ServiceDialog):
                                        hint="申请人或其法定代理人,在送达回证上签名")
         self.email = self.form.add("email", "电子邮箱", QLineEdit(intake.email))
         self.on = self.form.add("on", "签收日期", date_edit(self.ctx.today()))
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
+        self.verdict = wrapped("")
         self.form.add("verdict", "是否按期", self.verdict)
         self.note = self.form.add("note", "备注", text_field("", 52))
         self.method.currentIndexChanged.connect(self._method_changed)
@@ -108,3 +106,11 @@ class DeliveryDialog(ServiceDialog):
         judged = cases.deadline(self.ctx.db, self.case.id).timeliness
         verdict = f"{judged.verdict}(以{COUNTING_BASIS[method]}计)" if judged else ""
         return f"已登记送达({DELIVERY_METHODS[method]},{done.delivered_on}),本申请已办结。{verdict}"
+
+
+def wrapped(text: str) -> QLabel:
+    """A label that takes the row's width and wraps (a form row would otherwise give it its one-line width)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return label
