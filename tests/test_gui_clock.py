@@ -121,3 +121,24 @@ def test_the_deadline_panel_prints_the_explanation(qtbot, gui_db, staff, make_ct
     wait_idle(qtbot, ctx)
     [doc] = [d for d in documents.documents_of(gui_db, case_id) if d.kind == "deadline-explanation"]
     assert doc.number is None and doc.label == "办理时限计算说明"
+
+
+def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
+    from PySide6.QtCore import Qt
+
+    from workstation.gui.dashboard_view import DashboardView
+    from workstation.gui.widgets import OVERDUE_BACK, SOON_BACK
+
+    replied(gui_db, staff, case_id)  # replied 6-10, due 6-30, not yet delivered
+    soon = DashboardView(make_ctx(staff["clerk"], date(2026, 6, 26)))
+    qtbot.addWidget(soon)
+    click(qtbot, soon.cards["replied"])
+    assert soon.current == "replied" and soon.model.rowCount() == 1
+    assert soon.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == SOON_BACK
+    assert soon.cards["replied"].property("urgent") == "false"
+    late = DashboardView(make_ctx(staff["clerk"], date(2026, 7, 2)))
+    qtbot.addWidget(late)
+    click(qtbot, late.cards["replied"])
+    assert late.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACK
+    assert late.model.row_object(0).note.startswith("已过答复期限 2 个工作日")
+    assert late.cards["replied"].property("urgent") == "true" and late.cards["replied"].property("state") == "overdue"

@@ -214,7 +214,7 @@ class DashboardView(QWidget):
     def _colour(self, item: DashboardItem) -> tuple[QColor, QColor] | None:
         colours = {"overdue": (OVERDUE_TEXT, OVERDUE_BACK), "due_soon": (SOON_TEXT, SOON_BACK)}
         if self.current == "replied":  # each reply awaiting delivery by its own due date
-            return colours.get(item.urgency)
+            return colours.get({"soon": "due_soon"}.get(item.urgency, item.urgency))
         return colours.get(self.current)
 
     def _import_holidays(self) -> None:
