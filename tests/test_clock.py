@@ -267,3 +267,13 @@ def test_the_explanation_of_an_open_case_shows_days_used_and_left(db, users):
     doc = documents.issue(db, users["clerk"], case.id, "deadline-explanation", today=date(2026, 3, 10))
     text = pdf_text(doc.pdf)
     assert norm("截至2026年3月10日已用6个工作日,剩余14个工作日") in text and "答复日期" not in text
+
+
+def test_a_calendar_change_moves_the_due_date_of_a_reply_awaiting_delivery(db, users):
+    from workstation.services import calendar as cal_service
+
+    case = replied(db, users)
+    moved = cal_service.set_override(db, users["head"], date(2026, 3, 10), False, "经批准闭馆", today=TODAY)
+    assert [(m.request_id, m.new_due) for m in moved] == [(case.id, date(2026, 3, 31))]
+    review.deliver(db, users["clerk"], case.id, "in_person", date(2026, 3, 31), signed_by="王小明", today=TODAY)
+    assert cases.deadline(db, case.id).timeliness.on_time

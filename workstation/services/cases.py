@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workstation.domain.deadline import (
@@ -148,7 +148,8 @@ def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
     clock = clock_of(tx.db, tx.session, r)
     d = _engine(tx.db).compute(clock, as_of=max(today, r.received), explain=False)
     waiting = r.status in (Status.CORRECTION, Status.PAUSED)
-    r.due = None if waiting or r.closed_on else d.due
+    finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
+    r.due = None if waiting or finished else d.due
     r.due_provisional = d.provisional
     return d
 
@@ -709,11 +710,16 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
 
 def recompute_open_due_dates(db: Database, actor: Actor, *, reason: str,
                              today: date | None = None) -> list[MovedDue]:
-    """After the calendar changed: recompute every open case's due date and list the ones that moved."""
+    """After the calendar changed: recompute every open case's due date and list the ones that moved.
+
+    A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
+    is recomputed too.
+    """
     today = _today(today)
     moved: list[MovedDue] = []
     with writing(db, actor) as tx:
-        rows = tx.session.execute(select(Request).where(Request.closed_on.is_(None))).scalars().all()
+        rows = tx.session.execute(select(Request).where(
+            or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
         for r in rows:
             old_due, old_prov = r.due, r.due_provisional
             _refresh_due(tx, r, today)
