@@ -277,3 +277,41 @@ def test_a_calendar_change_moves_the_due_date_of_a_reply_awaiting_delivery(db, u
     assert [(m.request_id, m.new_due) for m in moved] == [(case.id, date(2026, 3, 31))]
     review.deliver(db, users["clerk"], case.id, "in_person", date(2026, 3, 31), signed_by="王小明", today=TODAY)
     assert cases.deadline(db, case.id).timeliness.on_time
+
+
+# --- a reply on the spot (当场答复, Art. 33 para. 1) ---------------------------------------------------------------
+def test_a_reply_on_the_spot_closes_and_delivers_the_request_the_day_it_came_in(db, users):
+    from workstation.services import documents
+
+    today = RECEIVED
+    case = cases.register(db, users["clerk"], person(), today=today).case
+    with pytest.raises(UserError, match="获取"):
+        cases.reply_on_the_spot(db, users["clerk"], case.id, published_at=" ", signed_by="王小明", today=today)
+    done = cases.reply_on_the_spot(db, users["clerk"], case.id, published_at="本镇人民政府门户网站“政府信息公开”栏目",
+                                   signed_by="王小明", today=today)
+    assert done.status is Status.CLOSED and done.result_key == "disclosed"
+    assert done.closed_on == done.delivered_on == today
+    d = cases.deadline(db, case.id)
+    assert d.timeliness is not None and d.timeliness.on_time and d.timeliness.counted_on == today
+    closed = [e for e in cases.timeline(db, case.id) if e.action == "closed"][-1]
+    assert closed.after["on_the_spot"] and "第三十三条第一款" in closed.note
+    doc = documents.issue(db, users["clerk"], case.id, "reply", today=today)
+    assert "门户网站" in pdf_text(doc.pdf)
+
+
+def test_a_reply_on_the_spot_only_for_a_request_handed_in_today_and_untouched(db, users):
+    posted = cases.register(db, users["clerk"], person(channel="registered_post", handed_in_on=None,
+                                                       signed_on=RECEIVED), today=RECEIVED).case
+    with pytest.raises(UserError, match="今天当面提交"):
+        cases.reply_on_the_spot(db, users["clerk"], posted.id, published_at="门户网站", signed_by="王小明",
+                                today=RECEIVED)
+    later = cases.register(db, users["clerk"], person(), today=RECEIVED).case
+    with pytest.raises(UserError, match="今天当面提交"):
+        cases.reply_on_the_spot(db, users["clerk"], later.id, published_at="门户网站", signed_by="王小明",
+                                today=date(2026, 3, 3))
+    paused = cases.register(db, users["clerk"], person(), today=RECEIVED).case
+    cases.start_pause(db, users["clerk"], paused.id, "fee", RECEIVED, amount="100", today=RECEIVED)
+    cases.end_pause(db, users["clerk"], paused.id, RECEIVED, today=RECEIVED)
+    with pytest.raises(UserError, match="已有办理记录"):
+        cases.reply_on_the_spot(db, users["clerk"], paused.id, published_at="门户网站", signed_by="王小明",
+                                today=RECEIVED)

@@ -142,3 +142,32 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
     assert late.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACK
     assert late.model.row_object(0).note.startswith("已过答复期限 2 个工作日")
     assert late.cards["replied"].property("urgent") == "true" and late.cards["replied"].property("state") == "overdue"
+
+
+def test_a_reply_on_the_spot_from_the_intake_panel(qtbot, gui_db, staff, make_ctx):
+    from PySide6.QtCore import Qt
+    from test_gui_support import press_enter
+
+    from workstation.gui.intake_dialog import IntakeDialog
+
+    today = date(2026, 6, 15)
+    intake = IntakeDialog(make_ctx(staff["clerk"], today))
+    qtbot.addWidget(intake, before_close_func=lambda d: d.discard())
+    intake.show()
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, "申请公开本镇2026年财政预算")
+    press_enter(qtbot, intake.phone)
+    assert intake.stack.currentIndex() == 1 and intake.on_the_spot_button.isVisible()
+    qtbot.mouseClick(intake.on_the_spot_button, Qt.MouseButton.LeftButton)
+    dialog = intake.on_the_spot_dialog
+    assert dialog.signed_by.text() == "王小明"
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and "获取" in dialog.error("published_at").text()
+    type_text(qtbot, dialog.published_at, "本镇人民政府门户网站“财政预决算”栏目")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible() and not intake.on_the_spot_button.isVisible()
+    assert "已当场答复并办结" in intake.on_the_spot_note.text()
+    case = cases.find_by_number(gui_db, intake.result_number.text())
+    assert case.status is Status.CLOSED and case.delivered_on == today and case.result_key == "disclosed"

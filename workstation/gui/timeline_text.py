@@ -79,6 +79,7 @@ KEY_LABELS: dict[str, str] = {
     "letter": "函件",
     "sent_on": "发出日期",
     "estimated": "预计",
+    "on_the_spot": "当场答复",
 }
 # Where an action uses a key in its own sense.
 ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"},

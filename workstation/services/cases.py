@@ -695,6 +695,44 @@ def close(db: Database, actor: Actor, case_id: int, result_key: str, on: date, *
         return _close(tx, r, result_key, on, status=Status.REPLIED, note=note or None, extra=extra)
 
 
+# Events that leave a request as it came in at the window (a reply on the spot is still possible).
+_AT_INTAKE = ("registered", "document_issued", "attachment_added", "id_revealed")
+
+
+def reply_on_the_spot(db: Database, actor: Actor, case_id: int, *, published_at: str, signed_by: str,
+                      today: date | None = None) -> CaseSummary:
+    """当场答复 (Art. 33 para. 1) at the window: the information is already public (Art. 36(1)).
+
+    Only a request handed in at the window today, untouched since, and only to say where the already
+    published information is found: nothing new is released, so no review is needed. The reply is
+    handed over and signed for at once, so it is delivered, and on time, the day it was received.
+    """
+    require(actor, *CASE_ROLES, action="当场答复")
+    today = _today(today)
+    if not published_at.strip():
+        raise UserError("请写明已主动公开的信息在哪里可以获取(网址、公开栏、查阅场所等)", field="published_at")
+    if not signed_by.strip():
+        raise UserError("请填写签收人(当场签收答复的申请人或其代理人)", field="signed_by")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "当场答复")
+        if r.channel != "in_person" or r.received != today:
+            raise UserError("只有今天当面提交的申请才能当场答复;其他申请请按审查、答复、送达办理。")
+        other = tx.session.execute(select(Event.action).where(
+            Event.request_id == r.id, Event.action.not_in(_AT_INTAKE)).limit(1)).first()
+        if other is not None or r.status != Status.OPEN:
+            raise UserError("本申请登记后已有办理记录,不能再当场答复;请按审查、答复、送达办理。")
+        _close(tx, r, "disclosed", today, status=Status.REPLIED, note="当场答复(条例第三十三条第一款)",
+               extra={"on_the_spot": True, "published_at": published_at.strip(),
+                      "basis": "《中华人民共和国政府信息公开条例》第三十六条第(一)项"})
+        due = r.due  # kept by the reply: the delivery is judged against it
+        r.delivered_on, r.status = today, Status.CLOSED
+        tx.event("delivered", request_id=r.id, before={"status": Status.REPLIED},
+                 after={"method": "in_person", "method_label": "直接送达(当场答复)", "on": today,
+                        "counting_on": today, "counting_basis": "签收之日", "signed_by": signed_by.strip(),
+                        "due": due, "on_time": True, "status": r.status}, effective_on=today)
+        return summary(r)
+
+
 def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
              today: date | None = None) -> CaseSummary:
     """The applicant withdrew (申请人撤回): 其他处理·其他. The number is never reused."""
