@@ -327,7 +327,7 @@ def test_every_notice_kind_renders(setup, tmp_path):
     text = flat(text_of(documents.issue(db, users["clerk"], fee.id, "fee", today=TODAY).pdf, tmp_path))
     assert "100元" in text and "20个工作日内" in text
     done = replied(db, users, "disclosed")
-    review.deliver(db, users["clerk"], done.id, "post", TODAY, tracking_no="EMS1234567890", today=TODAY)
+    review.deliver(db, users["clerk"], done.id, "post", TODAY, tracking_no="EMS1234567890", carrier="ems", today=TODAY)
     reply_doc = documents.issue(db, users["clerk"], done.id, "reply", today=TODAY)
     text = flat(text_of(documents.issue(db, users["clerk"], done.id, "delivery", today=TODAY).pdf, tmp_path))
     assert "送达回证" in text and "EMS1234567890" in text and reply_doc.number in text

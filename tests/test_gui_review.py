@@ -312,7 +312,7 @@ def test_delivery_by_post_needs_a_tracking_number_then_offers_the_certificate(qt
     click(qtbot, view.review_buttons["deliver"])
     dialog = view.dialog
     assert isinstance(dialog, DeliveryDialog)
-    assert dialog.method.currentText() == "邮寄"  # the applicant asked for post
+    assert dialog.method.currentText() == "邮寄送达"  # the applicant asked for post
     assert dialog.tracking_no.isVisible() and not dialog.signed_by.isVisible() and not dialog.email.isVisible()
     choose(dialog.method, "in_person")
     assert dialog.signed_by.isVisible() and not dialog.tracking_no.isVisible()

@@ -289,7 +289,7 @@ def test_export_writes_an_xlsx_through_the_file_dialog(qtbot, gui_db, staff, mak
     assert asked and asked[0].endswith("2025年3月政府信息公开统计表.xlsx")
     assert view.note.isVisible() and str(target) in view.note.text()
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["收到和处理申请情况", "复议诉讼情况"]
+    assert book.sheetnames == ["收到和处理申请情况", "复议诉讼情况", "按期办结率"]
     values = [[c.value for c in row] for row in book["收到和处理申请情况"].iter_rows()]
     [new_row] = [row for row in values if row[0] == "一、本期新收政府信息公开申请数量"]
     march = tally_service.tally(gui_db, MARCH.start, MARCH.end)

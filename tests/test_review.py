@@ -47,7 +47,7 @@ def test_full_walk_from_registration_to_appeal(db, users):
     assert closed.closed_on == date(2026, 3, 20)
     with pytest.raises(UserError, match="邮件单号"):
         review.deliver(db, users["clerk"], case.id, "post", date(2026, 3, 21), today=TODAY)
-    done = review.deliver(db, users["clerk"], case.id, "post", date(2026, 3, 21), tracking_no="1234567890123",
+    done = review.deliver(db, users["clerk"], case.id, "post", date(2026, 3, 21), tracking_no="1234567890123", carrier="ems",
                           today=TODAY)
     assert done.status is Status.CLOSED and done.delivered_on == date(2026, 3, 21)
     appeal = review.record_appeal(db, users["clerk"], case.id, "review", date(2026, 4, 10), body="示范县人民政府",

@@ -15,7 +15,8 @@ EXPECTED = ["00-first-run", "02-dashboard", "05-intake-registered", "06-register
             "12-settings", "14-review", "14-review-repeat", "15-signoff", "16-reply", "16-reply-disclosed",
             "16-reply-withheld-prohibited_by_law", "16-reply-withheld-security_stability",
             "16-reply-withheld-third_party", "16-reply-withheld-query_matter", "16-reply-unavailable-not_held",
-            "16-reply-not_processed-repeated", "16-reply-repeated-picked", "16-reply-other-other", "18-preview-reply", "19-delivery", "20-appeal",
+            "16-reply-not_processed-repeated", "16-reply-repeated-picked", "16-reply-other-other", "18-preview-reply", "19-delivery", "19-delivery-courier",
+            "19-case-on-time", "20-appeal",
             "21-audit", "22-tally", "23-backup"]
 
 

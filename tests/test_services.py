@@ -235,7 +235,7 @@ def test_close_with_result(db, users):
         cases.close(db, users["clerk"], case.id, "granted", date(2026, 3, 20), today=TODAY)
     closed = cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 3, 20), today=TODAY)
     assert closed.result_key == "unavailable.not_held" and closed.closed_on == date(2026, 3, 20)
-    assert closed.status is Status.REPLIED and closed.due is None
+    assert closed.status is Status.REPLIED and closed.due == date(2026, 3, 30)  # on the clock until delivered
     with pytest.raises(UserError, match="已办结"):
         cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 21), today=TODAY)
 

@@ -44,7 +44,7 @@ def test_the_whole_review_and_reply_walk_reads_without_machine_keys(db, users):
         "partly_disclosed", today, withheld_part="第3页个人信息", withheld_ground="third_party",
         withheld_reason="涉及个人隐私",
         provision_form="paper", provision_way="pickup"), today=today)
-    review.deliver(db, users["clerk"], case.id, "post", today, tracking_no="EMS123", today=today)
+    review.deliver(db, users["clerk"], case.id, "post", today, tracking_no="EMS123", carrier="ems", today=today)
     review.record_appeal(db, users["head"], case.id, "review", today, body="示范县人民政府", today=today)
     texts = [describe(e) for e in cases.timeline(db, case.id)]
     joined = "\n".join(texts)

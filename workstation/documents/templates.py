@@ -47,7 +47,7 @@ _REMEDIES = re.compile(r"\{\{-?\s*remedies\s*-?\}\}")
 TEMPLATE_KINDS: tuple[str, ...] = (
     "receipt", "correction", "extension", "third_party", "fee", "delivery",
     "reply_disclosed", "reply_partly", "reply_withheld", "reply_query_matter", "reply_not_held", "reply_not_responsible",
-    "reply_unavailable", "reply_repeated", "reply_not_processed", "reply_other",
+    "reply_unavailable", "reply_repeated", "reply_not_processed", "reply_other", "deadline_explanation",
 )
 
 

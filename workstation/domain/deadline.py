@@ -10,7 +10,11 @@ Conventions (spec/domain.md section 2, printed on the notices):
   excludes the working days d with S < d <= E; an open pause runs to ``as_of``;
 - the extension (延期) adds working days after the original due date;
 - the correction notice (补正告知) must go out by the 7th working day after receipt;
-- an Art. 35 case may get a due date set by hand (manual), with a reason.
+- an Art. 35 case may get a due date set by hand (manual), with a reason;
+- whether the reply was on time is judged on the day its delivery counts
+  (国办公开办函〔2016〕235号 item 4): the day the applicant signs for it when handed
+  over or delivered by another body (委托送达), the day it is handed to the post
+  (交邮之日) when posted, the day it is sent by e-mail; on the due date is on time.
 """
 
 from __future__ import annotations
@@ -26,6 +30,28 @@ PAUSE_KINDS: dict[str, str] = {
     "other_body": "征求其他机关意见",
     "fee": "等待缴纳信息处理费",
 }
+
+
+# delivery — 送达: the ways a reply reaches the applicant, and the day of each that counts.
+DELIVERY_METHODS: dict[str, str] = {
+    "in_person": "直接送达(当面签收)",
+    "entrusted": "委托送达",
+    "post": "邮寄送达",
+    "email": "电子邮件",
+}
+COUNTING_BASIS: dict[str, str] = {
+    "in_person": "签收之日",
+    "entrusted": "签收之日",
+    "post": "交邮之日",
+    "email": "发送之日",
+}
+# 235号 item 2: post goes through 邮政企业; another courier is recorded, with a warning.
+POSTAL_CARRIERS: dict[str, str] = {
+    "ems": "EMS 邮政特快专递",
+    "china_post": "中国邮政 挂号信",
+    "other": "其他快递企业",
+}
+NON_POSTAL = "other"
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,45 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """How the reply reached the applicant and the day that counts against the due date."""
+
+    method: str
+    on: date
+
+    @property
+    def basis(self) -> str:
+        return COUNTING_BASIS.get(self.method, "送达之日")
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """On time or late (按期/逾期), judged on the counting date of the delivery."""
+
+    due: date
+    counted_on: date
+    basis: str  # 签收之日, 交邮之日, 发送之日
+    late_days: int  # working days d with due < d <= counted_on
+
+    @property
+    def on_time(self) -> bool:
+        return self.counted_on <= self.due
+
+    @property
+    def verdict(self) -> str:
+        if self.on_time:
+            return "按期"
+        return f"逾期 {self.late_days} 个工作日" if self.late_days else "逾期(答复期限后的休息日送出)"
+
+    def text(self) -> str:
+        return f"{self.verdict}:以{self.basis}{cn_date(self.counted_on)}计,答复期限为{cn_date(self.due)}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"due": self.due.isoformat(), "counted_on": self.counted_on.isoformat(), "basis": self.basis,
+                "on_time": self.on_time, "late_days": self.late_days}
+
+
+@dataclass(frozen=True)
 class Clock:
     """What the engine needs to know about one request."""
 
@@ -63,6 +128,7 @@ class Clock:
     manual_due: date | None = None
     reply_days: int = 20
     correction_notice_days: int = 7
+    delivered: Delivered | None = None  # the reply's delivery, once recorded
 
 
 @dataclass(frozen=True)
@@ -116,6 +182,7 @@ class Deadline:
     paused: bool  # a pause is running on as_of
     manual: bool
     explanation: tuple[Span, ...] = field(default=(), compare=False)
+    timeliness: Timeliness | None = None  # set once the delivery is recorded
 
     @property
     def overdue(self) -> bool:
@@ -137,6 +204,7 @@ class Deadline:
             "manual": self.manual,
             "provisional": self.provisional,
             "explanation": [s.to_json() for s in self.explanation],
+            "timeliness": self.timeliness.to_json() if self.timeliness else None,
         }
 
     def summary(self) -> str:
@@ -152,6 +220,8 @@ class Deadline:
         state = "暂停中" if self.paused else ("已逾期" if self.overdue else "")
         lines.append(f"截至{cn_date(self.as_of)}:已用{self.used}个工作日,剩余{self.left}个工作日"
                      + (f"({state})" if state else ""))
+        if self.timeliness is not None:
+            lines.append(f"是否按期:{self.timeliness.text()}")
         lines.append("说明(收到当日不计入,自次日起算):")
         lines.extend("  " + s.text() for s in self.explanation)
         return "\n".join(lines)
@@ -237,6 +307,7 @@ class DeadlineEngine:
         paused = bool(clock.pauses) and any(p.start <= as_of and (p.end is None or p.end > as_of)
                                             for p in clock.pauses)
         explanation = self._explain(start, due, pauses) if explain else ()
+        timeliness = self.judge(due, clock.delivered) if clock.delivered is not None else None
         return Deadline(
             received=clock.received,
             start=start,
@@ -251,7 +322,13 @@ class DeadlineEngine:
             paused=paused,
             manual=manual,
             explanation=explanation,
+            timeliness=timeliness,
         )
+
+    def judge(self, due: date, delivered: Delivered) -> Timeliness:
+        """On time or late: the counting date of the delivery against the due date (on the due date is on time)."""
+        late = self.calendar.workdays_between(due, delivered.on) if delivered.on > due else 0
+        return Timeliness(due, delivered.on, delivered.basis, late)
 
     def _explain(self, start: date, end: date, pauses: Sequence[tuple[date, date, str]]) -> tuple[Span, ...]:
         spans: list[Span] = []
@@ -278,6 +355,60 @@ class DeadlineEngine:
                 spans.append(Span(d, d, counted, reason, number if counted else 0,
                                   number if counted else 0, info.provisional))
         return tuple(spans)
+
+
+# letters — 函: how a letter that starts a period went out. Periods run from its receipt (Art. 30, 32, 34).
+LETTER_WAYS: dict[str, str] = {"in_person": "当面送交", "post": "邮寄", "email": "电子邮件"}
+LETTER_KINDS: dict[str, str] = {
+    "correction": "补正申请告知书",
+    "third_party": "第三方意见征询函",
+    "other_body": "征求意见函(其他机关)",
+    "fee": "收费通知",
+}
+
+
+@dataclass(frozen=True)
+class LetterPeriod:
+    """A period that runs from the day its letter is received: final once that day is known, else 预计.
+
+    The estimate assumes a posted letter arrives ``postal_days`` calendar days after it was sent (an office
+    setting) and a letter handed over or e-mailed arrives the day it was sent; a letter handed over is
+    received that day, so its period is final at once.
+    """
+
+    kind: str
+    sent: date
+    way: str
+    days: int
+    received: date | None
+    end: date
+
+    @property
+    def estimated(self) -> bool:
+        return self.received is None
+
+    @property
+    def label(self) -> str:
+        return LETTER_KINDS.get(self.kind, self.kind)
+
+    @property
+    def words(self) -> str:
+        return f"自收到之日起{self.days}个工作日内"
+
+    def text(self) -> str:
+        if self.estimated:
+            return (f"{cn_date(self.end)}(预计:{LETTER_WAYS.get(self.way, self.way)}于{cn_date(self.sent)}发出,"
+                    f"尚未登记收到日期;{self.words})")
+        return f"{cn_date(self.end)}(于{cn_date(self.received)}收到,{self.words})"  # type: ignore[arg-type]
+
+
+def letter_period(calendar: WorkCalendar, kind: str, sent: date, way: str, days: int, received: date | None,
+                  postal_days: int) -> LetterPeriod:
+    """The end of a period of ``days`` working days from the receipt of a letter (the receipt day not counted)."""
+    if received is None and way == "in_person":
+        received = sent
+    assumed = received if received is not None else sent + timedelta(days=postal_days if way == "post" else 0)
+    return LetterPeriod(kind, sent, way, days, received, calendar.add_workdays(assumed, days))
 
 
 def third_party_answer_by(calendar: WorkCalendar, letter_received: date, days: int = 15) -> date:

@@ -11,6 +11,8 @@ KINDS: dict[str, str] = {
     "fee": "收费通知",
     "reply": "答复告知书",
     "delivery": "送达回证",
+    "deadline-explanation": "办理时限计算说明",
 }
-# Outgoing notices get a 文号; the receipt and the delivery certificate do not.
+# Outgoing notices get a 文号; the receipt, the delivery certificate and the file's own
+# 办理时限计算说明 (an attachment kept in the file, not sent out) do not.
 NUMBERED = frozenset({"correction", "extension", "third-party", "fee", "reply"})

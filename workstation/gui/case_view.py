@@ -54,6 +54,7 @@ from .dialogs.correction_dialog import CorrectionDialog
 from .dialogs.deem_withdrawn_dialog import DeemWithdrawnDialog
 from .dialogs.delivery_dialog import DeliveryDialog
 from .dialogs.extension_dialog import ExtensionDialog
+from .dialogs.letter_received_dialog import LetterReceivedDialog
 from .dialogs.manual_due_dialog import ManualDueDialog
 from .dialogs.pause_dialog import PauseDialog
 from .dialogs.reply_dialog import ReplyDialog
@@ -176,7 +177,7 @@ class CaseView(QWidget):
         self.deadline_form = QFormLayout()
         self.deadline_labels: dict[str, QLabel] = {}
         for key, caption in (("received", "收到申请"), ("start", "重新起算"), ("due", "答复期限"),
-                             ("original_due", "原答复期限"), ("count", "已用/剩余"),
+                             ("original_due", "原答复期限"), ("count", "已用/剩余"), ("on_time", "是否按期"),
                              ("correction_notice_by", "补正告知期限"), ("correct_by", "补正期限"),
                              ("pauses", "暂停"), ("extension", "延期")):
             label = QLabel()
@@ -189,9 +190,16 @@ class CaseView(QWidget):
         self.explanation.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         note = QLabel("逐日说明(收到申请当日不计入,自次日起算):")
         note.setObjectName("hint")
+        self.print_explanation_button = QPushButton("打印计算说明…")
+        self.print_explanation_button.setAutoDefault(False)
+        self.print_explanation_button.setToolTip("出具《办理时限计算说明》附卷:起算、逐日计数、暂停、延期、答复期限和送达")
+        self.print_explanation_button.clicked.connect(lambda: self.issue_notice("deadline-explanation"))
+        note_row = QHBoxLayout()
+        note_row.addWidget(note, 1)
+        note_row.addWidget(self.print_explanation_button)
         layout = QVBoxLayout(box)
         layout.addLayout(self.deadline_form)
-        layout.addWidget(note)
+        layout.addLayout(note_row)
         layout.addWidget(self.explanation)
         return box
 
@@ -255,6 +263,7 @@ class CaseView(QWidget):
             ("correction", "补正告知…"), ("corrected", "收到补正…"), ("pause", "暂停计时…"),
             ("resume", "恢复计时…"), ("extend", "延期…"), ("manual_due", "另行确定期限…"),
             ("withdraw", "申请人撤回…"), ("deem_withdrawn", "视为放弃申请…"), ("close", "答复办结…"),
+            ("letter_received", "登记函件收到日期…"),
         ]
         for i, (key, text) in enumerate(specs):
             button = QPushButton(text)
@@ -340,7 +349,12 @@ class CaseView(QWidget):
             show_error(self.error, exc.message)
             return
         self.case = case
-        as_of = None if case.closed_on else self.ctx.today()
+        if case.delivered_on is not None:
+            as_of = case.delivered_on
+        elif case.closed_on is not None and case.status != Status.REPLIED:
+            as_of = case.closed_on
+        else:  # open, or replied and awaiting delivery: the clock runs until the delivery counts
+            as_of = self.ctx.today()
         self.deadline = cases.deadline(db, self.case_id, as_of=as_of)
         entries = cases.timeline(db, self.case_id)
         self.setWindowTitle(f"{case.number} — {case.applicant_name}")
@@ -363,7 +377,17 @@ class CaseView(QWidget):
         due = cn_date(d.due) + mark + ("(依条例第三十五条另行确定)" if d.manual else "")
         labels["due"].setText(due)
         labels["original_due"].setText(cn_date(d.original_due) if d.original_due != d.due and not d.manual else "")
-        if case.closed_on:
+        on_time, on_time_colour = "", None
+        if case.status == Status.REPLIED:
+            count = (f"已于{cn_date(case.closed_on)}答复,尚未送达;已用 {d.used} 个工作日,"
+                     + (f"已超过答复期限 {-d.left} 个工作日" if d.left < 0 else f"剩余 {d.left} 个工作日"))
+            colour = OVERDUE_TEXT if d.left < 0 else SOON_TEXT if d.left <= 3 else None
+            on_time = "待送达:以签收之日(直接送达、委托送达)、交邮之日(邮寄)或发送之日(电子邮件)判断"
+        elif case.closed_on and d.timeliness is not None:
+            count = (f"已于{cn_date(case.closed_on)}答复,{d.timeliness.basis}为{cn_date(d.timeliness.counted_on)},"
+                     f"用时 {d.used} 个工作日")
+            colour = None
+        elif case.closed_on:
             count = f"已于{cn_date(case.closed_on)}办结,用时 {d.used} 个工作日"
             colour = None
         elif case.status == Status.CORRECTION:
@@ -378,12 +402,22 @@ class CaseView(QWidget):
         else:
             count = f"已用 {d.used} 个工作日,剩余 {d.left} 个工作日"
             colour = SOON_TEXT if d.left <= 3 else None
+        if d.timeliness is not None:
+            on_time = d.timeliness.text()
+            on_time_colour = None if d.timeliness.on_time else OVERDUE_TEXT
         labels["count"].setText(count)
         labels["count"].setStyleSheet(f"color: {colour.name()}; font-weight: bold;" if colour else "")
+        labels["on_time"].setText(on_time)
+        labels["on_time"].setStyleSheet(f"color: {on_time_colour.name()}; font-weight: bold;"
+                                        if on_time_colour else "")
         labels["correction_notice_by"].setText(cn_date(d.correction_notice_by))
-        correct_by = cases.correction_due(self.ctx.db, self.case_id) if case.status == Status.CORRECTION else None
-        labels["correct_by"].setText(cn_date(correct_by) if correct_by else "")
-        labels["pauses"].setText(self._pauses_text(entries))
+        letter = cases.awaited_letter(self.ctx.db, self.case_id)
+        labels["correct_by"].setText(letter.text() if letter is not None and letter.kind == "correction" else "")
+        pauses = self._pauses_text(entries)
+        if letter is not None and letter.kind != "correction":
+            what = "缴费期限" if letter.kind == "fee" else "提出意见期限"
+            pauses += f"\n{what}:{letter.text()}"
+        labels["pauses"].setText(pauses)
         labels["extension"].setText(self._extension_text(entries))
         for key, label in labels.items():
             if key not in ("received", "due", "count", "correction_notice_by"):
@@ -499,6 +533,7 @@ class CaseView(QWidget):
             action.setData(kind)
             action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
         worker = self.ctx.has(*CASE_ROLES)
+        self.print_explanation_button.setEnabled(worker)
         self.issue_button.setEnabled(worker)
         self.issue_button.setToolTip("" if worker else "需要承办人或负责人角色")
 
@@ -529,6 +564,7 @@ class CaseView(QWidget):
             "withdraw": is_open,
             "deem_withdrawn": status == Status.CORRECTION,
             "close": is_open and status != Status.CORRECTION,
+            "letter_received": status in (Status.CORRECTION, Status.PAUSED),
         }
         why = {"extend": "本申请已经延期过一次" if case.extended else ""}
         for key, button in self.buttons.items():
@@ -550,6 +586,7 @@ class CaseView(QWidget):
         self.buttons["corrected"].setVisible(status == Status.CORRECTION)
         self.buttons["deem_withdrawn"].setVisible(status == Status.CORRECTION)
         self.buttons["correction"].setVisible(status != Status.CORRECTION)
+        self.buttons["letter_received"].setVisible(status in (Status.CORRECTION, Status.PAUSED))
         visible = [b for k, b in self.buttons.items() if not b.isHidden()]
         for button in self.buttons.values():
             self.action_grid.removeWidget(button)
@@ -571,7 +608,7 @@ class CaseView(QWidget):
             "resume": ResumeDialog, "extend": ExtensionDialog, "manual_due": ManualDueDialog,
             "withdraw": WithdrawDialog, "deem_withdrawn": DeemWithdrawnDialog, "close": CloseDialog,
             "review": ReviewDialog, "signoff": SignoffDialog, "reply": ReplyDialog, "deliver": DeliveryDialog,
-            "appeal": AppealDialog, "correct_result": CorrectResultDialog,
+            "appeal": AppealDialog, "correct_result": CorrectResultDialog, "letter_received": LetterReceivedDialog,
         }
         dialog = dialogs[key](self.ctx, self.case, self)
         dialog.accepted.connect(lambda: self._action_done(dialog))

@@ -40,7 +40,7 @@ CARD_HINTS = {
     "paused": "征询第三方等,暂停计时",
     "review": "等待审核人审核",
     "reply": "审核通过,等待答复",
-    "replied": "已答复,尚未送达",
+    "replied": "已答复,尚未送达或交邮:以签收、交邮或发送之日判断是否按期",
 }
 CARD_STYLE = {"overdue": "overdue", "due_soon": "soon"}
 
@@ -70,11 +70,13 @@ class CountCard(QPushButton):
         self.count = 0
         self.set_count(0)
 
-    def set_count(self, count: int) -> None:
+    def set_count(self, count: int, *, state: str = "") -> None:
+        """``state`` colours a card whose view has no colour of its own (a reply past due, still undelivered)."""
         self.count = count
         self.number.setText(str(count))
         self.setAccessibleName(f"{queries.VIEWS[self.view]} {count} 件")
-        urgent = count > 0 and self.view in CARD_STYLE
+        urgent = count > 0 and (self.view in CARD_STYLE or bool(state))
+        self.setProperty("state", CARD_STYLE.get(self.view, state or "plain"))
         self.setProperty("urgent", "true" if urgent else "false")
         for widget in (self, self.number, self.caption):
             widget.style().unpolish(widget)
@@ -174,7 +176,8 @@ class DashboardView(QWidget):
         self.dashboard = d
         self.title.setText(f"工作台 · {cn_date(today)} {cn_weekday(today)} · 未办结 {d.counts.get('open', 0)} 件")
         for view, card in self.cards.items():
-            card.set_count(d.counts.get(view, 0))
+            card.set_count(d.counts.get(view, 0),
+                           state="overdue" if view == "replied" and d.counts.get("replied_overdue") else "")
         self._show_holiday_status(d)
         if self.dashboard.counts.get(self.current, 0) == 0:
             self.current = next((v for v in DASHBOARD_VIEWS if d.counts.get(v)), "overdue")
@@ -208,8 +211,11 @@ class DashboardView(QWidget):
         self.empty.setText("没有需要处理的申请。" if not items else "")
         self.empty.setVisible(not items)
 
-    def _colour(self, _item: DashboardItem) -> tuple[QColor, QColor] | None:
-        return {"overdue": (OVERDUE_TEXT, OVERDUE_BACK), "due_soon": (SOON_TEXT, SOON_BACK)}.get(self.current)
+    def _colour(self, item: DashboardItem) -> tuple[QColor, QColor] | None:
+        colours = {"overdue": (OVERDUE_TEXT, OVERDUE_BACK), "due_soon": (SOON_TEXT, SOON_BACK)}
+        if self.current == "replied":  # each reply awaiting delivery by its own due date
+            return colours.get({"soon": "due_soon"}.get(item.urgency, item.urgency))
+        return colours.get(self.current)
 
     def _import_holidays(self) -> None:
         if self.dashboard and self.dashboard.provisional_years:

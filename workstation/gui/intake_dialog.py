@@ -38,10 +38,11 @@ from workstation.domain.intake import FIELD_LABELS, LIMITS, RECEIVED_FACT, Intak
 from workstation.domain.results import APPLICANT_KINDS, CHANNELS, DELIVERY_WAYS, WANTED_FORMS
 from workstation.services import cases, office
 from workstation.services.base import ValidationError
-from workstation.services.cases import Registered
+from workstation.services.cases import CaseSummary, Registered
 from workstation.services.documents import IssuedDocument
 
 from .context import AppContext
+from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
 from .widgets import Form, date_edit, show_error, to_date
@@ -377,6 +378,11 @@ class IntakeDialog(QDialog):
         layout.addWidget(self.attachment_note)
         self.repeats_panel = RepeatsPanel.for_case(self.ctx, done.case.id, page)
         layout.addWidget(self.repeats_panel)
+        self.on_the_spot_note = QLabel()
+        self.on_the_spot_note.setObjectName("infoBanner")
+        self.on_the_spot_note.setWordWrap(True)
+        self.on_the_spot_note.hide()
+        layout.addWidget(self.on_the_spot_note)
         layout.addStretch(1)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -387,6 +393,11 @@ class IntakeDialog(QDialog):
         self.print_button.clicked.connect(self.print_receipt)
         self.next_button = QPushButton("继续登记下一件")
         self.next_button.clicked.connect(self.reset_form)
+        self.on_the_spot_button = QPushButton("当场答复…")
+        self.on_the_spot_button.setAutoDefault(False)
+        self.on_the_spot_button.setToolTip("所申请的信息已经主动公开的,当场告知获取方式并办结(条例第三十三条第一款)")
+        self.on_the_spot_button.setVisible(done.case.channel == "in_person")
+        self.on_the_spot_button.clicked.connect(lambda: self.reply_on_the_spot(done.case))
         view = QPushButton("查看案件")
         view.setAutoDefault(False)
         view.clicked.connect(lambda: self.open_case.emit(done.case.id))
@@ -394,7 +405,7 @@ class IntakeDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         self.result_buttons.addStretch(1)
-        for button in (self.print_button, self.next_button, view, close):
+        for button in (self.print_button, self.on_the_spot_button, self.next_button, view, close):
             self.result_buttons.addWidget(button)
         layout.addLayout(self.result_buttons)
         self.stack.removeWidget(self.result_page)
@@ -407,6 +418,20 @@ class IntakeDialog(QDialog):
         self.print_button.setFocus()
         if self.attachments:
             self._store_attachments(done.case.id, list(self.attachments))
+
+    def reply_on_the_spot(self, case: CaseSummary) -> None:
+        """当场答复: a small dialog; once done the button goes and the panel says so."""
+        dialog = OnTheSpotDialog(self.ctx, case, self)
+        self.on_the_spot_dialog = dialog
+        dialog.accepted.connect(lambda: self._replied_on_the_spot(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _replied_on_the_spot(self, dialog: OnTheSpotDialog) -> None:
+        self.on_the_spot_button.hide()
+        self.on_the_spot_note.setText(dialog.message)
+        self.on_the_spot_note.show()
+        self.ctx.data_changed()
 
     def _store_attachments(self, case_id: int, paths: list[Path]) -> None:
         self.attachment_note.setText(f"正在保存 {len(paths)} 个附件……")

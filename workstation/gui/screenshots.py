@@ -24,6 +24,7 @@ from .app import make_application
 from .case_view import CaseView
 from .context import AppContext
 from .dialogs.base import ServiceDialog
+from .dialogs.delivery_dialog import DeliveryDialog
 from .dialogs.reply_dialog import ReplyDialog
 from .dialogs.review_dialog import ReviewDialog
 from .first_run_dialog import FirstRunDialog
@@ -211,6 +212,7 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     replier.close()
     shoot_repeat(db, clerk, reviewer, case_id, out)
     shoot_action(clerk, case_id, "deliver", out, "19-delivery")
+    shoot_delivery(clerk, case_id, out)
     shoot_action(head, case_id, "appeal", out, "20-appeal")
     shoot_action(head, case_id, "correct_result", out, "20-correct-result")
 
@@ -277,6 +279,26 @@ def shoot_reply_kinds(dialog: ReplyDialog, ctx: AppContext, out: Path) -> None:
         save(dialog, out, f"16-reply-{key.replace('.', '-')}", ctx)
     dialog.result.setCurrentIndex(dialog.result.findData("partly_disclosed"))
     dialog.form.clear()
+
+
+def shoot_delivery(clerk: AppContext, case_id: int, out: Path) -> None:
+    """The courier warning of the delivery dialog, then the case view's 按期/逾期 line once posted."""
+    view = open_case_view(clerk, case_id)
+    view.start_action("deliver")
+    dialog = view.dialog
+    assert isinstance(dialog, DeliveryDialog)
+    dialog.method.setCurrentIndex(dialog.method.findData("post"))
+    dialog.carrier.setCurrentIndex(dialog.carrier.findData("other"))
+    dialog.tracking_no.setText("SF1234567890")
+    dialog.accept()  # no reason typed: the refusal shows beside the field
+    save(dialog, out, "19-delivery-courier", clerk)
+    dialog.reject()
+    settle(clerk)
+    review.deliver(clerk.db, clerk.actor, case_id, "post", clerk.today(), tracking_no="1150012345678",
+                   carrier="ems", today=clerk.today())
+    view.refresh()
+    save(view, out, "19-case-on-time", clerk)
+    view.close()
 
 
 def open_case_view(ctx: AppContext, case_id: int) -> CaseView:

@@ -475,6 +475,9 @@ class TallyView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("countLabel")
         self.error = error_label()
+        self.on_time_label = QLabel()  # apart from the official tables: the office's own figure
+        self.on_time_label.setObjectName("hint")
+        self.on_time_label.setWordWrap(True)
         self.note = QLabel()
         self.note.setObjectName("infoBanner")
         self.note.setWordWrap(True)
@@ -515,6 +518,7 @@ class TallyView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self.picker_row)
         layout.addLayout(heading)
+        layout.addWidget(self.on_time_label)
         layout.addWidget(self.error)
         layout.addWidget(self.note)
         layout.addWidget(self.lock_note)
@@ -797,6 +801,8 @@ class TallyView(QWidget):
         self.summary_label.setText(
             f"新收 {result.cell('new')} 件 · {before}结转 {result.cell('carried_in')} 件 · "
             f"办结 {result.cell('total')} 件 · 结转{after} {result.cell('carried_out')} 件")
+        self.on_time_label.setText(f"表外统计(不属于法定统计表):{result.on_time.text()}。"
+                                   "是否按期以签收、交邮或发送之日判断。")
 
         grid3 = table3_grid(result)
         numbers, groups = table3_keys(grid3, period)

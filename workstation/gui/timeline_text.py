@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workstation.domain.deadline import PAUSE_KINDS
+from workstation.domain.deadline import LETTER_KINDS, LETTER_WAYS, PAUSE_KINDS
 from workstation.domain.intake import FIELD_LABELS
 from workstation.domain.reply_reasons import WITHHELD_GROUNDS
 from workstation.domain.results import (
@@ -20,6 +20,7 @@ from workstation.services.review import (
     APPEAL_KINDS,
     APPEAL_RESULTS,
     DELIVERY_METHODS,
+    POSTAL_CARRIERS,
     PROVISION_FORMS,
 )
 
@@ -86,12 +87,26 @@ KEY_LABELS: dict[str, str] = {
     "result_on": "结果日期",
     "amount": "应缴金额",
     "login": "登录名",
+    "counting_basis": "期限计算时点",
+    "carrier": "寄递企业",
+    "on_time": "按期",
+    "late_days": "逾期工作日",
+    "way": "函件送达方式",
+    "received_on": "函件收到日期",
+    "estimated_end": "期限(预计)",
+    "letter": "函件",
+    "sent_on": "发出日期",
+    "estimated": "预计",
+    "on_the_spot": "当场答复",
 }
 # Where an action uses a key in its own sense.
-ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"}}
+ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"},
+                                                "delivered": {"on": "送达日期", "body": "代为送达的机关"},
+                                                "letter_received": {"on": "收到日期"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
-          "appeal_id", "method_label", "document_id", "earlier_request_id"}
+          "appeal_id", "method_label", "document_id", "earlier_request_id",
+          "counting_on"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
 # An issued document: its name and 文号, which template printed it, whether its fonts are embedded.
@@ -112,6 +127,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "chosen": {k: r.label for k, r in RESULTS_BY_KEY.items()},
     "reviewed_result": {k: r.label for k, r in RESULTS_BY_KEY.items()},
     "method": DELIVERY_METHODS,
+    "carrier": POSTAL_CARRIERS,
+    "way": LETTER_WAYS,
+    "letter": LETTER_KINDS,
     "provision_form": PROVISION_FORMS,
     "provision_way": DELIVERY_WAYS,
     "withheld_ground": {g.key: g.label for g in WITHHELD_GROUNDS},

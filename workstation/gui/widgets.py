@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QFormLayout,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.domain.deadline import LETTER_WAYS
 from workstation.domain.errors import UserError
 from workstation.services.base import ValidationError
 
@@ -49,6 +51,14 @@ def to_qdate(d: date) -> QDate:
 
 def to_date(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
+
+
+def way_combo() -> QComboBox:
+    """How a letter goes out (当面送交, 邮寄, 电子邮件): its period runs from its receipt."""
+    combo = QComboBox()
+    for key, label in LETTER_WAYS.items():
+        combo.addItem(label, key)
+    return combo
 
 
 def date_edit(value: date, *, minimum: date = date(2000, 1, 1), special: str = "") -> QDateEdit:

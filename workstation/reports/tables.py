@@ -25,6 +25,9 @@ from workstation.domain.tally import (
 
 TABLE3_TITLE = "三、收到和处理政府信息公开申请情况"
 TABLE4_TITLE = "四、政府信息公开行政复议、行政诉讼情况"
+ON_TIME_TITLE = "附:按期办结率(本机关内部统计,不属于年度报告法定统计表)"
+ON_TIME_NOTE = ("按答复日期计入期间;是否按期以送达计算时点判断(国办公开办函〔2016〕235号:直接送达、委托送达以签收之日,"
+                "邮寄以交邮之日,电子邮件以发送之日);尚未送达的和无答复期限记录的不计入。")
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,11 @@ def subtitle(result: TallyResult, office: str) -> str:
     parts = [f"填报单位:{office}"] if office.strip() else []
     parts.append(f"统计期间:{result.period.span}")
     return "    ".join(parts)
+
+
+def on_time_rows(result: TallyResult) -> list[tuple[str, str | int]]:
+    """The on-time rate beside tables 三 and 四, as label–value rows (not a table of the official format)."""
+    t = result.on_time
+    return [("已送达的答复(件)", t.judged), ("其中按期(件)", t.on_time), ("其中逾期(件)", t.late),
+            ("按期办结率", t.percent), ("已答复待送达,未计入(件)", t.awaiting),
+            ("无答复期限记录,未计入(件)", t.undated)]

@@ -19,7 +19,7 @@ from workstation.domain.tally import (
     row_label,
 )
 
-from .tables import TABLE3_TITLE, TABLE4_TITLE
+from .tables import ON_TIME_NOTE, ON_TIME_TITLE, TABLE3_TITLE, TABLE4_TITLE, on_time_rows
 
 
 def render(result: TallyResult) -> bytes:
@@ -37,4 +37,9 @@ def render(result: TallyResult) -> bytes:
     w.writerow(["代码", "类型", *APPEAL_COLUMNS.values()])
     for kind, label in APPEAL_KINDS.items():
         w.writerow([kind, label, *[result.table4[kind][c] for c in APPEAL_COLUMNS]])
+    w.writerow([])
+    w.writerow([ON_TIME_TITLE])
+    for label, value in on_time_rows(result):
+        w.writerow(["", label, value])
+    w.writerow([ON_TIME_NOTE])
     return out.getvalue().encode("utf-8-sig")

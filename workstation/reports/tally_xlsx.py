@@ -1,5 +1,7 @@
 """A tally as an Excel workbook laid out like the official tables: table 三 and table 四 on their own sheets.
 
+The on-time rate (按期办结率, not an official table) has a third sheet of its own.
+
 Row heights are set from the text (Excel and WPS do not grow rows of merged
 cells themselves), and each sheet prints on one landscape A4 page.
 """
@@ -16,7 +18,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workstation.domain.tally import TallyResult
 
-from .tables import TABLE3_TITLE, TABLE4_TITLE, Grid, subtitle, table3_grid, table4_grid
+from .tables import (
+    ON_TIME_NOTE,
+    ON_TIME_TITLE,
+    TABLE3_TITLE,
+    TABLE4_TITLE,
+    Grid,
+    on_time_rows,
+    subtitle,
+    table3_grid,
+    table4_grid,
+)
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -40,6 +52,7 @@ def render(result: TallyResult, *, office: str = "") -> bytes:
     ws4 = wb.create_sheet("复议诉讼情况")
     _sheet(ws4, f"{result.period.label}{TABLE4_TITLE[2:]}", subtitle(result, office), table4_grid(result),
            TABLE4_WIDTHS)
+    _on_time_sheet(wb.create_sheet("按期办结率"), result, office)
     wb.properties.title = f"{office}{result.period.label}政府信息公开统计表"
     wb.properties.creator = office or "信息公开申请工作台"
     out = io.BytesIO()
@@ -99,3 +112,24 @@ def _sheet(ws: Worksheet, title: str, sub: str, grid: Grid, widths: tuple[int, .
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+def _on_time_sheet(ws: Worksheet, result: TallyResult, office: str) -> None:
+    """The on-time rate on a sheet of its own: it is not one of the official tables."""
+    ws["A1"] = f"{result.period.label}{ON_TIME_TITLE}"
+    ws["A1"].font = Font(name=TITLE_FONT, size=14, bold=True)
+    ws["A2"] = subtitle(result, office)
+    ws["A2"].font = Font(name=FONT, size=FONT_PT)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 14
+    for i, (label, value) in enumerate(on_time_rows(result), start=4):
+        for col, v in ((1, label), (2, value)):
+            cell = ws.cell(i, col, v)
+            cell.font = Font(name=FONT, size=FONT_PT)
+            cell.border = _BORDER
+            cell.alignment = Alignment(horizontal="left" if col == 1 else "center", vertical="center")
+    note = ws.cell(11, 1, ON_TIME_NOTE)
+    note.font = Font(name=FONT, size=9)
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A11:B11")
+    ws.row_dimensions[11].height = 6 * LINE_PT

@@ -7,14 +7,25 @@ from the deadline engine, recomputed from the case's events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Pause
+from workstation.domain.deadline import (
+    LETTER_WAYS,
+    Clock,
+    Deadline,
+    DeadlineEngine,
+    Delivered,
+    LetterPeriod,
+    Pause,
+    Timeliness,
+    letter_period,
+)
 from workstation.domain.errors import UserError
 from workstation.domain.intake import IntakeData, received_date, validate_intake
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, RESULTS_BY_KEY
@@ -35,7 +46,8 @@ from workstation.store.models import Event, Request
 CASE_ROLES = (Role.CLERK, Role.HEAD)
 
 # Events the deadline engine reads.
-CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set")
+CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set",
+                 "delivered")
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,7 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
     open_pause: tuple[date, str] | None = None
     extension = 0
     manual: date | None = None
+    delivered: Delivered | None = None
     for action, after in events:
         after = after or {}
         if action == "correction_received":
@@ -120,12 +133,14 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
             extension += int(after["days"])
         elif action == "manual_due_set":
             manual = date.fromisoformat(after["due"])
+        elif action == "delivered":
+            delivered = Delivered(after.get("method", ""), date.fromisoformat(after.get("counting_on") or after["on"]))
     if open_pause is not None:
         pauses.append(Pause(open_pause[0], None, open_pause[1]))
     return Clock(
         received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
         manual_due=manual, reply_days=int(settings["days.reply"]),
-        correction_notice_days=int(settings["days.correction_notice"]),
+        correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
     )
 
 
@@ -134,7 +149,8 @@ def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
     clock = clock_of(tx.db, tx.session, r)
     d = _engine(tx.db).compute(clock, as_of=max(today, r.received), explain=False)
     waiting = r.status in (Status.CORRECTION, Status.PAUSED)
-    r.due = None if waiting or r.closed_on else d.due
+    finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
+    r.due = None if waiting or finished else d.due
     r.due_provisional = d.provisional
     return d
 
@@ -143,8 +159,75 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
     with db.read() as s:
         r = _get(s, case_id)
         clock = clock_of(db, s, r)
-    end = as_of or (r.closed_on if r.closed_on else date.today())
+    if as_of is not None:
+        end = as_of
+    elif r.delivered_on is not None:
+        end = r.delivered_on
+    elif r.closed_on is not None and r.status != Status.REPLIED:
+        end = r.closed_on
+    else:  # open, or replied and still to be delivered: the clock runs until delivery
+        end = date.today()
     return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+
+
+def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
+    """What the 办理时限计算说明 prints: the engine's day-by-day count and how the case ended, as data."""
+    from workstation.domain.deadline import DELIVERY_METHODS, cn_date
+
+    clock = clock_of(db, session, r)
+    if r.delivered_on is not None:
+        as_of = r.delivered_on
+    elif r.closed_on is not None and r.status != Status.REPLIED:
+        as_of = r.closed_on
+    else:
+        as_of = issue_date
+    d = _engine(db).compute(clock, as_of=max(as_of, r.received))
+    counted = [span for span in d.explanation if span.counted]
+    events = {e.action: dict(e.after or {}) for e in session.execute(
+        select(Event).where(Event.request_id == r.id, Event.action.in_(("extended", "manual_due_set", "delivered")))
+        .order_by(Event.seq)).scalars()}
+    ext = events.get("extended")
+    manual = events.get("manual_due_set")
+    delivered = events.get("delivered")
+
+    def when(span: Any) -> str:
+        return cn_date(span.first) if span.first == span.last else f"{cn_date(span.first)}至{cn_date(span.last)}"
+
+    def what(span: Any) -> str:
+        return span.text().split(":", 1)[1]  # the count or the reason, after the dates
+
+    return {
+        "received": d.received, "start": d.start if d.start != d.received else None,
+        "day1": counted[0].first if counted else None,
+        "reply_days": clock.reply_days, "total_days": d.total_days, "original_due": d.original_due,
+        "due": d.due, "provisional": d.provisional, "manual": d.manual,
+        "manual_reason": (manual or {}).get("reason", ""),
+        "extension": {"days": ext.get("days"), "approved_by": ext.get("approved_by", ""),
+                      "approved_on": _iso_date(ext.get("approved_on")), "reason": ext.get("reason", "")}
+        if ext else None,
+        "pauses": [{"label": p.label, "start": p.start, "end": p.end} for p in clock.pauses],
+        "letters": [x.label + ":" + x.text() for x in reversed(_letters(db, session, r))],
+        "spans": [{"when": when(span), "what": what(span), "counted": span.counted} for span in d.explanation],
+        "replied_on": r.closed_on if r.result_key else None,
+        "delivery": {"method": DELIVERY_METHODS.get(delivered.get("method", ""), delivered.get("method_label", "")),
+                     "basis": d.timeliness.basis if d.timeliness else "", "on": r.delivered_on}
+        if delivered and r.delivered_on else None,
+        "verdict": d.timeliness.text() if d.timeliness else "",
+        "on_time": d.timeliness.on_time if d.timeliness else None,
+        "as_of": d.as_of, "used": d.used, "left": d.left,
+        "awaiting_delivery": r.status == Status.REPLIED,
+        "open": r.closed_on is None,
+    }
+
+
+def _iso_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timeliness:
+    """On time or late if the delivery counted on ``on`` (the delivery dialog shows it before recording)."""
+    d = deadline(db, case_id, as_of=on, explain=False)
+    return _engine(db).judge(d.due, Delivered(method, on))
 
 
 def _get(session: Session, case_id: int) -> Request:
@@ -264,10 +347,13 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
 
 # --- correction (补正) ----------------------------------------------------------------
 def request_correction(db: Database, actor: Actor, case_id: int, on: date, items: str,
-                       *, override_reason: str = "", today: date | None = None) -> date:
+                       *, override_reason: str = "", way: str = "in_person", today: date | None = None) -> date:
     """Record the correction notice (补正告知); returns the last day for the applicant to correct.
 
     Allowed once, within the correction-notice limit (7 working days) unless an override reason is given.
+    The period runs from the day the applicant receives the notice: handed over (``way`` in_person), that
+    is the day it went out; posted or e-mailed, the returned date is an estimate until the receipt is
+    recorded (record_letter_received).
     """
     require(actor, *CASE_ROLES, action="发出补正告知")
     today = _today(today)
@@ -289,14 +375,15 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         if on > limit and not override_reason.strip():
             raise UserError(f"补正告知期限已过(应在{limit.isoformat()}前发出)。如确需补正,请填写理由。",
                             field="override_reason")
-        correct_by = calendar.add_workdays(on, int(settings["days.correction_period"]))
+        days = int(settings["days.correction_period"])
+        letter = letter_period(calendar, "correction", on, _way(way), days, None, int(settings["days.postal"]))
         before = {"status": r.status}
         r.status = Status.CORRECTION
         tx.event("correction_requested", request_id=r.id, before=before,
-                 after={"on": on, "items": items.strip(), "correct_by": correct_by, "limit": limit,
+                 after={"on": on, "items": items.strip(), **_letter_after(letter), "limit": limit,
                         "status": r.status}, effective_on=on, note=override_reason.strip() or None)
         _refresh_due(tx, r, today)
-        return correct_by
+        return letter.end
 
 
 def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
@@ -322,11 +409,98 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
 
 
 def correction_due(db: Database, case_id: int) -> date | None:
-    """The last day for the applicant to correct, while a correction is awaited."""
+    """The last day for the applicant to correct (an estimate until the notice's receipt is recorded)."""
+    letter = correction_letter(db, case_id)
+    return letter.end if letter else None
+
+
+def correction_letter(db: Database, case_id: int) -> LetterPeriod | None:
+    return next((x for x in letters(db, case_id) if x.kind == "correction"), None)
+
+
+# --- letters (函): periods that run from their receipt (Art. 30, 32, 34; the fee notice) ------------------
+LETTER_ACTIONS = ("correction_requested", "pause_started", "letter_received")
+_LETTER_DAYS = {"correction": "days.correction_period", "third_party": "days.third_party",
+                "other_body": "days.third_party", "fee": "days.fee"}
+# the key under which an event (and the notice) keeps the end of the period: a date only once it is final
+_END_KEY = {"correction": "correct_by", "third_party": "answer_by", "other_body": "answer_by", "fee": "answer_by"}
+
+
+def _way(way: str) -> str:
+    if way not in LETTER_WAYS:
+        raise UserError("请选择函件的送达方式(当面送交、邮寄或电子邮件)", field="way")
+    return way
+
+
+def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
+    """What a letter's event keeps: how it went out, its days, and the end of its period (None until final)."""
+    return {"way": letter.way, "days": letter.days, "received_on": letter.received,
+            _END_KEY[letter.kind]: None if letter.estimated else letter.end,
+            "estimated_end": letter.end if letter.estimated else None}
+
+
+def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
+    settings = get_settings(db, session)
+    calendar = load_calendar(db)
+    postal = int(settings["days.postal"])
+    rows = session.execute(select(Event.action, Event.after).where(
+        Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
+    out: list[LetterPeriod] = []
+    for action, after in rows:
+        after = after or {}
+        if action == "letter_received":
+            if out:
+                x = out[-1]
+                out[-1] = letter_period(calendar, x.kind, x.sent, x.way, x.days,
+                                        date.fromisoformat(after["on"]), postal)
+            continue
+        kind = "correction" if action == "correction_requested" else after.get("kind", "third_party")
+        days = int(after.get("days") or settings[_LETTER_DAYS[kind]])
+        # events from before the way was recorded: the period was counted from the day sent
+        out.append(letter_period(calendar, kind, date.fromisoformat(after["on"]), after.get("way", "in_person"),
+                                 days, None, postal))
+    return out
+
+
+def letters(db: Database, case_id: int) -> list[LetterPeriod]:
+    """The case's letters, latest first, each with the end of its period (final, or 预计)."""
     with db.read() as s:
-        after = s.execute(select(Event.after).where(Event.request_id == case_id,
-                                                    Event.action == "correction_requested")).scalar_one_or_none()
-    return date.fromisoformat(after["correct_by"]) if after else None
+        return list(reversed(_letters(db, s, _get(s, case_id))))
+
+
+def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
+    """The letter whose answer the case now waits for (补正 or a pause), if any."""
+    with db.read() as s:
+        r = _get(s, case_id)
+        if r.status not in (Status.CORRECTION, Status.PAUSED):
+            return None
+        found = _letters(db, s, r)
+    return found[-1] if found else None
+
+
+def record_letter_received(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
+                           today: date | None = None) -> LetterPeriod:
+    """The day the awaited letter was received (the signed postal receipt): its period's end becomes final."""
+    require(actor, *CASE_ROLES, action="登记函件收到日期")
+    today = _today(today)
+    if on > today:
+        raise UserError("收到日期不能晚于今天", field="on")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "登记函件收到日期")
+        if r.status not in (Status.CORRECTION, Status.PAUSED):
+            raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
+        found = _letters(db, tx.session, r)
+        if not found:
+            raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
+        letter = found[-1]
+        if on < letter.sent:
+            raise UserError(f"收到日期不能早于发出日期({letter.sent.isoformat()})", field="on")
+        final = letter_period(load_calendar(db), letter.kind, letter.sent, letter.way, letter.days, on, 0)
+        tx.event("letter_received", request_id=r.id,
+                 before={_END_KEY[letter.kind]: letter.end, "estimated": letter.estimated},
+                 after={"letter": letter.kind, "sent_on": letter.sent, "on": on, _END_KEY[letter.kind]: final.end},
+                 effective_on=on, note=note.strip() or None)
+        return final
 
 
 def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today: date | None = None) -> CaseSummary:
@@ -337,9 +511,11 @@ def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today:
         r = _get_open(tx, case_id, "办结")
         if r.status != Status.CORRECTION:
             raise UserError("只有等待补正的申请才能视为放弃申请")
-        after = tx.session.execute(select(Event.after).where(
-            Event.request_id == r.id, Event.action == "correction_requested")).scalar_one()
-        correct_by = date.fromisoformat(after["correct_by"])
+        letter = next(x for x in reversed(_letters(db, tx.session, r)) if x.kind == "correction")
+        correct_by = letter.end
+        if letter.estimated:
+            raise UserError(f"补正告知书的收到日期尚未登记(补正期限预计至{correct_by.isoformat()})。"
+                            "请先登记申请人收到告知书的日期(邮件签收回执),补正期限才能确定。", field="on")
         if on <= correct_by:
             raise UserError(f"补正期限到{correct_by.isoformat()}才届满,届满后才能视为放弃申请", field="on")
         if on > today:
@@ -353,17 +529,22 @@ def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today:
 class PauseStarted:
     kind: str
     on: date
-    answer_by: date | None  # the third party's (or other body's) answer limit
+    answer_by: date | None  # the third party's (or other body's) answer limit, or the fee's
+    estimated: bool = False  # answer_by is 预计 until the letter's receipt is recorded
 
 
 def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
-                note: str = "", amount: str = "", today: date | None = None) -> PauseStarted:
-    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知."""
+                note: str = "", amount: str = "", way: str = "in_person",
+                today: date | None = None) -> PauseStarted:
+    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知.
+
+    ``way`` is how the letter went out; the answer (or payment) period runs from its receipt.
+    """
     require(actor, *CASE_ROLES, action="暂停计时")
     today = _today(today)
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "暂停计时")
-        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, today=today)
+        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, way=way, today=today)
 
 
 def _fee_amount(text: str) -> str:
@@ -382,7 +563,7 @@ def _fee_amount(text: str) -> str:
 
 
 def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "", amount: str = "",
-             today: date) -> PauseStarted:
+             way: str = "in_person", today: date) -> PauseStarted:
     """Start a pause inside a transaction another service opened (the review starts the third-party pause)."""
     from workstation.domain.deadline import PAUSE_KINDS
 
@@ -398,16 +579,16 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
         raise UserError("暂停开始日期不能早于收到申请日期", field="on")
     fee = _fee_amount(amount) if kind == "fee" else ""
     settings = get_settings(tx.db, tx.session)
-    days = {"third_party": "days.third_party", "other_body": "days.third_party", "fee": "days.fee"}[kind]
-    answer_by = load_calendar(tx.db).add_workdays(on, int(settings[days]))
+    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), int(settings[_LETTER_DAYS[kind]]), None,
+                           int(settings["days.postal"]))
     before = {"status": r.status}
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
-             after={"kind": kind, "on": on, "party": party.strip(), "answer_by": answer_by,
+             after={"kind": kind, "on": on, "party": party.strip(), **_letter_after(letter),
                     "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {})},
              effective_on=on, note=note or None)
     _refresh_due(tx, r, today)
-    return PauseStarted(kind, on, answer_by)
+    return PauseStarted(kind, on, letter.end, letter.estimated)
 
 
 def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
@@ -489,8 +670,12 @@ def _close(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, not
         raise UserError("办结日期不能早于收到申请日期", field="on")
     check_not_locked(tx.session, [on], what=f"在{on.isoformat()}办结")
     before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
+    if status == Status.REPLIED:  # a reply stays on the clock until its delivery counts (235号)
+        clock = clock_of(tx.db, tx.session, r)
+        r.due = _engine(tx.db).compute(clock, as_of=max(on, r.received), explain=False).due
+    else:
+        r.due = None
     r.result_key, r.closed_on, r.status = result_key, on, status
-    r.due = None
     tx.event("closed", request_id=r.id, before=before,
              after={"status": status, "result_key": result_key, "result": RESULTS_BY_KEY[result_key].label,
                     "closed_on": on, **(extra or {})}, effective_on=on, note=note)
@@ -511,6 +696,51 @@ def close(db: Database, actor: Actor, case_id: int, result_key: str, on: date, *
         return _close(tx, r, result_key, on, status=Status.REPLIED, note=note or None, extra=extra)
 
 
+# Events that leave a request as it came in at the window (a reply on the spot is still possible).
+_AT_INTAKE = ("registered", "document_issued", "attachment_added", "id_revealed")
+
+
+def reply_on_the_spot(db: Database, actor: Actor, case_id: int, *, published_at: str, signed_by: str,
+                      materials: Sequence[str] = (), today: date | None = None) -> CaseSummary:
+    """当场答复 (Art. 33 para. 1) at the window: the information is already public (Art. 36(1)).
+
+    Only a request handed in at the window today, untouched since, and only to say where the already
+    published information is found: nothing new is released, so no review is needed. The reply is
+    handed over and signed for at once, so it is delivered, and on time, the day it was received.
+    """
+    from workstation.domain.reply_reasons import slot_errors
+
+    require(actor, *CASE_ROLES, action="当场答复")
+    today = _today(today)
+    if not published_at.strip():
+        raise UserError("请写明已主动公开的信息在哪里可以获取(网址、公开栏、查阅场所等)", field="published_at")
+    released = [m.strip() for m in materials if m.strip()]
+    errors = slot_errors("disclosed", {"published_at": published_at, "materials": released})
+    if errors:  # the notice states what it points to (Art. 36(1)), as every 予以公开 reply does
+        field, message = next(iter(errors.items()))
+        raise UserError(message, field=field)
+    if not signed_by.strip():
+        raise UserError("请填写签收人(当场签收答复的申请人或其代理人)", field="signed_by")
+    with writing(db, actor) as tx:
+        r = _get_open(tx, case_id, "当场答复")
+        if r.channel != "in_person" or r.received != today:
+            raise UserError("只有今天当面提交的申请才能当场答复;其他申请请按审查、答复、送达办理。")
+        other = tx.session.execute(select(Event.action).where(
+            Event.request_id == r.id, Event.action.not_in(_AT_INTAKE)).limit(1)).first()
+        if other is not None or r.status != Status.OPEN:
+            raise UserError("本申请登记后已有办理记录,不能再当场答复;请按审查、答复、送达办理。")
+        _close(tx, r, "disclosed", today, status=Status.REPLIED, note="当场答复(条例第三十三条第一款)",
+               extra={"on_the_spot": True, "published_at": published_at.strip(), "materials": released,
+                      "basis": "《中华人民共和国政府信息公开条例》第三十六条第(一)项"})
+        due = r.due  # kept by the reply: the delivery is judged against it
+        r.delivered_on, r.status = today, Status.CLOSED
+        tx.event("delivered", request_id=r.id, before={"status": Status.REPLIED},
+                 after={"method": "in_person", "method_label": "直接送达(当场答复)", "on": today,
+                        "counting_on": today, "counting_basis": "签收之日", "signed_by": signed_by.strip(),
+                        "due": due, "on_time": True, "status": r.status}, effective_on=today)
+        return summary(r)
+
+
 def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
              today: date | None = None) -> CaseSummary:
     """The applicant withdrew (申请人撤回): 其他处理·其他. The number is never reused."""
@@ -526,11 +756,16 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
 
 def recompute_open_due_dates(db: Database, actor: Actor, *, reason: str,
                              today: date | None = None) -> list[MovedDue]:
-    """After the calendar changed: recompute every open case's due date and list the ones that moved."""
+    """After the calendar changed: recompute every open case's due date and list the ones that moved.
+
+    A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
+    is recomputed too.
+    """
     today = _today(today)
     moved: list[MovedDue] = []
     with writing(db, actor) as tx:
-        rows = tx.session.execute(select(Request).where(Request.closed_on.is_(None))).scalars().all()
+        rows = tx.session.execute(select(Request).where(
+            or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
         for r in rows:
             old_due, old_prov = r.due, r.due_provisional
             _refresh_due(tx, r, today)
@@ -565,6 +800,7 @@ ACTION_LABELS = {
     "attachment_added": "添加附件",
     "result_corrected": "更正办理结果",
     "imported": "从台账导入",
+    "letter_received": "登记函件收到日期",
 }
 
 

@@ -236,7 +236,8 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                 closed_on = max(received, today - timedelta(days=rng.randint(0, 3)))
             d = engine.compute(Clock(received, pauses=clock_pauses, extension_days=extension), as_of=today,
                                explain=False)
-            due = None if status in (Status.CORRECTION, Status.PAUSED) or closed_on else d.due
+            # a reply keeps its due date: on the clock until delivered, then judged against it
+            due = None if status in (Status.CORRECTION, Status.PAUSED) else d.due
             number = f"{settings_prefix}〔{year}〕第{seqs[year]:04d}号"
             row = {
                 "id": rid, "number": number, "number_year": year, "number_seq": seqs[year], "source": "demo",
@@ -262,7 +263,11 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                                                    "result_key": result_key, "result": label,
                                                    "closed_on": closed_on, **_reply_details(result_key, received)}))
             if delivered_on:
-                life.append(("delivered", delivered_on, {"on": delivered_on, "method": "当面领取"}))
+                life.append(("delivered", delivered_on, {"on": delivered_on, "method": "in_person",
+                                                         "method_label": "直接送达(当面签收)",
+                                                         "counting_on": delivered_on, "counting_basis": "签收之日",
+                                                         "signed_by": name, "due": due,
+                                                         "on_time": delivered_on <= due}))
             for action, on, after in life:
                 ev = Event(seq=head.seq + 1, request_id=rid, at=now, actor_id=None, actor="张承办 (演示)",
                            action=action, effective_on=on, before=None, after=plain(after), note=None,

@@ -118,6 +118,10 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
                                    "tracking_no": delivered.get("tracking_no", ""),
                                    "signed_by": delivered.get("signed_by", ""),
                                    "document_number": reply_doc.number if reply_doc else ""}
+    if kind == "deadline-explanation":  # the clock's own block: every figure from the deadline engine
+        from workstation.services.cases import explanation_context
+
+        context["clock"] = explanation_context(db, session, r, issue_date)
     return context
 
 

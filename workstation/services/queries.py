@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from workstation.domain.calendar import Source
 from workstation.domain.status import Status
 from workstation.services.calendar import load_calendar
-from workstation.services.cases import CaseSummary, correction_due, summary
+from workstation.services.cases import CaseSummary, awaited_letter, summary
 from workstation.store.database import Database
 from workstation.store.models import Request
 
@@ -124,6 +124,7 @@ def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descendin
 class DashboardItem:
     case: CaseSummary
     note: str  # what is due: "逾期3个工作日", "补正期限 2026-03-26"…
+    urgency: str = ""  # "overdue" | "soon" for a reply awaiting delivery, whose clock still runs
 
 
 @dataclass(frozen=True)
@@ -149,27 +150,50 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) ->
         for view in DASHBOARD_VIEWS:
             f = CaseFilter(view=view)
             counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon)).scalar_one()
-            order = (Request.due, Request.id) if view in ("overdue", "due_soon") else (Request.received, Request.id)
+            order = ((Request.due, Request.id) if view in ("overdue", "due_soon") else
+                     (Request.due.is_(None), Request.due, Request.id) if view == "replied" else
+                     (Request.received, Request.id))
             rows = s.execute(_apply(select(Request), f, today, soon).order_by(*order).limit(per_list)).scalars()
             lists[view] = [DashboardItem(summary(r), "") for r in rows]
+        # a reply not yet delivered or posted is on the clock still (国办公开办函〔2016〕235号)
+        counts["replied_overdue"] = s.execute(select(func.count(Request.id)).where(
+            Request.status == Status.REPLIED, Request.due < today)).scalar_one()
         counts["open"] = s.execute(select(func.count(Request.id)).where(Request.closed_on.is_(None))).scalar_one()
         provisional_open = s.execute(select(func.count(Request.id)).where(
             and_(Request.closed_on.is_(None), Request.due_provisional.is_(True)))).scalar_one()
     for view, items in lists.items():
-        lists[view] = [DashboardItem(i.case, _note(db, calendar, view, i.case, today)) for i in items]
+        lists[view] = [DashboardItem(i.case, _note(db, calendar, view, i.case, today),
+                                     _urgency(i.case, today, soon) if view == "replied" else "")
+                       for i in items]
     years = tuple(y for y in (today.year, today.year + 1) if calendar.year_source(y) is Source.PROVISIONAL)
     return Dashboard(today, counts, lists, years, provisional_open)
 
 
+def _urgency(case: CaseSummary, today: date, soon: date) -> str:
+    if case.due is None:
+        return ""
+    return "overdue" if case.due < today else "soon" if case.due <= soon else ""
+
+
 def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> str:  # noqa: ANN001
+    if view == "replied" and case.due:
+        if case.due < today:
+            return (f"已过答复期限 {calendar.workdays_between(case.due, today)} 个工作日,"
+                    "尚未送达或交邮")
+        left = calendar.workdays_between(today, case.due)
+        return (f"答复期限 {case.due.isoformat()}" + ("(今天)" if left == 0 else f",还剩 {left} 个工作日")
+                + ",以签收/交邮/发送之日计")
     if view == "overdue" and case.due:
         return f"已逾期 {calendar.workdays_between(case.due, today)} 个工作日"
     if view == "due_soon" and case.due:
         left = calendar.workdays_between(today, case.due)
         return "今天到期" if left == 0 else f"还剩 {left} 个工作日"
-    if view == "correction":
-        by = correction_due(db, case.id)
-        return f"补正期限 {by.isoformat()}" if by else ""
+    if view in ("correction", "paused"):
+        letter = awaited_letter(db, case.id)
+        if letter is None:
+            return ""
+        what = "补正期限" if letter.kind == "correction" else "缴费期限" if letter.kind == "fee" else "答复意见期限"
+        return f"{what} {letter.end.isoformat()}" + ("(预计,尚未登记收到日期)" if letter.estimated else "")
     if case.due:
         return f"答复期限 {case.due.isoformat()}" + ("(预估)" if case.due_provisional else "")
     return ""

@@ -13,6 +13,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workstation.domain.deadline import (  # DELIVERY_METHODS and POSTAL_CARRIERS: for the screens too
+    COUNTING_BASIS,
+    DELIVERY_METHODS,
+    NON_POSTAL,
+    POSTAL_CARRIERS,
+    Delivered,
+)
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
@@ -345,34 +352,62 @@ def reply_details(db: Database, case_id: int) -> dict[str, Any]:
 
 
 # --- delivery (送达) ------------------------------------------------------------------------
-DELIVERY_METHODS = {"in_person": "当面领取", "post": "邮寄", "email": "电子邮件"}
-
-
 def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, tracking_no: str = "",
-            signed_by: str = "", email: str = "", note: str = "", today: date | None = None) -> CaseSummary:
-    """Record how and when the notice reached the applicant; the case is then finished (已办结)."""
+            carrier: str = "", signed_by: str = "", body: str = "", email: str = "", override_reason: str = "",
+            note: str = "", today: date | None = None) -> CaseSummary:
+    """Record how the reply reached the applicant and the day that counts (国办公开办函〔2016〕235号).
+
+    ``on`` is the counting date: the day signed for (直接送达, 委托送达 — ``body`` is the body that
+    delivered it), the day handed to the post (邮寄送达, through ``carrier``), or the day sent (电子邮件).
+    Post by a courier that is not 邮政企业 is recorded only with ``override_reason``. The case is then
+    finished (已办结) and judged on time or late against its due date.
+    """
+    from workstation.services.cases import _engine, clock_of
+
     require(actor, *CASE_ROLES, action="登记送达")
     today = _today(today)
     if method not in DELIVERY_METHODS:
         raise UserError("请选择送达方式", field="method")
+    basis = COUNTING_BASIS[method]
     if on > today:
-        raise UserError("送达日期不能晚于今天", field="on")
-    if method == "post" and not tracking_no.strip():
-        raise UserError("邮寄送达的,请填写邮件单号", field="tracking_no")
-    if method == "in_person" and not signed_by.strip():
-        raise UserError("当面领取的,请填写签收人", field="signed_by")
+        raise UserError(f"{basis.removesuffix('之日')}日期不能晚于今天", field="on")
+    if method == "post":
+        if not tracking_no.strip():
+            raise UserError("邮寄送达的,请填写邮件单号", field="tracking_no")
+        if carrier not in POSTAL_CARRIERS:
+            raise UserError("请选择寄递企业(EMS或中国邮政)", field="carrier")
+        if carrier == NON_POSTAL and not override_reason.strip():
+            raise UserError("国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业(EMS或中国邮政),不得通过其他快递企业。"
+                            "如已交其他快递企业寄出,请写明快递企业名称和原因。", field="override_reason")
+    if method in ("in_person", "entrusted") and not signed_by.strip():
+        raise UserError("请填写签收人(申请人或其法定代理人)", field="signed_by")
+    if method == "entrusted" and not body.strip():
+        raise UserError("委托送达的,请填写代为送达的机关", field="body")
     with writing(db, actor) as tx:
         r = _get(tx.session, case_id)
         if r.status != Status.REPLIED or r.closed_on is None:
             raise UserError("只有已答复、尚未送达的申请才能登记送达")
         if on < r.closed_on:
-            raise UserError("送达日期不能早于答复日期", field="on")
+            raise UserError(f"{basis.removesuffix('之日')}日期不能早于答复日期", field="on")
+        label = DELIVERY_METHODS[method]
+        if method == "post":
+            label += f"({POSTAL_CARRIERS[carrier]})"
+        elif method == "entrusted":
+            label += f"({body.strip()}代为送达)"
+        clock = clock_of(db, tx.session, r)
+        d = _engine(db).compute(clock, as_of=on, explain=False)
+        judged = _engine(db).judge(d.due, Delivered(method, on))
         r.delivered_on = on
+        r.due = d.due
         r.status = Status.CLOSED
+        after: dict[str, Any] = {
+            "method": method, "method_label": label, "on": on, "counting_on": on, "counting_basis": basis,
+            "carrier": carrier if method == "post" else "", "tracking_no": tracking_no.strip(),
+            "body": body.strip(), "signed_by": signed_by.strip(), "email": email.strip(), "due": d.due,
+            "on_time": judged.on_time, "late_days": judged.late_days or None, "status": r.status}
         tx.event("delivered", request_id=r.id, before={"status": Status.REPLIED},
-                 after={"method": method, "method_label": DELIVERY_METHODS[method], "on": on,
-                        "tracking_no": tracking_no.strip(), "signed_by": signed_by.strip(), "email": email.strip(),
-                        "status": r.status}, effective_on=on, note=note or None)
+                 after={k: v for k, v in after.items() if v not in ("", None)},  # only what this way records
+                 effective_on=on, note="; ".join(x for x in (override_reason.strip(), note.strip()) if x) or None)
         return summary(r)
 
 

@@ -24,7 +24,7 @@ def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]
     from workstation.domain.tally import AppealRecord, TallyRecord
 
     columns = (Request.id, Request.number, Request.applicant_kind, Request.received, Request.closed_on,
-               Request.result_key)
+               Request.result_key, Request.status, Request.due, Request.delivered_on)
     queries = (
         select(*columns).where(Request.received.between(start, end)),
         select(*columns).where(Request.received < start, or_(Request.closed_on.is_(None),

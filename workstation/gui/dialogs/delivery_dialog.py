@@ -1,31 +1,42 @@
-"""送达: how and when the reply notice reached the applicant; the case is then finished."""
+"""送达: how the reply reached the applicant and the day that counts against the due date.
+
+国办公开办函〔2016〕235号: handed over or delivered by another body, the day signed for counts; by post
+(through 邮政企业 only), the day handed to the post office; by e-mail, the day sent.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
+from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL
 from workstation.services import cases, review
 from workstation.services.cases import CaseSummary
-from workstation.services.review import DELIVERY_METHODS
+from workstation.services.review import DELIVERY_METHODS, POSTAL_CARRIERS
 
 from ..context import AppContext
 from ..widgets import date_edit, to_date
 from .base import ServiceDialog, text_field
 
-# The field each method asks for besides the date.
-METHOD_FIELDS = {"in_person": "signed_by", "post": "tracking_no", "email": "email"}
+# The fields each method asks for besides the date.
+METHOD_FIELDS = {"in_person": ("signed_by",), "entrusted": ("body", "signed_by"),
+                 "post": ("carrier", "tracking_no"), "email": ("email",)}
+ALL_FIELDS = ("carrier", "tracking_no", "body", "signed_by", "email")
+DATE_LABELS = {"in_person": "签收日期", "entrusted": "签收日期", "post": "交邮日期", "email": "发送日期"}
 # The method to offer first, from how the applicant asked to get the information.
 FROM_WANTED = {"post": "post", "email": "email", "pickup": "in_person", "on_site": "in_person"}
+NON_POSTAL_WARNING = ("⚠ 国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业(EMS或中国邮政),"
+                      "不得通过其他快递企业。已经交其他快递企业寄出的,请写明快递企业名称和原因。")
 
 
 class DeliveryDialog(ServiceDialog):
     title = "送达"
     ok_text = "登记送达"
-    intro = "登记答复告知书送达申请人的方式和日期。邮寄的填写邮件单号;当面领取的填写签收人。登记后可打印送达回证。"
+    intro = ("登记答复告知书送达申请人的方式和日期。是否按期以此日期判断:直接送达、委托送达以签收之日,"
+             "邮寄以交邮之日(须通过邮政企业),电子邮件以发送之日。登记后可打印送达回证。")
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(ctx, case, parent)
-        self.setMinimumWidth(560)  # after the base class's default
+        self.setMinimumWidth(600)  # after the base class's default
 
     def build(self) -> None:
         self.offer: tuple[str, str] | None = None
@@ -35,29 +46,71 @@ class DeliveryDialog(ServiceDialog):
             self.method.addItem(label, key)
         self.method.setCurrentIndex(max(self.method.findData(FROM_WANTED.get(intake.delivery, "")), 0))
         self.form.add("method", "送达方式", self.method)
-        self.signed_by = self.form.add("signed_by", "签收人", QLineEdit(), hint="当面领取的,由签收人在送达回证上签名")
+        self.carrier = QComboBox()
+        for key, label in POSTAL_CARRIERS.items():
+            self.carrier.addItem(label, key)
+        self.form.add("carrier", "寄递企业", self.carrier)
+        self.carrier_warning = wrapped(NON_POSTAL_WARNING)
+        self.carrier_warning.setObjectName("warning")
+        self.form.add("carrier_warning", "", self.carrier_warning)
+        self.override = self.add_override_reason("快递企业及原因")
         self.tracking_no = self.form.add("tracking_no", "邮件单号", QLineEdit(), hint="挂号信或特快专递的邮件号")
+        self.body = self.form.add("body", "代为送达的机关", QLineEdit(), hint="委托其他行政机关代为送达的,写明该机关")
+        self.signed_by = self.form.add("signed_by", "签收人", QLineEdit(),
+                                       hint="申请人或其法定代理人,在送达回证上签名")
         self.email = self.form.add("email", "电子邮箱", QLineEdit(intake.email))
-        self.on = self.form.add("on", "送达日期", date_edit(self.ctx.today()))
+        self.on = self.form.add("on", "签收日期", date_edit(self.ctx.today()))
+        self.verdict = wrapped("")
+        self.form.add("verdict", "是否按期", self.verdict)
         self.note = self.form.add("note", "备注", text_field("", 52))
         self.method.currentIndexChanged.connect(self._method_changed)
+        self.carrier.currentIndexChanged.connect(self._method_changed)
+        self.on.dateChanged.connect(self._show_verdict)
         self._method_changed()
 
     def _method_changed(self) -> None:
-        wanted = METHOD_FIELDS[self.method.currentData()]
-        for name in METHOD_FIELDS.values():
-            self.form.set_visible(name, name == wanted)
+        method = self.method.currentData()
+        wanted = METHOD_FIELDS[method]
+        for name in ALL_FIELDS:
+            self.form.set_visible(name, name in wanted)
+        non_postal = method == "post" and self.carrier.currentData() == NON_POSTAL
+        self.form.set_visible("carrier_warning", non_postal)
+        self.form.set_visible("override_reason", non_postal)
+        self.form.set_label("on", DATE_LABELS[method])
+        self._show_verdict()
         if self.isVisible():  # a row came or went: fit the dialog to it
             self.adjustSize()
+
+    def _show_verdict(self) -> None:
+        method = self.method.currentData()
+        t = cases.judge_delivery(self.ctx.db, self.case.id, method, to_date(self.on.date()))
+        self.verdict.setText(t.text())
+        self.verdict.setObjectName("" if t.on_time else "warning")
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
 
     def perform(self) -> str:
         method = self.method.currentData()
         wanted = METHOD_FIELDS[method]
+        on = to_date(self.on.date())
         done = review.deliver(
-            self.ctx.db, self.ctx.actor, self.case.id, method, to_date(self.on.date()),
-            tracking_no=self.tracking_no.text() if wanted == "tracking_no" else "",
-            signed_by=self.signed_by.text() if wanted == "signed_by" else "",
-            email=self.email.text() if wanted == "email" else "", note=self.note.toPlainText(),
-            today=self.ctx.today())
+            self.ctx.db, self.ctx.actor, self.case.id, method, on,
+            tracking_no=self.tracking_no.text() if "tracking_no" in wanted else "",
+            carrier=self.carrier.currentData() if "carrier" in wanted else "",
+            signed_by=self.signed_by.text() if "signed_by" in wanted else "",
+            body=self.body.text() if "body" in wanted else "",
+            email=self.email.text() if "email" in wanted else "",
+            override_reason=self.override.text() if self.form.is_visible("override_reason") else "",
+            note=self.note.toPlainText(), today=self.ctx.today())
         self.offer = ("打印送达回证…", "delivery")
-        return f"已登记送达({DELIVERY_METHODS[method]},{done.delivered_on}),本申请已办结。"
+        judged = cases.deadline(self.ctx.db, self.case.id).timeliness
+        verdict = f"{judged.verdict}(以{COUNTING_BASIS[method]}计)" if judged else ""
+        return f"已登记送达({DELIVERY_METHODS[method]},{done.delivered_on}),本申请已办结。{verdict}"
+
+
+def wrapped(text: str) -> QLabel:
+    """A label that takes the row's width and wraps (a form row would otherwise give it its one-line width)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return label

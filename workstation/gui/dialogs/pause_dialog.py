@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from workstation.domain.deadline import PAUSE_KINDS, cn_date
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
+from ..widgets import date_edit, to_date, way_combo
 from .base import ServiceDialog, text_field
 
 
@@ -23,11 +23,16 @@ class PauseDialog(ServiceDialog):
         self.form.add("kind", "暂停原因", self.kind)
         self.on = self.form.add("on", "暂停开始日期", date_edit(self.ctx.today()))
         self.party = self.form.add("party", "征询对象", QLineEdit())
+        self.way = self.form.add("way", "函件送达方式", way_combo(),
+                                 hint="期限自对方收到函件之日起计算;邮寄的,收到日期登记前按预计日期显示")
         self.note = self.form.add("note", "备注", text_field())
 
     def perform(self) -> str:
         started = cases.start_pause(self.ctx.db, self.ctx.actor, self.case.id, self.kind.currentData(),
                                     to_date(self.on.date()), party=self.party.text(),
-                                    note=self.note.toPlainText(), today=self.ctx.today())
-        until = f",答复(缴费)期限至{cn_date(started.answer_by)}" if started.answer_by else ""
+                                    note=self.note.toPlainText(), way=self.way.currentData(),
+                                    today=self.ctx.today())
+        mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
+        until = f",答复(缴费)期限至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
         return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
+
