@@ -1,4 +1,13 @@
-"""The office's calendar: imported notices, manual overrides, and the due dates they move."""
+"""The office's calendar: imported notices, manual overrides, and the due dates they move.
+
+Every change of the calendar bumps a version number (``calendar.version`` in the setting table) in the
+same transaction that recomputes the stored due dates of open requests and records the version they
+were computed with (``calendar.due_version``). So a killed import leaves either the old calendar with
+the old dates or the new calendar with the new dates; another process notices the new version on its
+next computation (``load_calendar`` compares the cached calendar's version with the register's); and a
+register whose stored dates were computed with another version (an older program, a path that forgot)
+is recomputed before anything shows them (``ensure_due_dates_current``).
+"""
 
 from __future__ import annotations
 
@@ -6,32 +15,89 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import ImportedYear, Override, WorkCalendar
 from workstation.domain.status import Role
-from workstation.services.base import Actor, invalidate, require, utcnow, writing
+from workstation.services.base import Actor, Tx, require, utcnow, writing
 from workstation.store.database import Database
-from workstation.store.models import CalendarOverride, ImportedNotice
+from workstation.store.models import CalendarOverride, ImportedNotice, Setting
+
+VERSION_KEY = "calendar.version"
+DUE_VERSION_KEY = "calendar.due_version"
 
 
-def load_calendar(db: Database) -> WorkCalendar:
-    """The calendar with the office's overrides and imported notices (cached per database)."""
+def _version(session: Session, key: str = VERSION_KEY) -> int:
+    row = session.get(Setting, key)
+    return int(row.value) if row is not None and isinstance(row.value, int) else 0
+
+
+def _set_version(session: Session, key: str, value: int) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def load_calendar(db: Database, session: Session | None = None) -> WorkCalendar:
+    """The calendar with the office's overrides and imported notices, as the register holds it now.
+
+    Cached per database with its version; each call checks the register's version (one row), so a
+    calendar changed by another window or process is read again. Inside a write, pass its session:
+    the calendar it is changing is then the one computed with.
+    """
+    if session is None:
+        with db.read() as s:
+            return load_calendar(db, s)
+    version = _version(session)
     cached = db.cache.get("calendar")
-    if isinstance(cached, WorkCalendar):
-        return cached
-    with db.read() as s:
-        overrides = [Override(o.day, o.working, o.reason) for o in s.execute(select(CalendarOverride)).scalars()]
-        imported = [
-            ImportedYear(
-                n.year,
-                off={date.fromisoformat(k): v for k, v in n.off.items()},
-                work={date.fromisoformat(k): v for k, v in n.work.items()},
-            )
-            for n in s.execute(select(ImportedNotice)).scalars()
-        ]
+    if isinstance(cached, tuple) and cached[0] == version:
+        return cached[1]
+    overrides = [Override(o.day, o.working, o.reason) for o in session.execute(select(CalendarOverride)).scalars()]
+    imported = [
+        ImportedYear(
+            n.year,
+            off={date.fromisoformat(k): v for k, v in n.off.items()},
+            work={date.fromisoformat(k): v for k, v in n.work.items()},
+        )
+        for n in session.execute(select(ImportedNotice)).scalars()
+    ]
     calendar = WorkCalendar(overrides, imported)
-    db.cache["calendar"] = calendar
+    db.cache["calendar"] = (version, calendar)
     return calendar
+
+
+def _calendar_changed(tx: Tx, reason: str, today: date | None) -> list[MovedDue]:
+    """In the transaction that changed the calendar: a new version, and every open due date with it."""
+    from workstation.services.cases import recompute_due_dates_in
+
+    version = _version(tx.session) + 1
+    _set_version(tx.session, VERSION_KEY, version)
+    tx.session.flush()
+    moved = recompute_due_dates_in(tx, reason=reason, today=today)
+    _set_version(tx.session, DUE_VERSION_KEY, version)
+    return moved
+
+
+def ensure_due_dates_current(db: Database, actor: Actor, *, today: date | None = None) -> list[MovedDue]:
+    """Recompute the stored due dates if they were computed with another calendar than the register's.
+
+    Run when a register is opened and before the dashboard reads stored due dates: nothing shows a
+    date computed with a calendar that has since changed, whichever path changed it.
+    """
+    with db.read() as s:
+        if _version(s) == _version(s, DUE_VERSION_KEY):
+            return []
+    from workstation.services.cases import recompute_due_dates_in
+
+    with writing(db, actor) as tx:
+        version = _version(tx.session)
+        if version == _version(tx.session, DUE_VERSION_KEY):  # another window did it meanwhile
+            return []
+        moved = recompute_due_dates_in(tx, reason="日历已变更,按现行日历重新计算", today=today)
+        _set_version(tx.session, DUE_VERSION_KEY, version)
+        return moved
 
 
 def imported_years(db: Database) -> dict[int, str]:
@@ -53,8 +119,6 @@ class MovedDue:
 def import_notice(db: Database, actor: Actor, text: str, *, today: date | None = None) -> tuple[int, list[MovedDue]]:
     """Import (or replace) a year's State Council notice; returns the year and the open cases whose due date moved."""
     from workstation.domain.holiday_notice import parse_notice
-    from workstation.services.cases import recompute_open_due_dates
-
     require(actor, Role.ADMIN, Role.HEAD, Role.CLERK, action="导入节假日安排")
     notice = parse_notice(text)
     with writing(db, actor) as tx:
@@ -70,8 +134,7 @@ def import_notice(db: Database, actor: Actor, text: str, *, today: date | None =
         row.imported_at, row.imported_by = utcnow(), actor.id
         tx.event("holidays_imported", before=before, after={"year": notice.year, "off": data["off"],
                                                            "work": data["work"]})
-    invalidate(db, "calendar")
-    moved = recompute_open_due_dates(db, actor, reason=f"导入{notice.year}年节假日安排", today=today)
+        moved = _calendar_changed(tx, f"导入{notice.year}年节假日安排", today)
     return notice.year, moved
 
 
@@ -79,7 +142,6 @@ def set_override(db: Database, actor: Actor, day: date, working: bool | None, re
                  *, today: date | None = None) -> list[MovedDue]:
     """Set (or with working=None remove) an office override for one date."""
     from workstation.domain.errors import UserError
-    from workstation.services.cases import recompute_open_due_dates
 
     require(actor, Role.ADMIN, Role.HEAD, action="调整本机关工作日")
     if working is not None and not reason.strip():
@@ -97,8 +159,7 @@ def set_override(db: Database, actor: Actor, day: date, working: bool | None, re
             row.working, row.reason = working, reason.strip()
         tx.event("calendar_override", before=before,
                  after=None if working is None else {"day": day, "working": working, "reason": reason.strip()})
-    invalidate(db, "calendar")
-    return recompute_open_due_dates(db, actor, reason=f"调整{day.isoformat()}的工作日安排", today=today)
+        return _calendar_changed(tx, f"调整{day.isoformat()}的工作日安排", today)
 
 
 def list_overrides(db: Database) -> list[Override]:

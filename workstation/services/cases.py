@@ -103,8 +103,8 @@ def _today(today: date | None) -> date:
 
 
 # --- the clock ------------------------------------------------------------------
-def _engine(db: Database) -> DeadlineEngine:
-    return DeadlineEngine(load_calendar(db))
+def _engine(db: Database, session: Session | None = None) -> DeadlineEngine:
+    return DeadlineEngine(load_calendar(db, session))
 
 
 def clock_of(db: Database, session: Session, r: Request) -> Clock:
@@ -147,7 +147,7 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
 def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
     """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached."""
     clock = clock_of(tx.db, tx.session, r)
-    d = _engine(tx.db).compute(clock, as_of=max(today, r.received), explain=False)
+    d = _engine(tx.db, tx.session).compute(clock, as_of=max(today, r.received), explain=False)
     waiting = r.status in (Status.CORRECTION, Status.PAUSED)
     finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
     r.due = None if waiting or finished else d.due
@@ -754,26 +754,24 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
                       extra={"withdrawn": True})
 
 
-def recompute_open_due_dates(db: Database, actor: Actor, *, reason: str,
-                             today: date | None = None) -> list[MovedDue]:
-    """After the calendar changed: recompute every open case's due date and list the ones that moved.
+def recompute_due_dates_in(tx: Tx, *, reason: str, today: date | None = None) -> list[MovedDue]:
+    """Inside the transaction that changed the calendar: recompute every open case's due date.
 
     A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
-    is recomputed too.
+    is recomputed too. Returns the cases whose due date moved, each with a ``due_recomputed`` event.
     """
     today = _today(today)
     moved: list[MovedDue] = []
-    with writing(db, actor) as tx:
-        rows = tx.session.execute(select(Request).where(
-            or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
-        for r in rows:
-            old_due, old_prov = r.due, r.due_provisional
-            _refresh_due(tx, r, today)
-            if r.due != old_due or r.due_provisional != old_prov:
-                moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
-                tx.event("due_recomputed", request_id=r.id,
-                         before={"due": old_due, "provisional": old_prov},
-                         after={"due": r.due, "provisional": r.due_provisional}, note=reason)
+    rows = tx.session.execute(select(Request).where(
+        or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
+    for r in rows:
+        old_due, old_prov = r.due, r.due_provisional
+        _refresh_due(tx, r, today)
+        if r.due != old_due or r.due_provisional != old_prov:
+            moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
+            tx.event("due_recomputed", request_id=r.id,
+                     before={"due": old_due, "provisional": old_prov},
+                     after={"due": r.due, "provisional": r.due_provisional}, note=reason)
     return moved
 
 

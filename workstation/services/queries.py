@@ -80,6 +80,11 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
 
 
 def _soon(db: Database, today: date) -> date:
+    """The last day of "due soon"; first the stored due dates are brought to the register's calendar."""
+    from workstation.services.calendar import ensure_due_dates_current
+    from workstation.services.users import SYSTEM_ACTOR
+
+    ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
     return load_calendar(db).add_workdays(today, 3)
 
 
@@ -142,8 +147,8 @@ DASHBOARD_VIEWS = ("overdue", "due_soon", "correction", "paused", "review", "rep
 def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) -> Dashboard:
     """Counts and the first cases of each list a clerk works through every morning."""
     today = today or date.today()
-    calendar = load_calendar(db)
     soon = _soon(db, today)
+    calendar = load_calendar(db)
     counts: dict[str, int] = {}
     lists: dict[str, list[DashboardItem]] = {}
     with db.read() as s:
