@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -59,8 +59,23 @@ def make_application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("信息公开申请工作台")
     app.setOrganizationName("xxgk")
+    speak_chinese(app)
     apply_look(app)
     return app
+
+
+def speak_chinese(app: QApplication) -> None:
+    """Qt's own dialogs and the date pop-up in Chinese, whatever the system's locale (LANG=C.UTF-8 too).
+
+    Qt's translations of its standard buttons and dialogs (qtbase_zh_CN.qm) ship with PySide6 and with
+    the bundle; the application locale is zh_CN so that month and weekday names are Chinese.
+    """
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)  # parented: lives as long as the application
+        if translator.load(name, folder):
+            app.installTranslator(translator)
 
 
 def apply_look(app: QApplication) -> None:

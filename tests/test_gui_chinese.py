@@ -1,0 +1,43 @@
+"""Qt's own words in Chinese: the standard buttons, the date pop-up, whatever the system's locale."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate, QLocale, QTranslator
+from PySide6.QtWidgets import QCalendarWidget, QDialogButtonBox, QMessageBox
+from test_gui_support import QT_NOISE
+
+from workstation.gui.app import make_application
+
+pytestmark = [QT_NOISE, pytest.mark.gui]
+
+
+@pytest.fixture
+def chinese_app(qapp):
+    saved = QLocale()
+    app = make_application()
+    yield app
+    QLocale.setDefault(saved)  # the other tests run with the pytest-qt application as it was
+    for translator in app.findChildren(QTranslator):
+        app.removeTranslator(translator)
+        translator.deleteLater()
+
+
+def test_standard_buttons_speak_chinese(qtbot, chinese_app):
+    box = QMessageBox(QMessageBox.Icon.Question, "放弃输入?", "已填写的内容将不会保存。",
+                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert not any(t.isascii() for t in texts), texts
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    assert not any(b.text().replace("&", "").isascii() for b in buttons.buttons())
+
+
+def test_the_date_pop_up_names_months_and_days_in_chinese(qtbot, chinese_app):
+    assert QLocale().language() == QLocale.Language.Chinese
+    calendar = QCalendarWidget()
+    qtbot.addWidget(calendar)
+    calendar.setSelectedDate(QDate(2026, 11, 28))
+    assert calendar.locale().monthName(11) == "十一月"
+    assert calendar.locale().dayName(1, QLocale.FormatType.ShortFormat) in ("周一", "一")
