@@ -88,10 +88,11 @@ def test_out_writes_the_file_of_each_format(capsys, register, tmp_path, fmt):
     code, out, err = run(capsys, "tally", "--year", "2025", "--db", path, "--format", fmt, "--out", out_file)
     assert code == 0, err
     assert err == ""
-    assert out.strip() == f"已写出 {out_file}(2025年:新收 23 件,办结 23 件,结转 4 件)"
+    anchor = f"{out_file.name}.链尾.json"  # the audit chain's head, kept beside the export
+    assert out.strip() == f"已写出 {out_file}(2025年:新收 23 件,办结 23 件,结转 4 件);审计链尾:{anchor}"
     data = out_file.read_bytes()
     assert data.startswith(MAGIC[fmt])
-    assert [p.name for p in tmp_path.iterdir()] == [out_file.name]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out_file.name, anchor])  # no temporary file
     if fmt == "json":
         assert json.loads(data) == expected(db, date(2025, 1, 1), date(2025, 12, 31))
         assert data.decode() == run(capsys, "tally", "--year", "2025", "--db", path)[1]  # same as stdout

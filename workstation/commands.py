@@ -151,7 +151,7 @@ def _progress(done: int, total: int) -> None:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from workstation.services.audit import verify_chain
 
-    report = verify_chain(open_store(args, create=False))
+    report = verify_chain(open_store(args, create=False), against=args.against)
     if args.json:
         _print_json({"ok": report.ok, "events": report.events, "problems": report.problems})
     else:
@@ -254,6 +254,8 @@ def register_all(sub: Any) -> None:
                                                                 metavar="子命令", required=True)
     p = a.add_parser("verify", help="校验审计记录哈希链")
     add_db_options(p)
+    p.add_argument("--against", type=Path, metavar="FILE",
+                   help="同时与一份备份或导出时留下的审计链尾文件(*.链尾.json)核对")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit_verify)
 

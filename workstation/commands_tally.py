@@ -56,7 +56,6 @@ def period_of(args: argparse.Namespace) -> Period:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from workstation.reports import write_file
     from workstation.services import tally as tally_service
 
     period = period_of(args)
@@ -75,9 +74,9 @@ def cmd_tally(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(export.data.decode("utf-8"))
         return 0
-    write_file(args.out, export.data)
+    anchor = tally_service.save_export(db, export, args.out)
     print(f"已写出 {args.out}({period.label}:新收 {result.cell('new')} 件,办结 {result.cell('total')} 件,"
-          f"结转 {result.cell('carried_out')} 件)")
+          f"结转 {result.cell('carried_out')} 件);审计链尾:{anchor.name}")
     return 0
 
 

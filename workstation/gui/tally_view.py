@@ -64,7 +64,7 @@ from workstation.domain.tally import (
     column_label,
     row_label,
 )
-from workstation.reports import FORMATS, Export, check_exportable, write_file
+from workstation.reports import FORMATS, Export, check_exportable
 from workstation.reports.tables import (
     TABLE3_TITLE,
     TABLE4_TITLE,
@@ -75,6 +75,7 @@ from workstation.reports.tables import (
 )
 from workstation.services import queries
 from workstation.services import tally as tally_service
+from workstation.services.audit import ANCHOR_SUFFIX
 from workstation.services.base import get_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.tally import LockInfo
@@ -981,7 +982,7 @@ class TallyView(QWidget):
 
         def job(_progress: Progress) -> Export:
             made = tally_service.export(db, result, fmt)
-            write_file(path, made.data)
+            tally_service.save_export(db, made, path)
             return made
 
         self._set_exporting(True)
@@ -995,7 +996,9 @@ class TallyView(QWidget):
 
     def _exported(self, path: Path, made: Export, result: TallyResult) -> None:
         self._set_exporting(False)
-        lines = [f"已导出{result.period.label}的{FORMATS[made.fmt]}:{path}"]
+        lines = [f"已导出{result.period.label}的{FORMATS[made.fmt]}:{path}",
+                 f"旁边的 {path.name}{ANCHOR_SUFFIX} 记下了此刻审计记录的链尾,请与报表一并保存,"
+                 "日后可用来核对登记簿的记录没有被改写。"]
         lines += [f"注意:{w}" for w in made.warnings]
         if self.lock is not None and self.result is result and self.changed_figures():
             lines.append("注意:本期已锁定,导出的是当前数字,与已报送的数字不同。")

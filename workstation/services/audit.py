@@ -1,12 +1,24 @@
-"""The audit trail: verify the hash chain, list events for the audit viewer."""
+"""The audit trail: verify the hash chain, list events for the audit viewer.
+
+The chain proves that the events in the register were not edited, inserted or deleted *by someone who
+cannot recompute it*. Anyone holding the file can: delete events and rewind the head, or rewrite the
+whole chain with the program's own digest. What makes that show is a copy of the head kept outside the
+register: every backup holds the whole chain as it was, and every exported tally leaves an anchor file
+(``<export>.链尾.json``) with the head's number and hash. ``verify_chain(db, against=…)`` checks that
+the register's history still contains that head, event for event.
+"""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import Select, func, select
 
+from workstation.domain.errors import UserError
 from workstation.services.base import GENESIS, event_digest
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, Request
@@ -24,8 +36,58 @@ class ChainReport:
         return f"审计记录校验失败({len(self.problems)} 处):" + ";".join(self.problems[:10])
 
 
-def verify_chain(db: Database) -> ChainReport:
-    """Recompute every event's hash; any edited, inserted or deleted event breaks the chain."""
+ANCHOR_SUFFIX = ".链尾.json"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def chain_head(db: Database) -> tuple[int, str]:
+    """The number and hash of the last event (0 and the genesis hash for an empty register)."""
+    with db.read() as s:
+        head = s.get(AuditHead, 1)
+        return (head.seq, head.last_hash) if head is not None else (0, GENESIS)
+
+
+def write_anchor(db: Database, beside: Path) -> Path:
+    """Keep the chain's head outside the register, in a small file next to an exported file."""
+    seq, digest = chain_head(db)
+    anchor = beside.with_name(beside.name + ANCHOR_SUFFIX)
+    anchor.write_text(json.dumps({
+        "说明": "信息公开申请工作台审计链尾:用于核对登记簿的审计记录此后没有被改写(workstation audit verify --against 本文件)",
+        "seq": seq, "hash": digest, "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "file": beside.name}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return anchor
+
+
+def _heads_in(path: Path) -> dict[int, str]:
+    """The (seq -> hash) pairs a backup or an anchor file vouches for."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"无法读取用于核对的文件 {path}({exc.strerror or exc})。") from None
+    if raw.startswith(_SQLITE_MAGIC):
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            try:
+                return dict(con.execute("SELECT seq, hash FROM event").fetchall())
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            raise UserError(f"{path} 不是本程序的备份文件,无法用来核对审计记录。") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return {int(data["seq"]): str(data["hash"])}
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise UserError(f"{path} 既不是备份文件,也不是审计链尾文件(*{ANCHOR_SUFFIX}),无法用来核对。") from None
+
+
+def verify_chain(db: Database, *, against: Path | None = None) -> ChainReport:
+    """Recompute every event's hash; any edited, inserted or deleted event breaks the chain.
+
+    With ``against`` (a backup, or an anchor file left beside an export), also check that every event
+    it vouches for is still in the register with the same hash: a history rewritten after that backup
+    or export, even with the chain recomputed, shows there.
+    """
+    vouched = _heads_in(against) if against is not None else {}
     problems: list[str] = []
     prev = GENESIS
     expected_seq = 1
@@ -41,9 +103,15 @@ def verify_chain(db: Database) -> ChainReport:
                 problems.append(f"第 {ev.seq} 条记录内容被改动")
             prev = ev.hash
             expected_seq = ev.seq + 1
+            if vouched and vouched.get(ev.seq, ev.hash) != ev.hash:
+                problems.append(f"第 {ev.seq} 条记录与 {against.name} 中的不同(记录在其后被改写)")
+            vouched.pop(ev.seq, None)
         head = s.get(AuditHead, 1)
         if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
             problems.append("链尾与最后一条记录不符(可能有记录被删除)")
+    if vouched:
+        first = min(vouched)
+        problems.append(f"{against.name} 中的第 {first} 条等 {len(vouched)} 条记录在登记簿中已不存在(记录被删除)")
     return ChainReport(not problems, count, problems)
 
 

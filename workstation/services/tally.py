@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -63,6 +64,23 @@ def export(db: Database, result: Any, fmt: str) -> Any:
     settings = get_settings(db)
     return reports.render(result, fmt, office=str(settings["office.name"]),
                           font_paths=documents.font_paths(settings))
+
+
+def save_export(db: Database, made: Any, path: Path) -> Path:
+    """Write an exported tally and, beside it, the audit chain's head (the anchor file); returns the anchor.
+
+    The tally goes to the county; the anchor records which history it was counted from, so a later
+    rewrite of the register shows in ``workstation audit verify --against <anchor>``.
+    """
+    from workstation.reports import write_file
+    from workstation.services.audit import write_anchor
+
+    write_file(path, made.data)
+    try:
+        return write_anchor(db, path)
+    except OSError as exc:
+        raise UserError(f"统计表已保存,但审计链尾文件没能写在它旁边({exc.strerror or exc});"
+                        "请检查该文件夹是否可写。") from None
 
 
 def requests_behind_appeals(db: Database, start: date, end: date, kind: str, column_key: str) -> list[Any]:
