@@ -340,3 +340,20 @@ def test_office_override_moves_due_date(db, users):
     moved = cal_service.set_override(db, users["head"], date(2026, 3, 10), False, "经批准闭馆", today=TODAY)
     assert moved[0].new_due == date(2026, 3, 31)
     assert cases.get_case(db, case.id).due == date(2026, 3, 31)
+
+
+def test_every_open_request_is_on_a_dashboard_card(db, users):
+    """A request registered today, far from its due date, is 办理中 (it was on no card before)."""
+    from workstation.services import queries
+
+    today = date(2026, 3, 2)
+    fresh = cases.register(db, users["clerk"], person(handed_in_on=today), today=today).case
+    board = queries.dashboard(db, today=today)
+    assert board.counts["in_progress"] == 1 and [i.case.id for i in board.lists["in_progress"]] == [fresh.id]
+    open_total = queries.count_cases(db, queries.CaseFilter(view="open"), today=today)
+    on_cards = sum(board.counts[v] for v in ("overdue", "due_soon", "in_progress", "correction", "paused",
+                                               "review", "reply"))
+    assert on_cards == open_total
+    later = date(2026, 3, 27)  # within 3 working days of the due date: due soon, no longer 办理中
+    board = queries.dashboard(db, today=later)
+    assert board.counts["in_progress"] == 0 and board.counts["due_soon"] == 1

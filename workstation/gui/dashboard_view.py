@@ -36,6 +36,7 @@ from .widgets import (
 CARD_HINTS = {
     "overdue": "答复期限已过",
     "due_soon": "3个工作日内到期",
+    "in_progress": "已登记、尚未提交审核,离答复期限还有3个工作日以上",
     "correction": "等待申请人补正",
     "paused": "征询第三方等,暂停计时",
     "review": "等待审核人审核",

@@ -22,6 +22,7 @@ VIEWS: dict[str, str] = {
     "open": "未办结",
     "overdue": "已逾期",
     "due_soon": "3个工作日内到期",
+    "in_progress": "办理中",
     "correction": "待补正",
     "paused": "暂停计时",
     "review": "待审核",
@@ -59,6 +60,8 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
         q = q.where(Request.status.in_(RUNNING), Request.due < today)
     elif v == "due_soon":
         q = q.where(Request.status.in_(RUNNING), Request.due >= today, Request.due <= soon)
+    elif v == "in_progress":  # registered, not yet in review, and not near its due date: on no other card
+        q = q.where(Request.status == Status.OPEN, or_(Request.due.is_(None), Request.due > soon))
     elif v in ("correction", "paused", "review", "reply", "replied", "closed"):
         q = q.where(Request.status == v)
     if f.received_from:
@@ -141,7 +144,7 @@ class Dashboard:
     provisional_open_cases: int = 0
 
 
-DASHBOARD_VIEWS = ("overdue", "due_soon", "correction", "paused", "review", "reply", "replied")
+DASHBOARD_VIEWS = ("overdue", "due_soon", "in_progress", "correction", "paused", "review", "reply", "replied")
 
 
 def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) -> Dashboard:
@@ -155,7 +158,7 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) ->
         for view in DASHBOARD_VIEWS:
             f = CaseFilter(view=view)
             counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon)).scalar_one()
-            order = ((Request.due, Request.id) if view in ("overdue", "due_soon") else
+            order = ((Request.due, Request.id) if view in ("overdue", "due_soon", "in_progress") else
                      (Request.due.is_(None), Request.due, Request.id) if view == "replied" else
                      (Request.received, Request.id))
             rows = s.execute(_apply(select(Request), f, today, soon).order_by(*order).limit(per_list)).scalars()
