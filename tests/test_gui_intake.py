@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 from test_gui_support import QT_NOISE, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
@@ -230,3 +230,36 @@ def test_an_attachment_over_20_mb_is_refused_with_a_message(qtbot, intake, gui_d
     qtbot.waitUntil(lambda: "未能保存" in intake.attachment_note.text())
     assert "超过 20 MB" in intake.attachment_note.text()
     assert intake.stack.currentIndex() == 1  # the request itself is registered
+
+
+def test_the_next_form_starts_from_today_not_the_last_received_date(qtbot, intake, gui_db):
+    type_date(qtbot, intake.dates["handed_in_on"], date(2026, 6, 3))
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    assert cases.find_by_number(gui_db, intake.result_number.text()).received == date(2026, 6, 3)
+    press_enter(qtbot, intake.next_button)
+    assert intake.stack.currentIndex() == 0
+    assert {edit.date().toPython() for edit in intake.dates.values()} == {TODAY}
+
+
+def test_viewing_the_case_hands_over_from_the_intake(qtbot, staff, make_ctx):
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.mouseClick(window.dashboard.new_button, Qt.MouseButton.LeftButton)
+    intake = window.intake
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    press_enter(qtbot, intake.phone)
+    [view] = [b for b in intake.result_page.findChildren(type(intake.next_button)) if b.text() == "查看案件"]
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton)
+    assert not intake.isVisible()  # the result panel would block the case window's actions
+    case_windows = [w for w in window.findChildren(QWidget) if type(w).__name__ == "CaseView" and w.isVisible()]
+    assert case_windows
+    for w in case_windows:
+        w.close()

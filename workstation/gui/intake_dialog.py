@@ -45,7 +45,7 @@ from .context import AppContext
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
-from .widgets import Form, date_edit, show_error, to_date
+from .widgets import Form, date_edit, show_error, to_date, to_qdate
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
 CHANNEL_RULES = {
@@ -400,7 +400,7 @@ class IntakeDialog(QDialog):
         self.on_the_spot_button.clicked.connect(lambda: self.reply_on_the_spot(done.case))
         view = QPushButton("查看案件")
         view.setAutoDefault(False)
-        view.clicked.connect(lambda: self.open_case.emit(done.case.id))
+        view.clicked.connect(lambda: self.view_case(done.case.id))
         close = QPushButton("关闭")
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
@@ -418,6 +418,11 @@ class IntakeDialog(QDialog):
         self.print_button.setFocus()
         if self.attachments:
             self._store_attachments(done.case.id, list(self.attachments))
+
+    def view_case(self, case_id: int) -> None:
+        """查看案件: the case window takes over from the result panel, which closes (it would block it)."""
+        self.accept()
+        self.open_case.emit(case_id)
 
     def reply_on_the_spot(self, case: CaseSummary) -> None:
         """当场答复: a small dialog; once done the button goes and the panel says so."""
@@ -479,7 +484,9 @@ class IntakeDialog(QDialog):
         self.next_button.setFocus()
 
     def reset_form(self) -> None:
-        """Back to an empty form for the next applicant (channel and dates kept)."""
+        """Back to an empty form for the next applicant: the channel kept, the dates today again."""
+        for edit in self.dates.values():
+            edit.setDate(to_qdate(self.ctx.today()))
         for edit in (self.applicant_name, self.id_number, self.id_override_reason, self.legal_representative,
                      self.contact_person, self.phone, self.address, self.postcode, self.email):
             edit.clear()
