@@ -180,3 +180,37 @@ def test_a_reviewer_may_look_at_the_full_id_number_and_it_is_audited(qtbot, gui_
     click(qtbot, view.id_button)
     assert "11010519491231002X" in view.id_value.text()
     assert "查看完整证件号码" in [e.label for e in cases.timeline(gui_db, case_id)]
+
+
+def test_tab_leaves_a_date_and_ctrl_enter_saves_a_small_dialog(qtbot, gui_db, staff, make_ctx, case_id):
+    """One rule for the keyboard: Tab moves between fields, Ctrl+Enter saves from a multi-line box."""
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.buttons["correction"])
+    dialog = view.dialog
+    type_date(qtbot, dialog.on, date(2026, 6, 3))
+    qtbot.keyClick(dialog.on, Qt.Key.Key_Tab)  # not into the month of the date
+    assert dialog.focusWidget() is dialog.items
+    qtbot.keyClicks(dialog.items, "abc")
+    press_enter(qtbot, dialog.items)  # Enter in a multi-line box is a new line
+    assert dialog.isVisible() and dialog.items.toPlainText() == "abc\n"
+    qtbot.keyClick(dialog.items, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible() and view.status.text() == "待补正"
+
+
+def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx, case_id):
+    from workstation.gui.dashboard_view import DashboardView
+
+    board = DashboardView(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(board)
+    board.resize(1300, 700)
+    board.show()
+    board.activateWindow()
+    qtbot.waitActive(board)
+    board.select(next(v for v, card in board.cards.items() if card.count))
+    assert board.model.rowCount() == 1
+    opened: list[int] = []
+    board.open_case.connect(opened.append)
+    board.table.setFocus()
+    board.table.selectRow(0)
+    qtbot.keyClick(board.table, Qt.Key.Key_Return)
+    assert opened == [case_id]

@@ -30,6 +30,7 @@ from .widgets import (
     Column,
     ListModel,
     cn_weekday,
+    enter_shortcut,
     iso,
 )
 
@@ -155,6 +156,7 @@ class DashboardView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activated)
+        enter_shortcut(self.table, self._open_current)  # Enter on a row opens it, as in the register
         self.empty = QLabel()
         self.empty.setObjectName("hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -221,6 +223,11 @@ class DashboardView(QWidget):
     def _import_holidays(self) -> None:
         if self.dashboard and self.dashboard.provisional_years:
             self.show_holidays.emit(self.dashboard.provisional_years[0])
+
+    def _open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._activated(index)
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_case.emit(self.model.row_object(index.row()).case.id)

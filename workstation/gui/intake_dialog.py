@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -45,7 +43,7 @@ from .context import AppContext
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
-from .widgets import Form, date_edit, show_error, to_date, to_qdate
+from .widgets import Form, MultiLineEdit, date_edit, show_error, to_date, to_qdate
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
 CHANNEL_RULES = {
@@ -60,23 +58,6 @@ ID_TYPES = ("居民身份证", "护照", "港澳居民来往内地通行证", "�
 ORG_ID_TYPE = "统一社会信用代码"
 PERSON_ONLY = ("id_type",)
 ORG_ONLY = ("legal_representative", "contact_person")
-
-
-class ContentEdit(QPlainTextEdit):
-    """The multi-line field: Enter starts a new line, Ctrl+Enter saves, Tab moves on."""
-
-    submitted = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTabChangesFocus(True)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class IntakeDialog(QDialog):
@@ -134,7 +115,7 @@ class IntakeDialog(QDialog):
         self.address = self._line("address")
         self.postcode = self._line("postcode")
         self.email = self._line("email")
-        self.content = ContentEdit()
+        self.content = MultiLineEdit()
         self.content.setPlaceholderText("所需政府信息的名称、文号或者便于查询的其他特征性描述")
         self.content.submitted.connect(self.save)
         self.wanted_form = QComboBox()

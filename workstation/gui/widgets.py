@@ -9,13 +9,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
     QLabel,
+    QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -61,9 +71,41 @@ def way_combo() -> QComboBox:
     return combo
 
 
+class MultiLineEdit(QPlainTextEdit):
+    """A multi-line field: Enter starts a new line, Ctrl+Enter saves (``submitted``), Tab moves on."""
+
+    submitted = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DateEdit(QDateEdit):
+    """A date field where Tab goes to the next field, as everywhere else (Qt's walks year → month → day).
+
+    Only the Tab keys are taken: a typed "-" still moves on to the next part of the date.
+    """
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            forward = e.key() == Qt.Key.Key_Tab and not e.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.interpretText()
+            QWidget.focusNextPrevChild(self, forward)
+            return True
+        return super().event(e)
+
+
 def date_edit(value: date, *, minimum: date = date(2000, 1, 1), special: str = "") -> QDateEdit:
-    """A date field typed as YYYY-MM-DD (or picked from the calendar)."""
-    edit = QDateEdit()
+    """A date field typed as YYYY-MM-DD (or picked from the calendar); Tab leaves it."""
+    edit = DateEdit()
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setCalendarPopup(True)
     edit.setMinimumDate(to_qdate(minimum))
@@ -270,14 +312,28 @@ class PageCache(Generic[T]):
         return len(self._pages)
 
 
-def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QShortcut:
+class _EnterOpens(QObject):
+    """Enter (Return, or the keypad's Enter) pressed in one widget calls a slot; other keys pass."""
+
+    def __init__(self, widget: QWidget, slot: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self.slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.slot()
+            return True
+        return False
+
+
+def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QObject:
     """Enter (Return) on ``widget`` only, e.g. to open the selected row of a table.
 
-    The context is set after construction: PySide6 ignores ``context=`` in QShortcut's constructor,
-    and a window-wide Return would take the Enter that confirms a search box or a typed year.
+    Only the keys the widget itself receives: a window-wide Return would take the Enter that confirms
+    a search box or a typed year. (An event filter rather than a QShortcut: PySide6 ignores the
+    shortcut's ``context=`` in its constructor, and a widget shortcut also needs its window active.)
     """
-    enter = QShortcut(QKeySequence(Qt.Key.Key_Return), widget)
-    enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-    enter.activated.connect(slot)
-    return enter
+    return _EnterOpens(widget, slot)
 

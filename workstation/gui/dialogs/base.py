@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -16,7 +15,7 @@ from workstation.domain.errors import UserError
 from workstation.services.cases import CaseSummary
 
 from ..context import AppContext
-from ..widgets import Form
+from ..widgets import Form, MultiLineEdit
 
 
 class ServiceDialog(QDialog):
@@ -58,6 +57,8 @@ class ServiceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.ok_button.setDefault(True)
+        for box in self.findChildren(MultiLineEdit):  # Ctrl+Enter saves from a box where Enter is a new line
+            box.submitted.connect(self.accept)
         if "override_reason" in self.form.fields:
             self.form.set_visible("override_reason", False)
         self.setMinimumWidth(max(460, self.minimumWidth()))  # build() may ask for more
@@ -92,9 +93,8 @@ class ServiceDialog(QDialog):
         super().accept()
 
 
-def text_field(placeholder: str = "", height: int = 70) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
+def text_field(placeholder: str = "", height: int = 70) -> MultiLineEdit:
+    edit = MultiLineEdit()
     edit.setPlaceholderText(placeholder)
     edit.setFixedHeight(height)
     return edit
