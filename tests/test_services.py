@@ -357,3 +357,30 @@ def test_every_open_request_is_on_a_dashboard_card(db, users):
     later = date(2026, 3, 27)  # within 3 working days of the due date: due soon, no longer 办理中
     board = queries.dashboard(db, today=later)
     assert board.counts["in_progress"] == 0 and board.counts["due_soon"] == 1
+
+
+def test_sorting_by_due_date_puts_requests_without_one_last_both_ways(db, users):
+    from workstation.services import queries
+
+    today = date(2026, 3, 20)
+    first = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 2)), today=today).case
+    second = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 9)), today=today).case
+    closed = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 5)), today=today).case
+    cases.withdraw(db, users["clerk"], closed.id, today, today=today)
+    for descending in (False, True):
+        ids = queries.list_case_ids(db, queries.CaseFilter(), sort="due", descending=descending, today=today)
+        assert ids[-1] == closed.id and set(ids[:2]) == {first.id, second.id}
+        assert ids[0] == (second.id if descending else first.id)
+
+
+def test_overdue_on_a_rest_day_right_after_the_due_date_says_so(db, users):
+    from workstation.services import queries
+
+    case = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 2)), today=date(2026, 3, 2)).case
+    assert case.due == date(2026, 3, 30)  # a Monday; 2026-04-04 is a Saturday of 清明
+    board = queries.dashboard(db, today=date(2026, 3, 31))
+    assert board.lists["overdue"][0].note == "已逾期 1 个工作日"
+    case2 = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 6)), today=date(2026, 3, 6)).case
+    assert case2.due == date(2026, 4, 3)  # a Friday
+    notes = {i.case.id: i.note for i in queries.dashboard(db, today=date(2026, 4, 4)).lists["overdue"]}
+    assert notes[case2.id] == "已过答复期限(4月3日)"  # not "已逾期 0 个工作日"

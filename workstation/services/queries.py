@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -91,6 +92,13 @@ def _soon(db: Database, today: date) -> date:
     return load_calendar(db).add_workdays(today, 3)
 
 
+def _order(sort: str, descending: bool) -> list[Any]:
+    """The ORDER BY of a sort column; requests without a due date (closed, waiting) come last either way."""
+    cols = SORT_COLUMNS.get(sort, SORT_COLUMNS["received"])
+    order = [c.desc() for c in cols] if descending else list(cols)
+    return [Request.due.is_(None), *order] if sort == "due" else order
+
+
 def count_cases(db: Database, f: CaseFilter, *, today: date | None = None) -> int:
     today = today or date.today()
     q = _apply(select(func.count(Request.id)), f, today, _soon(db, today))
@@ -102,9 +110,7 @@ def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descen
                   today: date | None = None) -> list[int]:
     """All ids matching a filter in display order (a window over them is fetched with fetch_cases)."""
     today = today or date.today()
-    cols = SORT_COLUMNS.get(sort, SORT_COLUMNS["received"])
-    order = [c.desc() for c in cols] if descending else list(cols)
-    q = _apply(select(Request.id), f, today, _soon(db, today)).order_by(*order)
+    q = _apply(select(Request.id), f, today, _soon(db, today)).order_by(*_order(sort, descending))
     with db.read() as s:
         return list(s.execute(q).scalars())
 
@@ -121,9 +127,8 @@ def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
 def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
                offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    cols = SORT_COLUMNS.get(sort, SORT_COLUMNS["received"])
-    order = [c.desc() for c in cols] if descending else list(cols)
-    q = _apply(select(Request), f, today, _soon(db, today)).order_by(*order).offset(offset).limit(limit)
+    q = _apply(select(Request), f, today, _soon(db, today)).order_by(*_order(sort, descending)).offset(
+        offset).limit(limit)
     with db.read() as s:
         return [summary(r) for r in s.execute(q).scalars()]
 
@@ -192,7 +197,9 @@ def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> 
         return (f"答复期限 {case.due.isoformat()}" + ("(今天)" if left == 0 else f",还剩 {left} 个工作日")
                 + ",以签收/交邮/发送之日计")
     if view == "overdue" and case.due:
-        return f"已逾期 {calendar.workdays_between(case.due, today)} 个工作日"
+        late = calendar.workdays_between(case.due, today)
+        # on a rest day right after the due date no working day has passed yet, but the date has
+        return f"已逾期 {late} 个工作日" if late else f"已过答复期限({case.due.month}月{case.due.day}日)"
     if view == "due_soon" and case.due:
         left = calendar.workdays_between(today, case.due)
         return "今天到期" if left == 0 else f"还剩 {left} 个工作日"
