@@ -51,3 +51,19 @@ def test_the_whole_review_and_reply_walk_reads_without_machine_keys(db, users):
     assert "办理结果:部分公开" in joined and "不予公开的部分:第3页个人信息" in joined
     assert "建议结果:部分公开" in joined and "方式:邮寄" in joined and "类别:行政复议" in joined
     assert not re.search(r"[a-z]+_[a-z_]+|partly|review_id|\bpost\b", joined), joined
+
+
+def test_the_case_timeline_leaves_the_machine_facts_to_the_audit_view():
+    from workstation.gui.timeline_text import clerk_text
+
+    issued = entry("document_issued", None, {
+        "document_id": 3, "kind": "receipt", "label": "登记回执", "number": None,
+        "template": "forms/receipt.j2", "template_version": "2026.1", "fonts_embedded": True})
+    assert clerk_text(issued) == "文书:登记回执"
+    assert "模板版本" in describe(issued)  # the audit view keeps them
+    registered = entry("registered", None, {"number": "政依申〔2026〕第0001号", "received": "2026-10-29",
+                                             "due": "2026-11-26", "provisional": False})
+    assert "预估" not in clerk_text(registered) and "预估:否" in describe(registered)
+    estimated = entry("registered", None, {"number": "政依申〔2026〕第0002号", "received": "2026-12-20",
+                                            "due": "2027-01-19", "provisional": True})
+    assert "答复期限:2027-01-19(预估)" in clerk_text(estimated)

@@ -63,7 +63,7 @@ from .dialogs.review_dialog import ReviewDialog
 from .dialogs.signoff_dialog import SignoffDialog
 from .dialogs.withdraw_dialog import WithdrawDialog
 from .printing import document_title, issue_document, show_archived
-from .timeline_text import describe
+from .timeline_text import clerk_text
 from .widgets import (
     MUTED_TEXT,
     OVERDUE_TEXT,
@@ -285,8 +285,7 @@ class CaseView(QWidget):
             Column("文书", lambda d: d.label),
             Column("文号", lambda d: d.number or "—"),
             Column("出具日期", lambda d: iso(d.issued_on), Qt.AlignmentFlag.AlignHCenter),
-            Column("模板版本", lambda d: d.template_version, Qt.AlignmentFlag.AlignHCenter),
-            Column("字体", lambda d: "已嵌入" if d.fonts_embedded else "未嵌入(各电脑显示可能不同)"),
+            Column("说明", lambda d: "" if d.fonts_embedded else "字体未嵌入,各电脑显示可能不同"),
         ], parent=self)
         self.documents_table = QTableView()
         self.documents_table.setModel(self.documents_model)
@@ -324,8 +323,8 @@ class CaseView(QWidget):
             Column("事项", lambda e: e.label),
             Column("经办人", lambda e: e.actor),
             Column("生效日期", lambda e: iso(e.effective_on), Qt.AlignmentFlag.AlignHCenter),
-            Column("内容", describe),
-        ], tooltip=describe, parent=self)
+            Column("内容", clerk_text),
+        ], tooltip=clerk_text, parent=self)
         self.timeline = QTableView()
         self.timeline.setModel(self.timeline_model)
         self.timeline.verticalHeader().hide()

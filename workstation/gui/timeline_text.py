@@ -136,6 +136,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def clerk_text(entry: TimelineEntry) -> str:
+    """The case timeline's words for an event (see ``describe``)."""
+    return describe(entry, technical=False)
+
+
 def value_text(key: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -149,16 +154,28 @@ def value_text(key: str, value: Any) -> str:
     return text if len(text) <= 80 else text[:80] + "…"
 
 
-def describe(entry: TimelineEntry) -> str:
-    """One line: what changed, before → after."""
+# What only the audit view shows: how a document was made, and "预估:否" (a date that is not provisional).
+TECHNICAL_DOCUMENT_KEYS = ("template", "template_version", "fonts_embedded")
+
+
+def describe(entry: TimelineEntry, *, technical: bool = True) -> str:
+    """One line: what changed, before → after.
+
+    ``technical=False`` is the clerk's case timeline: no template names or versions, and a due date
+    marked (预估) only when it is provisional; the audit view keeps every fact.
+    """
     before = entry.before or {}
     after = entry.after or {}
     keys = [k for k in after if k not in HIDDEN]
     if entry.action == "registered":
         keys = [k for k in REGISTERED_KEYS if k in after]
+    if not technical and "provisional" in keys:
+        keys.remove("provisional")
+        if after.get("provisional") and "due" in after:
+            after = {**after, "due": f"{value_text('due', after['due'])}(预估)"}
     if entry.action == "document_issued":
         parts = [f"{label}:{value_text(key, after[key])}" for key, label in DOCUMENT_KEYS.items()
-                 if after.get(key) not in (None, "")]
+                 if after.get(key) not in (None, "") and (technical or key not in TECHNICAL_DOCUMENT_KEYS)]
         return ";".join(parts + ([f"说明:{entry.note}"] if entry.note else []))
     parts = []
     own = ACTION_KEY_LABELS.get(entry.action, {})
