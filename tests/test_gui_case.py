@@ -134,6 +134,8 @@ def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, sta
     assert view.status.text() == "办理中"
     assert view.deadline_labels["start"].text().startswith(cn_date(date(2026, 6, 10)))
     assert "状态:待补正 → 办理中" in view.timeline_model.index(0, 4).data()
+    button = view.buttons["correction"]  # asked once already (Art. 30): not offered again
+    assert button.isVisible() and not button.isEnabled() and "一次性" in button.toolTip()
 
 
 def test_a_date_the_service_refuses_is_shown_beside_the_date(qtbot, staff, make_ctx, case_id):

@@ -119,6 +119,7 @@ class CaseView(QWidget):
         self.ctx = ctx
         self.case_id = case_id
         self.case: CaseSummary | None = None
+        self.correction_asked = False  # 补正 may be asked once (Art. 30)
         self.deadline: Deadline | None = None
         self.dialog: QDialog | None = None
 
@@ -365,6 +366,7 @@ class CaseView(QWidget):
         self._show_attachments()
         self._show_documents(case, entries)
         self.timeline_model.set_rows(list(reversed(entries)))
+        self.correction_asked = any(e.action == "correction_requested" for e in entries)
         self._update_actions(case)
         self._show_review(case)
 
@@ -554,7 +556,7 @@ class CaseView(QWidget):
         worker = self.ctx.has(*CASE_ROLES)
         head = self.ctx.has(Role.HEAD)
         allowed = {
-            "correction": status == Status.OPEN,
+            "correction": status == Status.OPEN and not self.correction_asked,
             "corrected": status == Status.CORRECTION,
             "pause": status in OPEN_STATES,
             "resume": status == Status.PAUSED,
@@ -565,7 +567,9 @@ class CaseView(QWidget):
             "close": is_open and status != Status.CORRECTION,
             "letter_received": status in (Status.CORRECTION, Status.PAUSED),
         }
-        why = {"extend": "本申请已经延期过一次" if case.extended else ""}
+        why = {"extend": "本申请已经延期过一次" if case.extended else "",
+               "correction": "已经告知过补正:条例第三十条规定只能一次性告知" if self.correction_asked
+               else ""}
         for key, button in self.buttons.items():
             needs_head = key in ("extend", "manual_due")
             if not is_open:
