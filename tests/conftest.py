@@ -102,3 +102,9 @@ def xvfb_display():
     yield f":{number}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path, monkeypatch):
+    """Screen layouts the program remembers (gui/remembered.py) go to the test's folder, not the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

@@ -216,3 +216,14 @@ def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx,
     board.table.selectRow(0)
     qtbot.keyClick(board.table, Qt.Key.Key_Return)
     assert opened == [case_id]
+
+
+def test_esc_closes_the_case_window_and_its_size_is_kept(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    view.resize(760, 600)
+    size = view.size()  # as large as asked, or as the layout's minimum allows
+    view.activateWindow()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.isVisible()
+    again = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    assert again.size() == size and again.width() == 760

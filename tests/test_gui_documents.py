@@ -198,8 +198,12 @@ def test_cancelling_the_print_dialog_prints_nothing(qtbot, ctx, monkeypatch):
 def test_the_print_session_belongs_to_its_context(ctx, staff, make_ctx):
     session = PrintSession.of(ctx)
     session.printer_name = "窗口打印机"
+    session.warned.add("字体未嵌入")
     assert PrintSession.of(ctx) is session
-    assert PrintSession.of(make_ctx(staff["clerk"], TODAY)).printer_name == ""
+    later = PrintSession.of(make_ctx(staff["clerk"], TODAY))  # the next start of the program
+    assert later is not session and not later.warned  # warnings are said again in a new session
+    assert later.printer_name == "窗口打印机"  # the printer is remembered for this user (设置 keeps the default)
+    assert PrintSession.of(make_ctx(staff["head"], TODAY)).printer_name == ""
 
 
 # -- with the renderer: issuing, archiving, re-printing ------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -168,9 +168,20 @@ class CaseView(QWidget):
         layout.addWidget(self.info)
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
-        self.resize(1280, 720)
+        if not ctx.remembered.restore_geometry(self, "case"):
+            self.resize(1280, 680)  # below 720 px: the taskbar of a 1366×768 screen leaves less
         ctx.changed.connect(self.refresh)
         self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.close()  # Esc closes the case window, as it closes a dialog
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.ctx.remembered.save_geometry(self, "case")
+        super().closeEvent(event)
 
     # -- panels ----------------------------------------------------------------------
     def _build_deadline(self) -> QGroupBox:

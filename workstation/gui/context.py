@@ -15,6 +15,7 @@ from workstation.services.base import Actor
 from workstation.services.users import UserInfo
 from workstation.store.database import Database
 
+from .remembered import Remembered
 from .worker import TaskRunner
 
 
@@ -37,6 +38,7 @@ class AppContext(QObject):
         self.today = today
         self.tasks = tasks or TaskRunner(self)
         self.background_db = Database(db.engine, path=db.path)
+        self.remembered = Remembered(user.login)
 
     @property
     def actor(self) -> Actor:

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self.show_page("dashboard")
         self.resize(1366, 768)
+        ctx.remembered.restore_geometry(self, "main")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -310,6 +311,7 @@ class MainWindow(QMainWindow):
     def _close_for_restore(self) -> None:
         """Before a restore replaces the register: nothing of ours may still read or write it."""
         self.backup_timer.stop()
+        self.ctx.remembered.save_geometry(self, "main")
         for window in list(self.case_windows.values()):
             window.close()
         if self.intake is not None:
@@ -327,6 +329,7 @@ class MainWindow(QMainWindow):
     def _start_exit_backup(self) -> None:
         self.exit_backup = "running"
         self.backup_timer.stop()
+        self.ctx.remembered.save_geometry(self, "main")
         for window in list(self.case_windows.values()):
             window.close()
         db = self.ctx.background_db
@@ -359,6 +362,7 @@ class MainWindow(QMainWindow):
                 self._start_exit_backup()
             return
         self.backup_timer.stop()
+        self.ctx.remembered.save_geometry(self, "main")
         for window in list(self.case_windows.values()):
             window.close()
         self.ctx.tasks.wait()

@@ -66,8 +66,20 @@ class PrintSession(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.setObjectName(self.NAME)
-        self.printer_name = ""
+        self.remembered = getattr(parent, "remembered", None)
+        self._printer = str(self.remembered.get("printer", "")) if self.remembered is not None else ""
         self.warned: set[str] = set()
+
+    @property
+    def printer_name(self) -> str:
+        """The printer chosen last, also in an earlier run of the program by the same user."""
+        return self._printer
+
+    @printer_name.setter
+    def printer_name(self, name: str) -> None:
+        self._printer = name
+        if self.remembered is not None:
+            self.remembered.put("printer", name)
 
     @classmethod
     def of(cls, ctx: AppContext) -> PrintSession:

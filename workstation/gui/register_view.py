@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -140,7 +140,24 @@ class RegisterView(QWidget):
             edit.dateChanged.connect(self.reload)
         self.clear_button.clicked.connect(lambda: self.clear_filters())
         ctx.changed.connect(self.reload)
+        self._restore_layout()
+        for signal in (header.sectionResized, header.sectionMoved):
+            signal.connect(lambda *_: self._save_layout())
         self.reload()
+
+    # -- remembered layout (columns, widths, sort), per user ---------------------------
+    def _restore_layout(self) -> None:
+        header = self.table.horizontalHeader()
+        saved = self.ctx.remembered.get("register/header")
+        if not isinstance(saved, QByteArray) or not header.restoreState(saved):
+            return
+        key = COLUMNS[header.sortIndicatorSection()].sort_key if 0 <= header.sortIndicatorSection() < len(
+            COLUMNS) else None
+        if key:
+            self._sort = (key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+
+    def _save_layout(self) -> None:
+        self.ctx.remembered.put("register/header", self.table.horizontalHeader().saveState())
 
     # -- filters ------------------------------------------------------------------
     def current_filter(self) -> CaseFilter:
@@ -225,6 +242,7 @@ class RegisterView(QWidget):
 
     def _sort_by(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)
+        self._save_layout()
         self.reload()
 
     def _column_menu(self, pos: QPoint) -> None:
@@ -233,7 +251,7 @@ class RegisterView(QWidget):
             action = menu.addAction(column.title)
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(i))
-            action.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
+            action.toggled.connect(lambda on, i=i: (self.table.setColumnHidden(i, not on), self._save_layout()))
         menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     # -- opening --------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""The program remembers, per user: the printer, the register's columns and sort, window sizes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from test_gui_support import QT_NOISE
+
+from workstation.gui.pdf_preview_dialog import PrintSession
+from workstation.gui.register_view import RegisterView
+
+pytest_plugins = ["test_gui_support"]
+pytestmark = [QT_NOISE, pytest.mark.gui]
+TODAY = date(2026, 6, 15)
+
+
+def test_the_printer_chosen_last_is_offered_at_the_next_start_to_the_same_user(staff, make_ctx):
+    PrintSession.of(make_ctx(staff["clerk"], TODAY)).printer_name = "HP_LaserJet_窗口"
+    assert PrintSession.of(make_ctx(staff["clerk"], TODAY)).printer_name == "HP_LaserJet_窗口"
+    assert PrintSession.of(make_ctx(staff["head"], TODAY)).printer_name == ""
+
+
+def test_the_register_keeps_its_sort_and_column_widths(qtbot, staff, make_ctx):
+    first = RegisterView(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: not first.loading)
+    header = first.table.horizontalHeader()
+    applicant = next(i for i in range(header.count())
+                     if first.model.headerData(i, Qt.Orientation.Horizontal) == "申请人")
+    header.setSortIndicator(applicant, Qt.SortOrder.AscendingOrder)
+    header.resizeSection(applicant, 333)
+    qtbot.waitUntil(lambda: not first.loading)
+    assert first._sort == ("applicant", False)
+
+    again = RegisterView(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: not again.loading)
+    assert again._sort == ("applicant", False)
+    assert again.table.horizontalHeader().sortIndicatorSection() == applicant
+    assert again.table.columnWidth(applicant) == 333
+    other = RegisterView(make_ctx(staff["head"], TODAY))
+    qtbot.addWidget(other)
+    assert other._sort == ("received", True)  # another user keeps the default
