@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from test_gui_support import QT_NOISE, type_date, type_text
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
 from workstation.gui.dialogs.delivery_dialog import DeliveryDialog
+from workstation.gui.pdf_preview_dialog import PdfPreviewDialog
 from workstation.services import cases
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
@@ -174,3 +176,17 @@ def test_a_reply_on_the_spot_from_the_intake_panel(qtbot, gui_db, staff, make_ct
     assert "已当场答复并办结" in intake.on_the_spot_note.text()
     case = cases.find_by_number(gui_db, intake.result_number.text())
     assert case.status is Status.CLOSED and case.delivered_on == today and case.result_key == "disclosed"
+    # the reply notice comes at once, as the receipt does, and a second click shows the same archived one
+    from workstation.services import documents
+
+    qtbot.waitUntil(lambda: intake.reply_doc is not None, timeout=20_000)
+    assert intake.reply_button.isVisible()
+    [issued] = [d for d in documents.documents_of(gui_db, case.id) if d.kind == "reply"]
+    assert issued.issued_on == today and issued.number
+    text = subprocess.run(["pdftotext", "-", "-"], input=documents.archived_pdf(gui_db, issued.id),
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert "财政预决算" in text and "示范镇2026年财政预算" in text
+    qtbot.mouseClick(intake.reply_button, Qt.MouseButton.LeftButton)
+    assert len([d for d in documents.documents_of(gui_db, case.id) if d.kind == "reply"]) == 1
+    for preview in intake.findChildren(PdfPreviewDialog):
+        preview.close()

@@ -71,6 +71,7 @@ class IntakeDialog(QDialog):
         self.ctx = ctx
         self.attachments: list[Path] = []
         self.last: Registered | None = None
+        self.reply_doc: IssuedDocument | None = None  # the notice of a 当场答复
         self.receipt: IssuedDocument | None = None
         self.issuing_receipt = False
         self.setWindowTitle("登记新申请")
@@ -370,6 +371,7 @@ class IntakeDialog(QDialog):
         layout.addWidget(line)
         self.result_buttons = QHBoxLayout()
         self.receipt = None
+        self.reply_doc = None
         self.print_button = QPushButton("打印回执(Enter)")
         self.print_button.clicked.connect(self.print_receipt)
         self.next_button = QPushButton("继续登记下一件")
@@ -379,6 +381,10 @@ class IntakeDialog(QDialog):
         self.on_the_spot_button.setToolTip("所申请的信息已经主动公开的,当场告知获取方式并办结(条例第三十三条第一款)")
         self.on_the_spot_button.setVisible(done.case.channel == "in_person")
         self.on_the_spot_button.clicked.connect(lambda: self.reply_on_the_spot(done.case))
+        self.reply_button = QPushButton("打印答复告知书")
+        self.reply_button.setAutoDefault(False)
+        self.reply_button.hide()  # after 当场答复: the reply goes to the applicant with the receipt
+        self.reply_button.clicked.connect(self.print_reply)
         view = QPushButton("查看案件")
         view.setAutoDefault(False)
         view.clicked.connect(lambda: self.view_case(done.case.id))
@@ -386,7 +392,7 @@ class IntakeDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         self.result_buttons.addStretch(1)
-        for button in (self.print_button, self.on_the_spot_button, self.next_button, view, close):
+        for button in (self.print_button, self.on_the_spot_button, self.reply_button, self.next_button, view, close):
             self.result_buttons.addWidget(button)
         layout.addLayout(self.result_buttons)
         self.stack.removeWidget(self.result_page)
@@ -415,9 +421,24 @@ class IntakeDialog(QDialog):
 
     def _replied_on_the_spot(self, dialog: OnTheSpotDialog) -> None:
         self.on_the_spot_button.hide()
+        self.reply_button.show()
         self.on_the_spot_note.setText(dialog.message)
         self.on_the_spot_note.show()
         self.ctx.data_changed()
+        self.print_reply()  # the reply notice at once, as the receipt: the applicant is waiting
+
+    def print_reply(self) -> None:
+        """The 当场答复 notice: issued once, then shown again from the archive."""
+        if self.last is None:
+            return
+        if self.reply_doc is not None:
+            title = document_title(self.reply_doc.label, self.reply_doc.number, self.last.case.number)
+            show_archived(self.ctx, self, self.reply_doc.id, title=title)
+            return
+        issue_document(self.ctx, self, self.last.case.id, "reply", then=self._reply_issued)
+
+    def _reply_issued(self, doc: IssuedDocument | None) -> None:
+        self.reply_doc = doc
 
     def _store_attachments(self, case_id: int, paths: list[Path]) -> None:
         self.attachment_note.setText(f"正在保存 {len(paths)} 个附件……")

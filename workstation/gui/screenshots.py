@@ -28,6 +28,7 @@ from .dialogs.delivery_dialog import DeliveryDialog
 from .dialogs.reply_dialog import ReplyDialog
 from .dialogs.review_dialog import ReviewDialog
 from .first_run_dialog import FirstRunDialog
+from .intake_dialog import IntakeDialog
 from .login_dialog import LoginDialog
 from .main_window import PAGES, MainWindow
 from .pdf_preview_dialog import PdfPreviewDialog
@@ -111,6 +112,7 @@ def shoot_main(db: Database, out: Path) -> None:
     intake.id_override_reason.setText("旧证件,已核对原件")
     intake.save()
     save(intake, out, "05-intake-registered", ctx)
+    shoot_on_the_spot(intake, out, ctx)
     intake.accept()
 
     window.show_register("all")
@@ -299,6 +301,24 @@ def shoot_delivery(clerk: AppContext, case_id: int, out: Path) -> None:
     view.refresh()
     save(view, out, "19-case-on-time", clerk)
     view.close()
+
+
+def shoot_on_the_spot(intake: IntakeDialog, out: Path, ctx: AppContext) -> None:
+    """当场答复 at the window: the next applicant asks for what is already published."""
+    intake.reset_form()
+    intake.applicant_name.setText("李秀英")
+    intake.id_number.setText("11010519491231002X")
+    intake.phone.setText("13900139000")
+    intake.content.setPlainText("申请公开本镇2026年财政预算。")
+    intake.save()
+    intake.on_the_spot_button.click()
+    dialog = intake.on_the_spot_dialog
+    dialog.published_at.setPlainText("示范县城关镇人民政府门户网站“财政预决算”栏目(2026年1月20日公开)")
+    dialog.materials.setPlainText("城关镇2026年财政预算公开文本")
+    save(dialog, out, "05-intake-on-the-spot", ctx)
+    dialog.accept()
+    settle(ctx)
+    save(intake, out, "05-intake-on-the-spot-done", ctx)
 
 
 def open_case_view(ctx: AppContext, case_id: int) -> CaseView:

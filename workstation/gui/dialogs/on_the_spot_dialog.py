@@ -28,4 +28,4 @@ class OnTheSpotDialog(ServiceDialog):
                                        published_at=self.published_at.toPlainText(),
                                        materials=self.materials.toPlainText().splitlines(),
                                        signed_by=self.signed_by.text(), today=self.ctx.today())
-        return f"已当场答复并办结({done.number});可打印答复告知书交申请人。"
+        return f"已当场答复并办结({done.number});答复告知书随即出具,请连同回执打印后交申请人签收。"
