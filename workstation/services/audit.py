@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, select
 
-from workstation.services.base import GENESIS, event_digest
+from workstation.services.base import GENESIS, Actor, event_digest
+from workstation.services.privacy import event_data_for
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, Request
 
@@ -100,14 +101,18 @@ def _where(q: Select, f: AuditFilter) -> Select:
 
 def list_events(db: Database, *, actor: str | None = None, action: str | None = None,
                 start: date | None = None, end: date | None = None, request_id: int | None = None,
-                limit: int = 500, offset: int = 0, where: AuditFilter | None = None) -> list[AuditRow]:
-    """Events newest first; ``where`` (or the single filters) narrows them."""
+                limit: int = 500, offset: int = 0, where: AuditFilter | None = None,
+                viewer: Actor | None = None) -> list[AuditRow]:
+    """Events newest first; ``where`` (or the single filters) narrows them.
+
+    ID numbers are masked unless ``viewer`` may reveal them (no viewer: masked).
+    """
     f = where or AuditFilter(actor=actor, action=action, start=start, end=end, request_id=request_id)
     q = (_where(select(Event, Request.number).outerjoin(Request, Request.id == Event.request_id), f)
          .order_by(Event.seq.desc()).offset(offset).limit(limit))
     with db.read() as s:
-        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, e.before, e.after, number or "",
-                         e.effective_on)
+        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, event_data_for(viewer, e.before),
+                         event_data_for(viewer, e.after), number or "", e.effective_on)
                 for e, number in s.execute(q)]
 
 
