@@ -184,3 +184,86 @@ def test_a_read_only_register_opens_for_reading(capsys, tmp_path, request_json, 
     code, out, err = run(capsys, "register", "--db", str(path), "--json", str(request_json))
     assert_one_sentence(code, out, err, "只读")
     assert digest(path) == before and count(path) == 2
+
+
+# --- item 13: files that are not ours stay untouched; damaged ones are named ---------------------
+def test_a_foreign_sqlite_file_is_refused_before_anything_changes(tmp_path, request_json):
+    path = tmp_path / "other.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('x')")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    for argv in (["register", "--json", str(request_json)], ["audit", "verify"], ["backup"]):
+        done = run_process(*argv, "--db", str(path))
+        assert_one_sentence(done.returncode, done.stdout, done.stderr, "不是本程序的数据库", "未作任何修改")
+    assert digest(path) == before  # the header's journal-mode bytes too
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in ("state", "data")) == [
+        "other.sqlite3", "req.json"]
+
+
+def corrupt_a_page(path: Path) -> None:
+    """Overwrite the middle of a page of the request table with junk (a bad sector, a bad copy)."""
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='request'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    leaf = conn.execute("SELECT max(pageno) FROM dbstat WHERE name='request'").fetchone()[0] \
+        if _has_dbstat(conn) else root
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek((leaf - 1) * size + 8)
+        fh.write(b"\xff\x00\x13" * 300)
+
+
+def _has_dbstat(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1 FROM dbstat LIMIT 1")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+@pytest.fixture
+def damaged(tmp_path) -> Path:
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 40)
+    corrupt_a_page(path)
+    return path
+
+
+@pytest.mark.parametrize("command", [["register", "--json", "REQ"], ["audit", "verify"], ["backup"]])
+def test_a_register_with_a_damaged_page_is_refused_and_named(damaged, request_json, command):
+    before = digest(damaged)
+    argv = [str(request_json) if a == "REQ" else a for a in command]
+    done = run_process(*argv, "--db", str(damaged))
+    assert_one_sentence(done.returncode, done.stdout, done.stderr, f"数据库文件 {damaged} 已损坏")
+    assert "备份文件" not in done.stderr  # the register is damaged, not the backup
+    assert digest(damaged) == before
+    assert not (damaged.parent / "backups").exists() or not list((damaged.parent / "backups").iterdir())
+
+
+def test_damage_while_the_program_is_open_is_found_by_verify_and_backup(tmp_path):
+    from workstation.domain.errors import KnownError
+    from workstation.services import audit
+    from workstation.services import backup as backup_service
+
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 40)
+    db = Database.open_path(path)  # opened while the file was sound
+    db.engine.dispose()
+    corrupt_a_page(path)
+    with pytest.raises(KnownError, match=f"数据库文件 {path} 已损坏"):
+        audit.verify_chain(db)
+    with pytest.raises(KnownError, match=f"数据库文件 {path} 已损坏"):
+        backup_service.backup(db, tmp_path / "bk")
+    assert not list((tmp_path / "bk").glob("*.sqlite3")) if (tmp_path / "bk").exists() else True
+    db.close()
+
+
+def test_the_program_and_the_command_line_write_a_log(capsys, tmp_path):
+    assert main(["holidays", "status"]) == 0
+    from workstation.logs import log_file
+
+    path = log_file()
+    assert path is not None and path.is_relative_to(tmp_path / "state") and (path.stat().st_mode & 0o777) == 0o600

@@ -26,7 +26,11 @@ class ChainReport:
 
 
 def verify_chain(db: Database) -> ChainReport:
-    """Recompute every event's hash; any edited, inserted or deleted event breaks the chain."""
+    """Recompute every event's hash; any edited, inserted or deleted event breaks the chain.
+
+    SQLite's full integrity check runs first: a damaged file is named (KnownError), not verified.
+    """
+    db.check_integrity()
     problems: list[str] = []
     prev = GENESIS
     expected_seq = 1
