@@ -9,6 +9,7 @@ windows registering at once get distinct, gapless numbers.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -158,6 +159,8 @@ class Database:
             if known is None:
                 raise
             raise known from None
+        except json.JSONDecodeError:  # an event's stored JSON that no longer parses: the file was damaged
+            raise damaged_error(self.path, "记录内容无法解读") from None
 
     def check_integrity(self) -> None:
         """SQLite's full integrity check of the register file; a damaged file is named (KnownError)."""
@@ -331,8 +334,13 @@ def known_error(exc: BaseException, path: Path | None) -> KnownError | None:
         return KnownError(f"磁盘空间已满,无法写入{where}。请清理磁盘空间后再试;本次没有保存任何内容。")
     if "readonly" in text or "read-only" in text:
         return KnownError(_read_only_text(path))
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return damaged_error(path, "SQLite 报告:" + text.split("\n")[0][:80])
+    # the detail is a fixed phrase: SQLite's own text may quote the damaged row (personal data)
+    if "malformed" in text or "corrupt" in text:
+        return damaged_error(path, "文件结构损坏")
+    if "not a database" in text:
+        return damaged_error(path, "文件头损坏")
+    if "could not decode" in text:
+        return damaged_error(path, "其中有无法解读的文字")
     if "disk i/o error" in text:
         return KnownError(f"读写{where}时磁盘出错。请检查磁盘(或网络盘的连接)后再试;本次没有保存任何内容。")
     if "unable to open" in text:
@@ -356,16 +364,22 @@ def check_file(path: Path, *, full: bool) -> None:
     problem: UserError | None = None
     try:
         conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        problem = known_error(exc, path) or damaged_error(path, str(exc))
+        problem = known_error(exc, path) or damaged_error(path, "SQLite 无法读取")
+    except UnicodeDecodeError:  # SQLite's own message quotes a damaged table name
+        problem = damaged_error(path, "文件结构损坏")
     else:
         if rows != ["ok"]:
             problem = damaged_error(path, f"完整性检查发现 {len(rows)} 处问题,如:{rows[0][:80]}")
+        elif path.stat().st_size % page_size:
+            problem = damaged_error(path, "文件不完整,末尾被截断")
         elif tables and "alembic_version" not in tables:
             problem = UserError(f"{path} 不是本程序的数据库(其中有其他数据表),未作任何修改。")
     if problem is not None:
