@@ -264,9 +264,7 @@ def _check_sqlite_header(path: Path) -> None:
 
 def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
     if read_only:
-        from urllib.parse import quote
-
-        url = f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true"
+        url = f"sqlite:///{_read_only_uri(path)}&uri=true"
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_on_connect_read_only)
     else:
@@ -274,6 +272,20 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens the file for reading only.
+
+    In a folder nobody may write, no journal can be created, so nobody writes the file: it is read as
+    immutable, which needs no -shm beside it (a register in WAL mode on read-only media).
+    """
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def _writable(path: Path) -> bool:
@@ -356,14 +368,12 @@ def check_file(path: Path, *, full: bool) -> None:
     Read-only: the file's bytes and its journal mode stay as they were; the empty -wal/-shm that
     reading a WAL file creates are removed again when the file is refused.
     """
-    from urllib.parse import quote
-
     if path.stat().st_size == 0:
         return
     created = [side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()]
     problem: UserError | None = None
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
