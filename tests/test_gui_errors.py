@@ -13,6 +13,7 @@ from test_gui_support import QT_NOISE, type_text
 
 from workstation.gui import app
 from workstation.gui.intake_dialog import IntakeDialog
+from workstation.logs import log_file
 from workstation.store import database
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
@@ -59,7 +60,8 @@ def test_a_bug_shows_a_dialog_and_logs_a_scrubbed_traceback(qtbot, tmp_path, mon
     except RuntimeError as exc:
         app.handle_uncaught(type(exc), exc, exc.__traceback__)
     [(title, text)] = shown
-    log = tmp_path / "state" / "workstation" / "log" / "workstation.log"
+    log = log_file()  # set up here, or earlier in this process
+    assert log is not None and (log.stat().st_mode & 0o777) == 0o600
     assert "程序内部错误" in text and str(log) in text
     logged = log.read_text(encoding="utf-8")
     assert "RuntimeError" in logged and "11010519491231002X" not in logged and "110105********002X" in logged

@@ -342,7 +342,7 @@ def known_error(exc: BaseException, path: Path | None) -> KnownError | None:
     if "locked" in text or "busy" in text:
         return KnownError(f"{where} 正被另一个窗口或程序写入,等候 {BUSY_TIMEOUT_S:g} 秒仍未轮到。"
                           "请等另一个窗口保存完毕(或关闭它)后稍后再试;本次没有保存任何内容。")
-    if "full" in text:
+    if "disk is full" in text or "no space left" in text:
         return KnownError(f"磁盘空间已满,无法写入{where}。请清理磁盘空间后再试;本次没有保存任何内容。")
     if "readonly" in text or "read-only" in text:
         return KnownError(_read_only_text(path))
