@@ -20,6 +20,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.gui)
 
 
+@pytest.fixture(autouse=True)
+def private_log_folder(tmp_path_factory, monkeypatch):
+    """The command line writes a log: keep the tests' logs out of the user's own log folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
+
+
 def _empty_server_database(url: str) -> None:
     from sqlalchemy import create_engine, text
 

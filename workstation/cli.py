@@ -265,7 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from workstation.domain.errors import UserError
+    from workstation.logs import log_to_stderr_once, setup_logging
 
+    setup_logging()
+    log_to_stderr_once()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command | None = getattr(args, "func", None)
@@ -285,3 +288,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file named on the command line that the system refuses (too long a name, no access…)
         sys.stderr.write(f"workstation: {one_line(os_error_text(exc))}\n")
         return EXIT_USAGE
+    except Exception as exc:
+        return _unexpected(exc, " ".join(sys.argv[1:2] if argv is None else list(argv)[:1]))
+
+
+def _unexpected(exc: Exception, command: str) -> int:
+    """A database or disk failure that escaped the store layer is still the user's sentence (exit 2);
+    anything else is our bug: the scrubbed traceback goes to the log, one line to the terminal (exit 1)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from workstation.logs import bug_sentence, log_bug
+    from workstation.store.database import known_error
+
+    known = known_error(exc, None) if isinstance(exc, DBAPIError | sqlite3.Error) else None
+    if known is not None:
+        sys.stderr.write(f"workstation: {one_line(known.message)}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"workstation: {one_line(bug_sentence(exc, log_bug(exc, command)))}\n")
+    return 1

@@ -226,8 +226,10 @@ def cmd_notice(args: argparse.Namespace) -> int:
     if out.exists() and out.is_dir():
         raise CliError(f"{out} 是文件夹,请给出 PDF 文件名")
     doc = documents.issue(db, CLI_ACTOR, case.id, args.kind)
+    from workstation.files import write_private_bytes
+
     try:
-        out.write_bytes(doc.pdf)
+        write_private_bytes(out, doc.pdf)  # the notice names the applicant: owner-only
     except OSError as exc:
         raise CliError(f"无法写入 {out}:{exc.strerror}(文书已出具并存档,可在案件中重新打印)") from None
     for warning in doc.warnings:

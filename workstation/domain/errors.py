@@ -30,3 +30,11 @@ class DataFileError(UserError):
         super().__init__(f"{where}:{message}")
         self.path = path
         self.line = line
+
+
+class KnownError(UserError):
+    """A failure of the database or the disk that is nobody's bug: locked, full, damaged, read-only.
+
+    Raised by the store layer with a sentence that says what happened and what to do; the command
+    line prints it and exits 2, the program shows it in a dialog.
+    """

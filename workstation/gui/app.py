@@ -14,21 +14,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from workstation.domain.errors import UserError
+from workstation.logs import bug_sentence, log_bug, setup_logging
 from workstation.paths import resource_path
 from workstation.services import documents, users
 from workstation.services.users import UserInfo
-from workstation.store.database import Database
+from workstation.store.database import Database, known_error
 
 from .context import AppContext
 from .first_run_dialog import FirstRunDialog
@@ -90,6 +93,33 @@ def apply_look(app: QApplication) -> None:
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 
 
+def handle_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """sys.excepthook for the program: an error nobody caught still reaches the user.
+
+    A clerk's or the disk's error (a locked or damaged register) is its Chinese sentence; anything
+    else is our bug: a dialog that says so, and its traceback, scrubbed, in the log.
+    """
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    from sqlalchemy.exc import DBAPIError
+
+    known = exc if isinstance(exc, UserError) else (
+        known_error(exc, None) if isinstance(exc, DBAPIError | sqlite3.Error) else None)
+    parent = QApplication.activeWindow()
+    if known is not None:
+        QMessageBox.warning(parent, "无法完成", known.message)
+        return
+    if tb is not None and exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    QMessageBox.critical(parent, "程序内部错误", bug_sentence(exc, log_bug(exc, "界面")))
+
+
+def install_error_hook() -> Callable:
+    sys.excepthook = handle_uncaught
+    return sys.excepthook
+
+
 def open_database(args: argparse.Namespace) -> Database:
     from workstation.store.database import default_db_path
 
@@ -145,6 +175,8 @@ WARM_UP_MS = 3000
 def run_gui(args: argparse.Namespace) -> int:
     """The program's life: open, sign in, the main window; after a restore, reopen and sign in again."""
     app = make_application()
+    setup_logging()
+    install_error_hook()
     tasks = TaskRunner()
     demo = bool(getattr(args, "demo", False))
     with tempfile.TemporaryDirectory(prefix="workstation-demo-") as scratch:
@@ -154,6 +186,8 @@ def run_gui(args: argparse.Namespace) -> int:
                 user = open_demo(db, tasks)
             else:
                 db = open_database(args)
+                if db.notices:
+                    QMessageBox.information(None, "数据库文件", "\n".join(db.notices))
                 user = sign_in(db, args)
                 if user is None and _exit_after_shown():
                     return 0

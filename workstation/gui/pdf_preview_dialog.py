@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from workstation.documents import spool
 from workstation.domain.errors import UserError
+from workstation.files import write_private_bytes
 from workstation.services.base import get_settings
 
 from .context import AppContext
@@ -353,7 +354,7 @@ class PdfPreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            path.write_bytes(self.pdf)
+            write_private_bytes(path, self.pdf)  # a notice names the applicant: owner-only
         except OSError as exc:
             self.note.hide()
             show_error(self.error, f"未能保存到 {path}:{exc.strerror or exc}。请换一个文件夹或文件名再试。")

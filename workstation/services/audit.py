@@ -19,7 +19,8 @@ from pathlib import Path
 from sqlalchemy import Select, func, select
 
 from workstation.domain.errors import UserError
-from workstation.services.base import GENESIS, event_digest
+from workstation.services.base import GENESIS, Actor, event_digest
+from workstation.services.privacy import event_data_for
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, Request
 
@@ -86,7 +87,10 @@ def verify_chain(db: Database, *, against: Path | None = None) -> ChainReport:
     With ``against`` (a backup, or an anchor file left beside an export), also check that every event
     it vouches for is still in the register with the same hash: a history rewritten after that backup
     or export, even with the chain recomputed, shows there.
+
+    SQLite's full integrity check runs first: a damaged file is named (KnownError), not verified.
     """
+    db.check_integrity()
     vouched = _heads_in(against) if against is not None else {}
     problems: list[str] = []
     prev = GENESIS
@@ -168,14 +172,18 @@ def _where(q: Select, f: AuditFilter) -> Select:
 
 def list_events(db: Database, *, actor: str | None = None, action: str | None = None,
                 start: date | None = None, end: date | None = None, request_id: int | None = None,
-                limit: int = 500, offset: int = 0, where: AuditFilter | None = None) -> list[AuditRow]:
-    """Events newest first; ``where`` (or the single filters) narrows them."""
+                limit: int = 500, offset: int = 0, where: AuditFilter | None = None,
+                viewer: Actor | None = None) -> list[AuditRow]:
+    """Events newest first; ``where`` (or the single filters) narrows them.
+
+    ID numbers are masked unless ``viewer`` may reveal them (no viewer: masked).
+    """
     f = where or AuditFilter(actor=actor, action=action, start=start, end=end, request_id=request_id)
     q = (_where(select(Event, Request.number).outerjoin(Request, Request.id == Event.request_id), f)
          .order_by(Event.seq.desc()).offset(offset).limit(limit))
     with db.read() as s:
-        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, e.before, e.after, number or "",
-                         e.effective_on)
+        return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, event_data_for(viewer, e.before),
+                         event_data_for(viewer, e.after), number or "", e.effective_on)
                 for e, number in s.execute(q)]
 
 

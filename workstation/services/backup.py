@@ -81,6 +81,7 @@ def backup(db: Database, to_dir: Path | None = None, *, keep: int | None = None)
         raise UserError("服务器数据库请用数据库自带的工具备份(如 pg_dump)")
     folder = Path(to_dir) if to_dir else default_backup_dir(db)
     keep = keep if keep is not None else int(get_settings(db)["backup.keep"])
+    db.check_integrity()  # a damaged register is named as such, and no damaged copy is made
     try:
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(0o700)

@@ -815,17 +815,23 @@ class TimelineEntry:
     note: str | None
 
 
-def timeline(db: Database, case_id: int) -> list[TimelineEntry]:
+def timeline(db: Database, case_id: int, *, viewer: Actor | None = None) -> list[TimelineEntry]:
+    """A case's events in order; ID numbers masked unless ``viewer`` may reveal them (none: masked)."""
+    from workstation.services.privacy import event_data_for
+
     with db.read() as s:
         rows = s.execute(select(Event).where(Event.request_id == case_id).order_by(Event.seq)).scalars().all()
         return [TimelineEntry(e.seq, e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
-                              ACTION_LABELS.get(e.action, e.action), e.effective_on, e.before, e.after, e.note)
+                              ACTION_LABELS.get(e.action, e.action), e.effective_on,
+                              event_data_for(viewer, e.before), event_data_for(viewer, e.after), e.note)
                 for e in rows]
 
 
 def full_id_number(db: Database, actor: Actor, case_id: int) -> str:
     """The unmasked ID number, for a user with the right; the look is an audit event."""
-    require(actor, Role.HEAD, Role.ADMIN, Role.REVIEWER, action="查看完整证件号码")
+    from workstation.services.privacy import REVEAL_ROLES
+
+    require(actor, *REVEAL_ROLES, action="查看完整证件号码")
     with writing(db, actor) as tx:
         r = _get(tx.session, case_id)
         tx.event("id_revealed", request_id=r.id, after={"field": "id_number"})

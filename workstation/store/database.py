@@ -9,8 +9,11 @@ windows registering at once get distinct, gapless numbers.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,12 +21,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation.domain.errors import UserError
+from workstation.domain.errors import KnownError, UserError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# How long a writer waits for another window's write lock before telling the clerk.
+BUSY_TIMEOUT_S: float = 30
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+log = logging.getLogger(__name__)
 
 
 class SchemaTooNew(UserError):
@@ -43,8 +51,14 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.close()
+
+
+def _sqlite_on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # a read-only file keeps its journal mode: changing it would be a write
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def _sqlite_on_begin(conn: object) -> None:
@@ -55,9 +69,11 @@ def _sqlite_on_begin(conn: object) -> None:
 class Database:
     """One open register: an engine, its sessions and its schema version."""
 
-    def __init__(self, engine: Engine, *, path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, *, path: Path | None = None, read_only: bool = False) -> None:
         self.engine = engine
         self.path = path
+        self.read_only = read_only
+        self.notices: list[str] = []  # what opening changed and the user should know (permissions tightened)
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
@@ -66,22 +82,36 @@ class Database:
     # -- opening ------------------------------------------------------------
     @classmethod
     def open_path(cls, path: Path, *, create: bool = True, migrate: bool = True) -> Database:
+        """Open a register file; everything is checked before anything in the file changes.
+
+        A file that is not ours, damaged or locked is refused untouched; a read-only file opens for
+        reading; a file others may read is made owner-only (it holds applicants' personal data).
+        """
         path = Path(path).expanduser()
+        notices: list[str] = []
+        read_only = False
         if not path.exists():
             if not create:
                 raise UserError(f"数据库文件不存在:{path}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _create_private_file(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _create_private_file(path)
+            except OSError as exc:
+                raise KnownError(f"无法创建数据库文件 {path}:{exc.strerror}。请换一个有写入权限的位置。") from None
         elif path.is_dir():
             raise UserError(f"{path} 是文件夹,不是数据库文件")
         else:
             _check_sqlite_header(path)
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
-        db = cls(engine, path=path)
+            check_file(path, full=False)
+            read_only = not _writable(path)
+            if not read_only:
+                notices = _make_private(path)
+        engine = _sqlite_engine(path, read_only=read_only)
+        db = cls(engine, path=path, read_only=read_only)
+        db.notices = notices
         if migrate:
-            db.upgrade()
+            with db._translated():
+                db.upgrade()
         return db
 
     @classmethod
@@ -93,12 +123,13 @@ class Database:
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             return cls.open_path(Path(parsed.database), create=create, migrate=migrate)
         try:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
         except Exception as exc:
             raise UserError(f"无法使用数据库地址 {parsed.render_as_string(hide_password=True)}:{exc}") from None
         db = cls(engine)
         if migrate:
-            db.upgrade()
+            with db._translated():
+                db.upgrade()
         return db
 
     def close(self) -> None:
@@ -107,14 +138,34 @@ class Database:
     # -- sessions -----------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session:
+        with self._translated(), self._read() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed at the end of the block, rolled back on error."""
-        with self._write() as session, session.begin():
+        if self.read_only:
+            raise KnownError(_read_only_text(self.path))
+        with self._translated(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """The database's and the disk's failures (locked, full, damaged, read-only) as a KnownError."""
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as exc:
+            known = known_error(exc, self.path)
+            if known is None:
+                raise
+            raise known from None
+        except json.JSONDecodeError:  # an event's stored JSON that no longer parses: the file was damaged
+            raise damaged_error(self.path, "记录内容无法解读") from None
+
+    def check_integrity(self) -> None:
+        """SQLite's full integrity check of the register file; a damaged file is named (KnownError)."""
+        if self.is_sqlite and self.path is not None:
+            check_file(self.path, full=True)
 
     # -- schema -------------------------------------------------------------
     def _alembic_config(self):  # noqa: ANN202 - alembic's Config
@@ -147,10 +198,12 @@ class Database:
         try:
             current = self.current_revision()
         except OperationalError as exc:
-            raise UserError(f"无法打开数据库:{_describe(exc)}") from None
+            raise known_error(exc, self.path) or UserError(f"无法打开数据库:{exc.orig}") from None
         head = script.get_current_head()
         if current == head:
             return
+        if self.read_only:
+            raise KnownError(f"{_read_only_text(self.path)}(这个文件由旧版本程序创建,需要升级结构才能打开。)")
         known = {rev.revision for rev in script.walk_revisions()}
         if current is not None and current not in known:
             raise SchemaTooNew(
@@ -209,10 +262,138 @@ def _check_sqlite_header(path: Path) -> None:
         raise UserError(f"{path} 不是本程序的数据库文件(也不是 SQLite 文件),未作任何修改。")
 
 
-def _describe(exc: Exception) -> str:
-    text_ = str(getattr(exc, "orig", exc))
-    if "locked" in text_:
-        return "数据库被其他程序锁定,请稍后再试"
-    if "disk" in text_ and "full" in text_:
-        return "磁盘已满,请清理空间后再试"
-    return text_
+def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
+    if read_only:
+        url = f"sqlite:///{_read_only_uri(path)}&uri=true"
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
+        event.listen(engine, "connect", _sqlite_on_connect_read_only)
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
+        event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens the file for reading only.
+
+    In a folder nobody may write, no journal can be created, so nobody writes the file: it is read as
+    immutable, which needs no -shm beside it (a register in WAL mode on read-only media).
+    """
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the file and create its journal beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _make_private(path: Path) -> list[str]:
+    """Make a register that others may read owner-only, with its journal files; say what was done."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o077:
+        return []
+    try:
+        for file in (path, *(Path(f"{path}{side}") for side in SIDE_FILES)):
+            if file.exists():
+                file.chmod(0o600)
+    except OSError as exc:
+        text = (f"数据库文件 {path} 其他用户也能读取(权限 {mode:o}),但无法改为仅本人可读写:{exc.strerror}。"
+                "其中有申请人的个人信息,请让管理员修改文件权限。")
+    else:
+        text = f"数据库文件 {path} 原先其他用户也能读取(权限 {mode:o});其中有申请人的个人信息,已改为仅本人可读写。"
+    log.warning(text)
+    return [text]
+
+
+def _read_only_text(path: Path | None) -> str:
+    where = f"数据库文件 {path} " if path else "数据库"
+    return (f"{where}是只读的,只能查看(列表、统计、审计校验),不能登记或修改。"
+            "请让管理员恢复写入权限,或把文件复制到可以写入的位置后再打开。")
+
+
+def last_backup_near(path: Path) -> Path | None:
+    """The newest backup in the register's default backup folder, to name when the register is damaged."""
+    folder = path.parent / "backups"
+    try:
+        found = sorted(folder.glob("register-*.sqlite3"), reverse=True)
+    except OSError:
+        return None
+    return found[0] if found else None
+
+
+def damaged_error(path: Path | None, detail: str) -> KnownError:
+    where = f"数据库文件 {path}" if path else "数据库"
+    backup = last_backup_near(path) if path else None
+    restore = (f"请停止使用这个文件,从最近的备份 {backup} 恢复(程序中“备份与恢复”,或 workstation restore)"
+               if backup else "请停止使用这个文件,从最近的备份恢复(程序中“备份与恢复”,或 workstation restore)")
+    return KnownError(f"{where} 已损坏({detail}),本次未作任何修改。{restore}。")
+
+
+def known_error(exc: BaseException, path: Path | None) -> KnownError | None:
+    """The sentence for a database or disk failure that is nobody's bug, or None for anything else."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    where = f"数据库文件 {path}" if path else "数据库"
+    if "locked" in text or "busy" in text:
+        return KnownError(f"{where} 正被另一个窗口或程序写入,等候 {BUSY_TIMEOUT_S:g} 秒仍未轮到。"
+                          "请等另一个窗口保存完毕(或关闭它)后稍后再试;本次没有保存任何内容。")
+    if "disk is full" in text or "no space left" in text:
+        return KnownError(f"磁盘空间已满,无法写入{where}。请清理磁盘空间后再试;本次没有保存任何内容。")
+    if "readonly" in text or "read-only" in text:
+        return KnownError(_read_only_text(path))
+    # the detail is a fixed phrase: SQLite's own text may quote the damaged row (personal data)
+    if "malformed" in text or "corrupt" in text:
+        return damaged_error(path, "文件结构损坏")
+    if "not a database" in text:
+        return damaged_error(path, "文件头损坏")
+    if "could not decode" in text:
+        return damaged_error(path, "其中有无法解读的文字")
+    if "disk i/o error" in text:
+        return KnownError(f"读写{where}时磁盘出错。请检查磁盘(或网络盘的连接)后再试;本次没有保存任何内容。")
+    if "unable to open" in text:
+        return KnownError(f"无法打开{where}:请确认文件所在的文件夹存在、有访问权限。")
+    if "could not connect" in text or "connection refused" in text or "server closed" in text:
+        return KnownError("无法连接数据库服务器。请确认服务器已开启、网络通畅后再试;本次没有保存任何内容。")
+    return None
+
+
+def check_file(path: Path, *, full: bool) -> None:
+    """Check a register file before anything changes it: SQLite's quick (or full) check, and that it is ours.
+
+    Read-only: the file's bytes and its journal mode stay as they were; the empty -wal/-shm that
+    reading a WAL file creates are removed again when the file is refused.
+    """
+    if path.stat().st_size == 0:
+        return
+    created = [side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()]
+    problem: UserError | None = None
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        problem = known_error(exc, path) or damaged_error(path, "SQLite 无法读取")
+    except UnicodeDecodeError:  # SQLite's own message quotes a damaged table name
+        problem = damaged_error(path, "文件结构损坏")
+    else:
+        if rows != ["ok"]:
+            problem = damaged_error(path, f"完整性检查发现 {len(rows)} 处问题,如:{rows[0][:80]}")
+        elif path.stat().st_size % page_size:
+            problem = damaged_error(path, "文件不完整,末尾被截断")
+        elif tables and "alembic_version" not in tables:
+            problem = UserError(f"{path} 不是本程序的数据库(其中有其他数据表),未作任何修改。")
+    if problem is not None:
+        for side in created:
+            if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
+                side.unlink(missing_ok=True)
+        raise problem

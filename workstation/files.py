@@ -1,0 +1,26 @@
+"""Files the program writes that hold personal data (notices, exports): owner-only, written whole."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only (0600), replacing any earlier file at once.
+
+    A file that was there before keeps neither its content nor its wider permissions; a failed write
+    leaves the earlier file as it was and no temporary file behind. Raises OSError.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp creates the file 0600
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
