@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
-from test_gui_support import PASSWORD, QT_NOISE, Answers, replace_text, type_text, wait_idle
+from test_gui_support import PASSWORD, QT_NOISE, Answers, click, replace_text, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.backup_dialog import BackupDialog
@@ -55,10 +54,6 @@ def open_dialog(qtbot, ctx) -> BackupDialog:
 def shown_rows(dialog: BackupDialog) -> list[list[str]]:
     model = dialog.model
     return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_any_user_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_db, staff, make_ctx):

@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from test_gui_support import QT_NOISE, press_enter, type_date, type_text
+from test_gui_support import QT_NOISE, click, open_view, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
-from workstation.gui.case_view import CaseView
 from workstation.gui.dialogs.close_dialog import CloseDialog
 from workstation.gui.dialogs.extension_dialog import ExtensionDialog
 from workstation.services import cases
@@ -32,18 +31,6 @@ def register(db, user, received: date) -> int:
 @pytest.fixture
 def case_id(gui_db, staff) -> int:
     return register(gui_db, staff["clerk"], date(2026, 6, 1))
-
-
-def open_view(qtbot, ctx, case_id: int) -> CaseView:
-    view = CaseView(ctx, case_id)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_the_case_shows_its_deadline_day_by_day_and_its_timeline(qtbot, gui_db, staff, make_ctx, case_id):
@@ -190,8 +177,10 @@ def test_tab_leaves_a_date_and_ctrl_enter_saves_a_small_dialog(qtbot, gui_db, st
     click(qtbot, view.buttons["correction"])
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 3))
-    qtbot.keyClick(dialog.on, Qt.Key.Key_Tab)  # not into the month of the date
-    assert dialog.focusWidget() is dialog.items
+    qtbot.keyClick(dialog.on, Qt.Key.Key_Tab)  # not into the month of the date: on to the next field
+    first_box = next(iter(dialog.boxes.values()))
+    assert dialog.focusWidget() is first_box
+    dialog.items.setFocus()
     qtbot.keyClicks(dialog.items, "abc")
     press_enter(qtbot, dialog.items)  # Enter in a multi-line box is a new line
     assert dialog.isVisible() and dialog.items.toPlainText() == "abc\n"

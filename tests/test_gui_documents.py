@@ -327,12 +327,12 @@ def test_the_case_view_lists_the_documents_and_reprints_the_archive(qtbot, gui_d
 def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_db, staff, ctx):
     case_id = register(gui_db, staff["clerk"])
     view = open_case(qtbot, ctx, case_id)
-    assert menu_kinds(view) == ["登记回执"]
+    assert menu_kinds(view) == ["登记回执", "政府信息公开申请表", "说明理由告知书"]
     assert not view.show_document_button.isEnabled() and view.documents_model.rowCount() == 0
     cases.request_correction(gui_db, staff["clerk"].actor(), case_id, TODAY, "请写明所需工程的名称和年份",
                              override_reason="测试", today=TODAY)
     ctx.data_changed()
-    assert menu_kinds(view) == ["登记回执", "补正申请告知书"]
+    assert menu_kinds(view) == ["登记回执", "政府信息公开申请表", "补正申请告知书", "说明理由告知书"]
 
     choose(view, "补正申请告知书")
     qtbot.waitUntil(lambda: len(previews(view)) == 1, timeout=20_000)
@@ -340,7 +340,7 @@ def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_
     assert notice.kind == "correction" and notice.number
     [preview] = previews(view)
     assert notice.number in preview.windowTitle() and "补正申请告知书" in preview.windowTitle()
-    assert "请写明所需工程的名称和年份" in pdf_text(preview.pdf)
+    assert "请写明所需工程的名称和年份" in "".join(pdf_text(preview.pdf).split())  # the notice wraps it
     [row] = table_rows(view)  # the list reloaded when the document was issued
     assert row[:3] == ["补正申请告知书", notice.number, TODAY.isoformat()]
 
@@ -359,19 +359,27 @@ def test_the_issue_menu_follows_the_state_of_the_case(qtbot, gui_db, staff, make
     withdrawn = register(gui_db, staff["clerk"])
     cases.withdraw(gui_db, clerk, withdrawn, TODAY, today=TODAY)
 
-    expected = {
-        third: ["登记回执", "第三方意见征询函"],
-        fee: ["登记回执", "收费通知"],
-        extended: ["登记回执", "延期答复告知书"],
-        replied: ["登记回执", "答复告知书", "送达回证"],
-        withdrawn: ["登记回执"],
+    other = register(gui_db, staff["clerk"])
+    cases.start_pause(gui_db, clerk, other, "other_body", TODAY, party="县交通运输局", today=TODAY)
+    manual = register(gui_db, staff["clerk"])
+    cases.set_manual_due(gui_db, head, manual, date(2026, 9, 30), "申请件数较多", today=TODAY)
+
+    expected = {  # every case: the receipt and the application form; an open one: 说明理由 (Art. 35)
+        third: ["登记回执", "政府信息公开申请表", "第三方意见征询函", "公开决定告知书(第三方)", "说明理由告知书"],
+        fee: ["登记回执", "政府信息公开申请表", "收费通知", "说明理由告知书"],
+        extended: ["登记回执", "政府信息公开申请表", "延期答复告知书", "说明理由告知书"],
+        other: ["登记回执", "政府信息公开申请表", "征求意见函", "说明理由告知书"],
+        manual: ["登记回执", "政府信息公开申请表", "说明理由告知书", "延迟答复告知书"],
+        replied: ["登记回执", "政府信息公开申请表", "答复告知书", "送达回证"],
+        withdrawn: ["登记回执", "政府信息公开申请表"],
     }
     for case_id, kinds in expected.items():
         view = open_case(qtbot, ctx, case_id)
         assert menu_kinds(view) == kinds, cases.get_case(gui_db, case_id).status
         view.close()
     cases.end_pause(gui_db, clerk, third, TODAY, today=TODAY)
-    assert menu_kinds(open_case(qtbot, ctx, third)) == ["登记回执"]  # the pause is over
+    assert menu_kinds(open_case(qtbot, ctx, third)) == [  # the pause is over; the decision can still go out
+        "登记回执", "政府信息公开申请表", "公开决定告知书(第三方)", "说明理由告知书"]
 
 
 def test_a_reviewer_may_look_at_documents_but_not_issue_them(qtbot, gui_db, staff, make_ctx):

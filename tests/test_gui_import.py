@@ -9,10 +9,9 @@ import time
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QTableView
 from sqlalchemy import func, select
-from test_gui_support import QT_NOISE, type_text, wait_idle
+from test_gui_support import QT_NOISE, click, type_text, wait_idle
 
 from workstation.domain.identity import id_check_digit
 from workstation.gui import import_dialog
@@ -51,10 +50,6 @@ def count(db, model, **where) -> int:
         query = query.where(getattr(model, name) == value)
     with db.read() as s:
         return s.execute(query).scalar_one()
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def open_dialog(qtbot, ctx) -> ImportDialog:

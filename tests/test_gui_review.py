@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from sqlalchemy import select
-from test_gui_support import QT_NOISE, type_date, type_text, wait_idle
+from test_gui_support import QT_NOISE, click, open_view, type_date, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.results import RESULTS_BY_KEY
@@ -55,18 +54,6 @@ def replied(db, staff, case_id: int) -> None:
     signed(db, staff, case_id, "not_held")
     review.reply(db, staff["clerk"].actor(), case_id, review.ReplyData("unavailable.not_held", date(2026, 6, 10)),
                  today=TODAY)
-
-
-def open_view(qtbot, ctx, case_id: int) -> CaseView:
-    view = CaseView(ctx, case_id)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def tick(qtbot, dialog: ReviewDialog, item_id: str, yes: bool) -> None:

@@ -117,3 +117,19 @@ class Answers:
         button.click()
         if not self.buttons:
             self.timer.stop()
+
+
+def click(qtbot, widget: QWidget) -> None:
+    """A left click in the middle of a widget."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def open_view(qtbot, ctx, case_id: int):
+    """A case window for one request, shown and exposed."""
+    from workstation.gui.case_view import CaseView
+
+    view = CaseView(ctx, case_id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view

@@ -28,6 +28,7 @@ _DEFS: tuple[SettingDef, ...] = (
     SettingDef("office.seal_text", "印章文字", str, ""),
     SettingDef("office.review_body", "行政复议机关", str, ""),
     SettingDef("office.court", "管辖法院", str, ""),
+    SettingDef("fee.payment", "信息处理费缴纳方式", str, ""),
     SettingDef("numbers.request_prefix", "受理编号前缀", str, "政依申"),
     SettingDef("numbers.request_pattern", "受理编号格式", str, "{prefix}〔{year}〕第{seq:04d}号"),
     SettingDef("numbers.document_prefix", "文号前缀", str, "政信复"),

@@ -48,6 +48,11 @@ _CANDIDATES: dict[str, tuple[tuple[Path, int], ...]] = {
     ),
 }
 ROLES = tuple(_CANDIDATES)
+# Tick-boxes (☐ ☑) are missing from the Chinese faces; a symbol face prints them where one is found.
+_SYMBOL_CANDIDATES: tuple[tuple[Path, int], ...] = (
+    (_WINDOWS / "seguisym.ttf", 0),
+    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), 0),
+)
 
 _lock = threading.Lock()
 _registered: dict[tuple[str, int], str] = {}
@@ -62,6 +67,7 @@ class FontSet:
     body: str
     embedded: bool
     files: tuple[str, ...] = ()
+    symbol: str = ""  # a face with ☐ ☑, or "" (layout then prints □ ■ from the Chinese face)
 
     @property
     def warning(self) -> str | None:
@@ -103,8 +109,10 @@ def find_fonts(extra_paths: Sequence[Path] = ()) -> FontSet:
     for role in ROLES:
         chosen[role] = _first([*office, *_CANDIDATES[role]])
     if all(chosen.values()):
-        files = tuple(sorted({k[0] for k, v in _registered.items() if v in chosen.values()}))
-        return FontSet(chosen["title"] or "", chosen["heading"] or "", chosen["body"] or "", True, files)
+        symbol = _first(_SYMBOL_CANDIDATES) or ""
+        used = {*chosen.values(), symbol}
+        files = tuple(sorted({k[0] for k, v in _registered.items() if v in used}))
+        return FontSet(chosen["title"] or "", chosen["heading"] or "", chosen["body"] or "", True, files, symbol)
     with _lock:
         if FALLBACK not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))

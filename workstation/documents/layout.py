@@ -7,6 +7,7 @@ The markup (what a template renders; forms/README.md shows it to offices):
     @ 张三:                the addressee, flush left
     > 某某镇人民政府        a line flush right (signature, date)
     [印章]                  room for the seal above the signature
+    [印章] 文字             the same, with the words of the seal printed small where it goes
     %% 紧凑版式             a size smaller throughout, for forms meant to fit one page
     | 项目 | 内容 |          a table row (consecutive rows form one table)
     ---                     a thin rule
@@ -22,6 +23,7 @@ punctuation from starting a line.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -120,6 +122,7 @@ class CJKParagraph(Paragraph):
         return _cjk_split(self.frags, maxWidths if isinstance(maxWidths, (list, tuple)) else [maxWidths], False)
 
 COMPACT = "%% 紧凑版式"
+SEAL = "[印章]"
 BODY_PT = 16.0
 TITLE_PT = 22.0
 LEADING = 28.9  # 22 lines in 225 mm
@@ -135,13 +138,17 @@ class Styles:
     addressee: ParagraphStyle
     right: ParagraphStyle
     note: ParagraphStyle
+    seal: ParagraphStyle
     cell_label: ParagraphStyle
     cell: ParagraphStyle
+    symbol: str = ""  # the face for tick-boxes, if any
 
 
-def make_styles(fonts: FontSet, *, compact: bool = False) -> Styles:
-    """GB/T 9704 sizes; ``compact`` (a form such as the receipt, meant to fit one page) is a size smaller."""
+def make_styles(fonts: FontSet, *, compact: bool = False, spacing: float = 1.0) -> Styles:
+    """GB/T 9704 sizes; ``compact`` (a form such as the receipt, meant to fit one page) is a size smaller;
+    ``spacing`` below 1 tightens the line spacing (to keep the signature with the text, 7.3.5)."""
     size, leading, title = (14.0, 23.0, 20.0) if compact else (BODY_PT, LEADING, TITLE_PT)
+    leading *= spacing
     body = ParagraphStyle("body", fontName=fonts.body, fontSize=size, leading=leading, alignment=TA_JUSTIFY,
                           firstLineIndent=2 * size, wordWrap="CJK")
     return Styles(
@@ -153,9 +160,13 @@ def make_styles(fonts: FontSet, *, compact: bool = False) -> Styles:
         addressee=ParagraphStyle("addressee", parent=body, firstLineIndent=0),
         right=ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0, rightIndent=2 * size),
         note=ParagraphStyle("note", parent=body, fontSize=12, leading=19, firstLineIndent=0, alignment=TA_LEFT),
+        seal=ParagraphStyle("seal", parent=body, fontSize=10.5, leading=leading * 0.6, firstLineIndent=0,
+                            alignment=TA_RIGHT, rightIndent=2 * size, textColor=colors.grey,
+                            spaceBefore=leading * 0.5, spaceAfter=leading * 0.4),
         cell_label=ParagraphStyle("cell_label", fontName=fonts.heading, fontSize=size - 2, leading=leading * 0.7,
                                   wordWrap="CJK"),
         cell=ParagraphStyle("cell", fontName=fonts.body, fontSize=size - 2, leading=leading * 0.7, wordWrap="CJK"),
+        symbol=fonts.symbol,
     )
 
 
@@ -189,9 +200,18 @@ def chinese_punctuation(text: str) -> str:
     return "".join(chars)
 
 
-def _text(raw: str) -> str:
-    """Template output → Paragraph XML: sentinels dropped, values escaped, kept line breaks."""
+_BOXES = re.compile("[☐☑☒]+")
+_BOX_FALLBACK = str.maketrans({"☐": "□", "☑": "■", "☒": "■"})
+
+
+def _text(raw: str, symbol: str = "") -> str:
+    """Template output → Paragraph XML: sentinels dropped, values escaped, kept line breaks; tick-boxes in
+    the symbol face (or as □ ■ where there is none)."""
     out = escape(chinese_punctuation(raw.replace(VALUE_START, "").replace(VALUE_END, "")))
+    if symbol:
+        out = _BOXES.sub(lambda m: f'<font name="{symbol}">{m.group(0)}</font>', out)
+    else:
+        out = out.translate(_BOX_FALLBACK)
     return out.replace(LINE_BREAK, "<br/>")
 
 
@@ -233,9 +253,9 @@ def _blocks(markup: str) -> Iterator[tuple[str, list[str]]]:
                 yield "rule", []
             elif stripped == COMPACT:
                 continue
-            elif stripped == "[印章]":
+            elif stripped.startswith(SEAL):
                 yield from flush()
-                yield "seal", []
+                yield "seal", [stripped[len(SEAL):].strip()]
             else:
                 para.append(stripped)
     yield from flush()
@@ -262,7 +282,7 @@ def _table(rows: list[str], styles: Styles, width: float) -> Table:
     data = []
     for row in rows:
         cells = [c.strip() for c in _cells(row)]
-        data.append([CJKParagraph(_text(c), styles.cell_label if i == 0 and len(cells) > 1 else styles.cell)
+        data.append([CJKParagraph(_text(c, styles.symbol), styles.cell_label if i == 0 and len(cells) > 1 else styles.cell)
                      for i, c in enumerate(cells)])
     columns = max(len(r) for r in data)
     for r in data:
@@ -282,32 +302,84 @@ def _table(rows: list[str], styles: Styles, width: float) -> Table:
     return table
 
 
-def flowables(markup: str, styles: Styles, width: float) -> list[Flowable]:
+# The last page (GB/T 9704-2012 7.3.5): the signature and date never stand alone on it. The
+# signature block keeps with it a small table of signatures just before it, any short closing
+# formula (特此告知。) and the last two lines of the paragraph before; where that block does not fit below the text, spacing is first tightened a
+# little (the standard's remedy) and only if that is not enough do those lines move over with it.
+CLOSING_MAX = 12  # a paragraph this short (特此告知。此复。特此函告。) is a closing formula, not the text
+KEPT_LINES = 2
+TIGHTER = (1.0, 0.93, 0.86)  # line spacing factors tried in turn
+
+
+class _PageMark(Flowable):
+    """Zero-size marker that notes the page it lands on."""
+
+    def __init__(self, name: str, seen: dict[str, int]) -> None:
+        super().__init__()
+        self.name, self.seen = name, seen
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's)
+        return 0, 0
+
+    def draw(self) -> None:
+        self.seen[self.name] = self.canv.getPageNumber()
+
+
+def _last_lines(para: Paragraph, width: float) -> list[Flowable]:
+    """The paragraph as [head, last lines]; the last KEPT_LINES lines go with the signature."""
+    para.wrap(width, 1_000_000)
+    lines = len(para.blPara.lines)
+    if lines <= KEPT_LINES + 1:
+        return [para]
+    parts = para.split(width, (lines - KEPT_LINES) * para.style.leading + 0.5)
+    return parts if len(parts) == 2 else [para]
+
+
+def flowables(markup: str, styles: Styles, width: float, seen: dict[str, int] | None = None) -> list[Flowable]:
     story: list[Flowable] = []
-    tail: list[Flowable] = []  # the seal and signature lines, kept on one page with the paragraph before them
+    tail: list[Flowable] = []  # the seal and signature lines, kept on one page with the text before them
+    seen = {} if seen is None else seen
+    leading = styles.body.leading
 
     def flush_tail() -> None:
-        if tail:
-            story.append(KeepTogether(list(tail)))
-            tail.clear()
+        if not tail:
+            return
+        kept: list[Flowable] = []
+        while story and isinstance(story[-1], (Spacer, Table)) and len(getattr(story[-1], "_cellvalues", ())) <= 3:
+            kept.insert(0, story.pop())  # a signature table (申请人签名) belongs to the signature block
+        while story and isinstance(story[-1], Paragraph) and story[-1].style.name in ("body", "note"):
+            para = story.pop()
+            if len(para.getPlainText().strip()) <= CLOSING_MAX:
+                kept.insert(0, para)
+                continue
+            *head, last = _last_lines(para, width)
+            story.extend(head)
+            kept.insert(0, last)
+            break
+        story.append(_PageMark("before_tail", seen))
+        story.append(KeepTogether([_PageMark("tail", seen), *kept, *tail]))
+        tail.clear()
 
     for kind, lines in _blocks(markup):
-        if kind in ("seal", "right"):
-            if not tail and story and isinstance(story[-1], Paragraph):
-                tail.append(story.pop())
-            tail.append(Spacer(1, LEADING * 1.5) if kind == "seal" else CJKParagraph(_text(lines[0]), styles.right))
+        if kind == "seal":
+            words = _text(lines[0], styles.symbol) if lines and lines[0] else ""
+            tail.append(CJKParagraph(words, styles.seal) if words.strip() else Spacer(1, leading * 1.5))
+            continue
+        if kind == "right":
+            tail.append(CJKParagraph(_text(lines[0], styles.symbol), styles.right))
             continue
         flush_tail()
         if kind == "body":
-            story.append(CJKParagraph(_text("".join(lines)), styles.body))
+            story.append(CJKParagraph(_text("".join(lines), styles.symbol), styles.body))
         elif kind == "table":
             story.append(_table(lines, styles, width))
-            story.append(Spacer(1, LEADING * 0.4))
+            story.append(Spacer(1, leading * 0.4))
         elif kind == "rule":
             story.append(HRFlowable(width="100%", thickness=0.6, color=colors.black, dash=(3, 2),
                                     spaceBefore=6, spaceAfter=10))
         else:
-            story.append(CJKParagraph(_text(lines[0]), getattr(styles, kind)))
+            story.append(CJKParagraph(_text(lines[0], styles.symbol), getattr(styles, kind)))
     flush_tail()
     return story
 
@@ -320,9 +392,27 @@ def _page_number(canvas, doc) -> None:  # noqa: ANN001 (reportlab callback)
 
 
 def render_pdf(markup: str, fonts: FontSet, *, title: str, author: str) -> bytes:
-    """Lay out the markup on A4 pages; returns the PDF bytes."""
+    """Lay out the markup on A4 pages; returns the PDF bytes.
+
+    Where the signature block would be pushed onto a page of its own, the line spacing is tightened a
+    little (GB/T 9704-2012 7.3.5); if no tightening brings it back, the normal spacing is kept and the
+    last lines of the text go over with the signature.
+    """
     compact = any(line.strip() == COMPACT for line in markup.split("\n"))
     margins = COMPACT_MARGINS if compact else MARGINS
+    first: bytes | None = None
+    for spacing in TIGHTER:
+        seen: dict[str, int] = {}
+        pdf = _build(markup, fonts, margins, make_styles(fonts, compact=compact, spacing=spacing), seen,
+                     title=title, author=author)
+        first = first or pdf
+        if seen.get("tail", 0) <= seen.get("before_tail", 0):
+            return pdf
+    return first
+
+
+def _build(markup: str, fonts: FontSet, margins: dict[str, float], styles: Styles, seen: dict[str, int], *,
+           title: str, author: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, topMargin=margins["top"], bottomMargin=margins["bottom"],
                             leftMargin=margins["left"], rightMargin=margins["right"], title=title,
@@ -330,6 +420,5 @@ def render_pdf(markup: str, fonts: FontSet, *, title: str, author: str) -> bytes
                             initialFontName=fonts.body, initialFontSize=BODY_PT)
     doc.number_font = fonts.body
     doc.number_y = margins["bottom"] - 14 * mm
-    styles = make_styles(fonts, compact=compact)
-    doc.build(flowables(markup, styles, doc.width), onFirstPage=_page_number, onLaterPages=_page_number)
+    doc.build(flowables(markup, styles, doc.width, seen), onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()

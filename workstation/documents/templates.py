@@ -48,6 +48,7 @@ TEMPLATE_KINDS: tuple[str, ...] = (
     "receipt", "correction", "extension", "third_party", "fee", "delivery",
     "reply_disclosed", "reply_partly", "reply_withheld", "reply_query_matter", "reply_not_held", "reply_not_responsible",
     "reply_unavailable", "reply_repeated", "reply_not_processed", "reply_other", "deadline_explanation",
+    "reasons", "delay", "third_party_decision", "consultation", "application_form",
 )
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -94,7 +95,7 @@ def local_time(utc_text: str) -> str:
 
 def issuable_kinds(case: CaseSummary, entries: list[TimelineEntry]) -> list[str]:
     """The documents that fit the case now: the receipt always, each notice once its step was taken."""
-    kinds = ["receipt"]
+    kinds = ["receipt", "application-form"]
     actions = {e.action for e in entries}
     if "correction_requested" in actions:
         kinds.append("correction")
@@ -102,7 +103,14 @@ def issuable_kinds(case: CaseSummary, entries: list[TimelineEntry]) -> list[str]
         kinds.append("extension")
     pauses = [e.after or {} for e in entries if e.action == "pause_started"]
     if case.status == Status.PAUSED and pauses:
-        kinds += {"third_party": ["third-party"], "fee": ["fee"]}.get(pauses[-1].get("kind", ""), [])
+        kinds += {"third_party": ["third-party"], "fee": ["fee"], "other_body": ["consultation"]}.get(
+            pauses[-1].get("kind", ""), [])
+    if any(p.get("kind") == "third_party" for p in pauses):
+        kinds.append("third-party-decision")
+    if Status(case.status).is_open:
+        kinds.append("reasons")  # Art. 35: asking for reasons, while the request is open
+    if "manual_due_set" in actions:
+        kinds.append("delay")
     closings = [e.after or {} for e in entries if e.action == "closed"]
     if case.result_key and closings and not closings[-1].get("withdrawn"):
         kinds += ["reply", "delivery"]
@@ -558,7 +566,14 @@ class CaseView(QWidget):
         show_archived(self.ctx, self, doc.id, title=document_title(doc.label, doc.number, self.case.number))
 
     def issue_notice(self, kind: str) -> None:
-        issue_document(self.ctx, self, self.case_id, kind)
+        details = None
+        if kind == "third-party-decision":  # Art. 32: the notice states why the information is disclosed
+            reason, ok = QInputDialog.getMultiLineText(
+                self, KINDS[kind], "决定公开的理由(不公开可能对公共利益造成的重大影响):")
+            if not ok:
+                return
+            details = {"reason": reason}
+        issue_document(self.ctx, self, self.case_id, kind, details=details)
 
     # -- what can be done ---------------------------------------------------------------
     def _update_actions(self, case: CaseSummary) -> None:

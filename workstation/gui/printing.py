@@ -38,7 +38,8 @@ def open_preview(ctx: AppContext, parent: QWidget | None, pdf: bytes, title: str
 
 
 def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: str, *,
-                   then: Callable[[IssuedDocument | None], None] | None = None) -> None:
+                   then: Callable[[IssuedDocument | None], None] | None = None,
+                   details: dict[str, str] | None = None) -> None:
     """Issue a ``kind`` document (see domain.notices.KINDS) for the case and open its preview.
 
     The rendering runs in the worker; a refusal is shown as a message box. ``then``
@@ -47,7 +48,7 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
     db, actor, today = ctx.background_db, ctx.actor, ctx.today()
 
     def job(_progress: Progress) -> tuple[IssuedDocument, str]:
-        issued = documents.issue(db, actor, case_id, kind, today=today)
+        issued = documents.issue(db, actor, case_id, kind, today=today, details=details)
         return issued, cases.get_case(db, case_id).number
 
     def done(result: tuple[IssuedDocument, str]) -> None:

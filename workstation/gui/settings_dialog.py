@@ -48,8 +48,9 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("机关信息", ("office.name", "office.address", "office.phone", "office.postcode", "office.seal_text",
-                      "office.review_body", "office.court"),
-         "行政复议机关和管辖法院写入答复告知书的救济途径;乡镇人民政府的复议机关为县级人民政府。"),
+                      "office.review_body", "office.court", "fee.payment"),
+         "行政复议机关和管辖法院写入答复告知书的救济途径;乡镇人民政府的复议机关为县级人民政府。"
+         "缴纳方式印在收费通知上(如:到本机关财务室缴纳,或缴入非税收入账户及账号)。"),
     Page("编号格式", ("numbers.request_prefix", "numbers.request_pattern", "numbers.document_prefix",
                       "numbers.document_pattern"),
          "格式中可用 {prefix} 前缀、{year} 年份、{seq} 序号;{seq:04d} 表示序号补足4位。"

@@ -347,18 +347,26 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
 
 # --- correction (补正) ----------------------------------------------------------------
 def request_correction(db: Database, actor: Actor, case_id: int, on: date, items: str,
-                       *, override_reason: str = "", way: str = "in_person", today: date | None = None) -> date:
+                       *, missing: Sequence[str] = (), override_reason: str = "", way: str = "in_person",
+                       today: date | None = None) -> date:
     """Record the correction notice (补正告知); returns the last day for the applicant to correct.
 
-    Allowed once, within the correction-notice limit (7 working days) unless an override reason is given.
-    The period runs from the day the applicant receives the notice: handed over (``way`` in_person), that
-    is the day it went out; posted or e-mailed, the returned date is an estimate until the receipt is
-    recorded (record_letter_received).
+    ``missing`` are keys of CORRECTION_POINTS (what Art. 29 asks a request to contain), ``items`` free text;
+    one of them is needed. Allowed once, within the correction-notice limit (7 working days) unless an
+    override reason is given. The period runs from the day the applicant receives the notice: handed over
+    (``way`` in_person), that is the day it went out; posted or e-mailed, the returned date is an estimate
+    until the receipt is recorded (record_letter_received).
     """
+    from workstation.domain.notices import CORRECTION_POINTS
+
     require(actor, *CASE_ROLES, action="发出补正告知")
     today = _today(today)
-    if not items.strip():
-        raise UserError("请写明需要补正的事项", field="items")
+    unknown = [m for m in missing if m not in CORRECTION_POINTS]
+    if unknown:
+        raise ValueError(f"unknown correction points: {unknown}")
+    missing = [key for key in CORRECTION_POINTS if key in missing]
+    if not items.strip() and not missing:
+        raise UserError("请勾选或写明需要补正的事项", field="items")
     if on > today:
         raise UserError("补正告知日期不能晚于今天", field="on")
     settings = get_settings(db)
@@ -380,8 +388,8 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         before = {"status": r.status}
         r.status = Status.CORRECTION
         tx.event("correction_requested", request_id=r.id, before=before,
-                 after={"on": on, "items": items.strip(), **_letter_after(letter), "limit": limit,
-                        "status": r.status}, effective_on=on, note=override_reason.strip() or None)
+                 after={"on": on, "items": items.strip(), "missing": missing, **_letter_after(letter),
+                        "limit": limit, "status": r.status}, effective_on=on, note=override_reason.strip() or None)
         _refresh_due(tx, r, today)
         return letter.end
 
@@ -534,9 +542,10 @@ class PauseStarted:
 
 
 def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *, party: str = "",
-                note: str = "", amount: str = "", way: str = "in_person",
+                note: str = "", amount: str = "", pages: int = 0, way: str = "in_person",
                 today: date | None = None) -> PauseStarted:
-    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知.
+    """Stop the clock (third party, other body, fee); ``amount`` is the fee in 元 for the 收费通知, ``pages``
+    the pages charged 按量 (0: charged 按件).
 
     ``way`` is how the letter went out; the answer (or payment) period runs from its receipt.
     """
@@ -544,7 +553,7 @@ def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *
     today = _today(today)
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "暂停计时")
-        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, way=way, today=today)
+        return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, pages=pages, way=way, today=today)
 
 
 def _fee_amount(text: str) -> str:
@@ -563,7 +572,7 @@ def _fee_amount(text: str) -> str:
 
 
 def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: str = "", amount: str = "",
-             way: str = "in_person", today: date) -> PauseStarted:
+             pages: int = 0, way: str = "in_person", today: date) -> PauseStarted:
     """Start a pause inside a transaction another service opened (the review starts the third-party pause)."""
     from workstation.domain.deadline import PAUSE_KINDS
 
@@ -585,7 +594,8 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
              after={"kind": kind, "on": on, "party": party.strip(), **_letter_after(letter),
-                    "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {})},
+                    "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {}),
+                    **({"pages": pages} if kind == "fee" and pages > 0 else {})},
              effective_on=on, note=note or None)
     _refresh_due(tx, r, today)
     return PauseStarted(kind, on, letter.end, letter.estimated)

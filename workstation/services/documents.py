@@ -11,12 +11,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from workstation.domain.citations import clause, join_citations
 from workstation.domain.errors import UserError
-from workstation.domain.notices import KINDS, NUMBERED
+from workstation.domain.notices import CORRECTION_POINTS, KINDS, NUMBERED
 from workstation.domain.remedies import remedies_for
-from workstation.domain.results import CHANNELS, DELIVERY_WAYS, RESULTS_BY_KEY, WANTED_FORMS
+from workstation.domain.results import (
+    APPLICANT_KINDS_BY_KEY,
+    CHANNELS,
+    DELIVERY_WAYS,
+    RESULTS_BY_KEY,
+    WANTED_FORMS,
+)
 from workstation.domain.status import Role
 from workstation.services.base import Actor, get_settings, require, utcnow, writing
 from workstation.services.review import PROVISION_FORMS
@@ -55,8 +62,14 @@ def _iso(value: Any) -> date | None:
 
 
 def build_context(db: Database, session: Any, r: Request, kind: str, issue_date: date,
-                  doc_number: str | None) -> dict[str, Any]:
-    """Everything a template may print about the office, the case and this document."""
+                  doc_number: str | None, *, handler: str = "", details: dict[str, str] | None = None
+                  ) -> dict[str, Any]:
+    """Everything a template may print about the office, the case and this document.
+
+    ``handler`` is the 经办人; ``details`` what the clerk wrote for this document only (the content and
+    reason of a 公开决定告知书).
+    """
+    details = details or {}
     from workstation.domain.identity import mask_id
     from workstation.services.cases import clock_of
     from workstation.services.cases import deadline as case_deadline
@@ -80,26 +93,63 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         "original_due": d.original_due, "reply_days": clock_of(db, session, r).reply_days,
     }
     context: dict[str, Any] = {"office": office, "case": case, "doc_number": doc_number or "",
-                               "issue_date": issue_date, "title": KINDS[kind],
+                               "issue_date": issue_date, "title": KINDS[kind], "handler": handler,
                                "applicant_is_person": r.applicant_kind == "natural"}
     if kind == "correction":
         asked = _latest_after(session, r.id, "correction_requested")
-        context["correction"] = {"points": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
-                                 "period_days": int(settings["days.correction_period"])}
+        missing = asked.get("missing") or []
+        context["correction"] = {
+            "points": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
+            "period_days": int(settings["days.correction_period"]),
+            "boxes": [{"label": label, "ticked": key in missing} for key, label in CORRECTION_POINTS.items()],
+        }
     elif kind == "extension":
         ext = _latest_after(session, r.id, "extended")
-        context["extension"] = {"days": ext.get("days", 0), "reason": ext.get("reason", ""),
+        context["extension"] = {"days": ext.get("days", 0), "reason": clause(ext.get("reason", "")),
                                 "original_due": _iso(ext.get("original_due")) or d.original_due, "new_due": d.due}
     elif kind == "third-party":
-        pause = _latest_after(session, r.id, "pause_started")
+        pause = _latest_pause(session, r.id, "third_party")
         context["third_party"] = {"name": pause.get("party", ""), "answer_by": _iso(pause.get("answer_by")),
                                   "days": int(settings["days.third_party"])}
+    elif kind == "third-party-decision":
+        pause = _latest_pause(session, r.id, "third_party")
+        if not pause:
+            raise UserError("公开决定告知书发给不同意公开的第三方:这件申请没有征求过第三方意见")
+        what = clause(details.get("what", "")) or clause(r.content)
+        reason = clause(details.get("reason", ""))
+        if not reason:
+            raise UserError("请写明决定公开的理由(不公开可能对公共利益造成的重大影响,条例第三十二条)",
+                            field="reason")
+        context["third_party"] = {"name": pause.get("party", ""), "asked_on": _iso(pause.get("on"))}
+        context["decision"] = {"what": what, "reason": reason}
+    elif kind == "consultation":
+        pause = _latest_pause(session, r.id, "other_body")
+        if not pause.get("party"):
+            raise UserError("征求意见函需要被征求意见的机关:请先以“征求其他机关意见”暂停计时并填写机关名称")
+        context["consultation"] = {"body": pause["party"], "answer_by": _iso(pause.get("answer_by")),
+                                   "days": int(settings["days.third_party"])}
+    elif kind == "reasons":
+        since = date(issue_date.year, 1, 1)
+        context["reasons"] = {"since": since, "count": applicant_requests(session, r, since, issue_date)}
+    elif kind == "delay":
+        manual = _latest_after(session, r.id, "manual_due_set")
+        if not manual.get("due"):
+            raise UserError("延迟答复告知书需要另行确定的答复期限:请先由负责人“另行确定期限”(条例第三十五条)")
+        asked = session.execute(select(Document.issued_on).where(Document.request_id == r.id,
+                                                                Document.kind == "reasons")
+                                .order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
+        context["delay"] = {"due": _iso(manual["due"]), "reason": clause(manual.get("reason", "")),
+                            "reasons_asked_on": asked}
+    elif kind == "application-form":
+        case["id_type"] = r.id_type or ""
+        case["id_number"] = r.id_number or ""  # the applicant's own form, signed by them: printed in full
+        case["legal_representative"] = r.legal_representative or ""
+        case["contact_person"] = r.contact_person or ""
+        case["applicant_kind_label"] = APPLICANT_KINDS_BY_KEY[r.applicant_kind].label if (
+            r.applicant_kind in APPLICANT_KINDS_BY_KEY) else r.applicant_kind
+        case["oral"] = bool(r.oral)
     elif kind == "fee":
-        pause = _latest_after(session, r.id, "pause_started")
-        if pause.get("kind") != "fee" or not pause.get("amount"):
-            raise UserError("收费通知需要应缴金额:请先以“等待缴费”暂停计时并填写应缴金额")
-        context["fee"] = {"amount": pause.get("amount", ""), "pay_by": _iso(pause.get("answer_by")),
-                          "days": int(settings["days.fee"])}
+        context["fee"] = _fee(session, r, settings)
     elif kind in ("reply", "delivery"):
         closed = _latest_after(session, r.id, "closed")
         if not r.result_key:
@@ -134,14 +184,14 @@ def _reply_context(r: Request, row: Any, closed: dict[str, Any]) -> dict[str, An
     )
 
     ground = WITHHELD_GROUNDS_BY_KEY.get(closed.get("withheld_ground", ""))
-    text = {name: closed.get(name, "") for name in (
+    text = {name: clause(closed.get(name, "")) for name in (
         "published_at", "provision_place", "provision_time", "withheld_part", "withheld_reason", "prohibiting_law",
         "harm", "third_party_objection", "weighing", "governing_law", "not_responsible_reason",
         "responsible_body", "responsible_contact", "earlier_number", "earlier_doc_number", "earlier_result",
         "other_reason")}
     return {
         **text, "result_key": r.result_key, "result": row.label, "category": row.category,
-        "basis": closed.get("basis", row.basis), "refusal_14_16": row.is_refusal_14_16,
+        "basis": join_citations([closed.get("basis") or row.basis]), "refusal_14_16": row.is_refusal_14_16,
         "provision_form": _label(PROVISION_FORMS, closed.get("provision_form", "")),
         "provision_way": _label(DELIVERY_WAYS, closed.get("provision_way", "")),
         "materials": list(closed.get("materials", [])),
@@ -166,6 +216,53 @@ def _check_reasons(result_key: str, closed: dict[str, Any]) -> None:
                         "请由负责人“更正办理结果”后重新答复,或在答复时补全。")
 
 
+def _fee(session: Any, r: Request, settings: dict[str, Any]) -> dict[str, Any]:
+    """The 收费通知's standard, calculation and amount: 按量 from the pages the clerk gave, else 按件 from this
+    applicant's requests in the calendar month of this one, counted in the register (国办函〔2020〕109号)."""
+    from decimal import Decimal
+
+    from workstation.domain.fees import per_page, per_piece
+
+    pause = _latest_pause(session, r.id, "fee")
+    if not pause:
+        raise UserError("收费通知需要先以“等待缴费”暂停计时")
+    if pause.get("pages"):
+        calc = per_page(int(pause["pages"]))
+    else:
+        first = r.received.replace(day=1)
+        same = (Request.id_number == r.id_number) if r.id_number else (
+            (Request.applicant_name == r.applicant_name) & (Request.applicant_kind == r.applicant_kind))
+        earlier = (Request.received < r.received) | ((Request.received == r.received) & (Request.id <= r.id))
+        ordinal = session.execute(select(func.count()).select_from(Request)
+                                  .where(same, Request.received >= first, earlier)).scalar_one()
+        calc = per_piece(ordinal, f"{r.received.year}年{r.received.month}月")
+    if calc.amount <= 0:
+        raise UserError(f"按{'量' if calc.basis == 'page' else '件'}计收,本申请不收费({calc.calculation}),不能出具收费通知")
+    typed = pause.get("amount")
+    if typed and Decimal(typed) != calc.amount:
+        raise UserError(f"暂停时填写的应缴金额{typed}元与按标准计算的{calc.amount}元不符({calc.calculation}),"
+                        "请核对后重新暂停计时")
+    return {"amount": calc.amount, "standard": calc.standard, "tier": calc.tier, "calculation": calc.calculation,
+            "basis": calc.basis, "payment": settings["fee.payment"], "days": int(settings["days.fee"]),
+            "pay_by": _iso(pause.get("answer_by"))}
+
+
+def _latest_pause(session: Any, case_id: int, kind: str) -> dict[str, Any]:
+    """The latest pause of one kind (third party, other body, fee), or {}."""
+    rows = session.execute(select(Event.after).where(Event.request_id == case_id, Event.action == "pause_started")
+                           .order_by(Event.seq.desc())).scalars()
+    return next((dict(after) for after in rows if after and after.get("kind") == kind), {})
+
+
+def applicant_requests(session: Any, r: Request, start: date, end: date) -> int:
+    """How many requests this applicant made from ``start`` to ``end`` (received dates, both included), this
+    one among them: the same ID document number, or without one the same name and kind of applicant."""
+    same = (Request.id_number == r.id_number) if r.id_number else (
+        (Request.applicant_name == r.applicant_name) & (Request.applicant_kind == r.applicant_kind))
+    return session.execute(select(func.count()).select_from(Request)
+                           .where(same, Request.received >= start, Request.received <= end)).scalar_one()
+
+
 def _label(labels: dict[str, str], value: str) -> str:
     return labels.get(value, value)
 
@@ -181,9 +278,21 @@ def _template_kind(kind: str, context: dict[str, Any]) -> str:
     return kind.replace("-", "_")
 
 
+def notice_date(session: Any, r: Request, kind: str, today: date) -> date:
+    """The date a document bears: a reply notice its reply date (also when printed years later, so its 文号
+    is of that year too); a 送达回证 the recorded delivery date; any other document the day it is printed."""
+    if kind == "reply" and r.closed_on:
+        return r.closed_on
+    if kind == "delivery":
+        return _iso(_latest_after(session, r.id, "delivered").get("on")) or today
+    return today
+
+
 def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
-          replaces: int | None = None) -> IssuedDocument:
-    """Issue a document: assign its 文号, render it, and archive the PDF with an event, in one transaction."""
+          replaces: int | None = None, details: dict[str, str] | None = None) -> IssuedDocument:
+    """Issue a document: assign its 文号, render it, and archive the PDF with an event, in one transaction.
+
+    ``details`` are what the clerk wrote for this document alone; they are kept in the event."""
     from workstation.documents import render_document
 
     require(actor, Role.CLERK, Role.HEAD, action="出具文书")
@@ -197,15 +306,17 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
         r = tx.session.get(Request, case_id)
         if r is None:
             raise UserError(f"找不到编号为 {case_id} 的申请")
+        dated = notice_date(tx.session, r, kind, today)
         number = None
         if kind in NUMBERED:
-            seq = tx.next_number("document", today.year)
+            seq = tx.next_number("document", dated.year)
             number = str(settings["numbers.document_pattern"]).format(
-                prefix=settings["numbers.document_prefix"], year=today.year, seq=seq)
-        context = build_context(db, tx.session, r, kind, today, number)
+                prefix=settings["numbers.document_prefix"], year=dated.year, seq=seq)
+        context = build_context(db, tx.session, r, kind, dated, number, details=details,
+                                handler=actor.display_name if actor.id is not None else "")
         rendered = render_document(_template_kind(kind, context), context, override_dir=override,
                                    font_paths=fonts)
-        doc = Document(request_id=r.id, kind=kind, number=number, issued_on=today, issued_by=actor.id,
+        doc = Document(request_id=r.id, kind=kind, number=number, issued_on=dated, issued_by=actor.id,
                        template=rendered.template, template_version=rendered.template_version,
                        fonts_embedded=rendered.fonts_embedded, replaces_id=replaces, pdf=rendered.pdf,
                        created_at=utcnow())
@@ -215,14 +326,14 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
                  after={"document_id": doc.id, "kind": kind, "label": KINDS[kind], "number": number,
                         "template": rendered.template, "template_version": rendered.template_version,
                         "fonts_embedded": rendered.fonts_embedded, "replaces": replaces,
-                        "bytes": len(rendered.pdf)},
+                        "bytes": len(rendered.pdf), **({"details": dict(details)} if details else {})},
                  note=None if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)")
         warnings = tuple(rendered.warnings)
         if warnings and db.cache.get(_FONTS_WARNED):
             warnings = ()  # the missing-font warning is said once per session
         if rendered.warnings:
             db.cache[_FONTS_WARNED] = True
-        return IssuedDocument(doc.id, r.id, kind, doc.template, doc.template_version, number, today,
+        return IssuedDocument(doc.id, r.id, kind, doc.template, doc.template_version, number, dated,
                               doc.fonts_embedded, doc.pdf, warnings)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from workstation.domain.deadline import PAUSE_KINDS, cn_date
 from workstation.services import cases
@@ -25,13 +25,17 @@ class PauseDialog(ServiceDialog):
         self.party = self.form.add("party", "征询对象", QLineEdit())
         self.way = self.form.add("way", "函件送达方式", way_combo(),
                                  hint="期限自对方收到函件之日起计算;邮寄的,收到日期登记前按预计日期显示")
+        self.pages = self.form.add("pages", "按量计收页数", QSpinBox())
+        self.pages.setRange(0, 100_000)
+        self.pages.setSpecialValueText("按件计收")
+        self.pages.setToolTip("等待缴费时:按量计收的,填写提供信息的页数;按件计收的留作“按件计收”,由程序按本月申请件数计算")
         self.note = self.form.add("note", "备注", text_field())
 
     def perform(self) -> str:
         started = cases.start_pause(self.ctx.db, self.ctx.actor, self.case.id, self.kind.currentData(),
                                     to_date(self.on.date()), party=self.party.text(),
                                     note=self.note.toPlainText(), way=self.way.currentData(),
-                                    today=self.ctx.today())
+                                    pages=self.pages.value(), today=self.ctx.today())
         mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
         until = f",答复(缴费)期限至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
         return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
