@@ -337,3 +337,24 @@ def test_the_fee_notice_by_pages(setup, tmp_path):
     text = text_of(documents.issue(db, users["clerk"], case.id, "fee", today=TODAY).pdf, tmp_path)
     assert "按量计收" in text and "第五条" in text and "共120页" in text
     assert "第31—100页共70页×10元=700元；第101—120页共20页×20元=400元" in text and "应缴金额：1100元" in text
+
+
+@pytest.mark.parametrize("kind", ["correction", "extension", "third-party", "consultation", "fee"])
+def test_a_letter_printed_later_bears_the_day_it_was_decided(setup, tmp_path, kind):
+    """A letter whose period runs from its own date must not be dated the day someone prints it again."""
+    db, users = setup
+    case = register(db, users)
+    sent = date(2026, 11, 2)
+    if kind == "correction":
+        cases.request_correction(db, users["clerk"], case.id, sent, "请写明所需信息的文号", today=sent)
+    elif kind == "extension":
+        cases.extend(db, users["head"], case.id, 20, sent, reason="需要调取档案", today=sent)
+    else:
+        pause = {"third-party": "third_party", "consultation": "other_body", "fee": "fee"}[kind]
+        extra = {"pages": 45} if kind == "fee" else {"party": "示范县交通运输局"}
+        cases.start_pause(db, users["clerk"], case.id, pause, sent, today=sent, **extra)
+    later = date(2026, 11, 25)
+    doc = documents.issue(db, users["clerk"], case.id, kind, today=later)
+    text = text_of(doc.pdf, tmp_path)
+    assert doc.issued_on == sent
+    assert "2026年11月2日" in text and "2026年11月25日" not in text

@@ -280,12 +280,32 @@ def _template_kind(kind: str, context: dict[str, Any]) -> str:
 
 def notice_date(session: Any, r: Request, kind: str, today: date) -> date:
     """The date a document bears: a reply notice its reply date (also when printed years later, so its 文号
-    is of that year too); a 送达回证 the recorded delivery date; any other document the day it is printed."""
+    is of that year too); a 送达回证 the recorded delivery date; a letter that starts a period (补正, 延期, 征求意见,
+    收费) the day it was recorded; any other document the day it is printed."""
     if kind == "reply" and r.closed_on:
         return r.closed_on
     if kind == "delivery":
         return _iso(_latest_after(session, r.id, "delivered").get("on")) or today
+    if kind in _LETTER_EVENTS:
+        action, field, pause_kind = _LETTER_EVENTS[kind]
+        after = _latest_pause(session, r.id, pause_kind) if pause_kind else _latest_after(session, r.id, action)
+        return _iso(after.get(field)) or today
     return today
+
+
+# A letter whose period runs from its own date bears the day it was decided, also when printed again later:
+# document kind → (event, field of the date, pause kind).
+_LETTER_EVENTS = {"correction": ("correction_requested", "on", None),
+                  "extension": ("extended", "approved_on", None),
+                  "third-party": ("pause_started", "on", "third_party"),
+                  "consultation": ("pause_started", "on", "other_body"),
+                  "fee": ("pause_started", "on", "fee")}
+
+
+def _latest_pause(session: Any, case_id: int, pause_kind: str) -> dict[str, Any]:
+    rows = session.execute(select(Event.after).where(Event.request_id == case_id, Event.action == "pause_started")
+                           .order_by(Event.seq.desc())).scalars()
+    return next((dict(a) for a in rows if a and a.get("kind") == pause_kind), {})
 
 
 def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
