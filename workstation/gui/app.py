@@ -13,6 +13,7 @@ its end and prints ``BENCH rss_mb=…``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sqlite3
 import sys
@@ -37,6 +38,7 @@ from .context import AppContext
 from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .password_dialog import ChangePasswordDialog
 from .worker import TaskRunner
 
 _IMPORTED_AT = time.perf_counter()
@@ -148,23 +150,36 @@ def wait_for(tasks: TaskRunner, fn: Callable, label: str) -> object:
     return outcome.get("result")
 
 
-def sign_in(db: Database, args: argparse.Namespace) -> UserInfo | None:
-    """First run, --login with WORKSTATION_PASSWORD, or the login dialog; None when the user gives up."""
+def sign_in(db: Database, args: argparse.Namespace, *, again: bool = False) -> UserInfo | None:
+    """First run, --login with WORKSTATION_PASSWORD, or the login dialog; None when the user gives up.
+
+    ``again``: after 切换用户 or a restore the dialog asks afresh (no --login, no password from the
+    environment). A user whose password an admin reset chooses a new one before working."""
     if not users.has_users(db):
         first = FirstRunDialog(db)
         exit_after_shown(first)
         return first.user if first.exec() else None
-    login = getattr(args, "login", None) or ""
+    login = "" if again else getattr(args, "login", None) or ""
     message = ""
-    password = os.environ.get("WORKSTATION_PASSWORD")
-    if login and password is not None:
-        try:
-            return users.authenticate(db, login, password)
-        except UserError as exc:
-            message = exc.message
-    dialog = LoginDialog(db, login=login, message=message)
-    exit_after_shown(dialog)
-    return dialog.user if dialog.exec() else None
+    password = None if again else os.environ.get("WORKSTATION_PASSWORD")
+    while True:
+        user: UserInfo | None = None
+        if login and password is not None:
+            try:
+                user = users.authenticate(db, login, password)
+            except UserError as exc:
+                message = exc.message
+            password = None
+        if user is None:
+            dialog = LoginDialog(db, login=login, message=message)
+            exit_after_shown(dialog)
+            user = dialog.user if dialog.exec() else None
+        if user is None or not user.must_change:
+            return user
+        change = ChangePasswordDialog(db, user.actor(), forced=True)
+        if change.exec():
+            return dataclasses.replace(user, must_change=False)
+        login, message = user.login, "请设置新密码后再开始工作。"
 
 
 # Once the first screen is up and idle, the worker loads the CJK fonts (about 0.3 s), so that the
@@ -202,12 +217,13 @@ def run_gui(args: argparse.Namespace) -> int:
                 install_bench_hooks(window)
                 QTimer.singleShot(WARM_UP_MS, window, lambda d=db: tasks.run(lambda _p: documents.warm_up(d)))
                 code = app.exec()
-                if window.restored is None:
+                if window.restored is None and not window.switching:
                     return code
                 window.deleteLater()
-                db.close()
-                db = Database.open_path(window.restored.db_path)  # migrates an older backup
-                user = sign_in(db, args)
+                if window.restored is not None:
+                    db.close()
+                    db = Database.open_path(window.restored.db_path)  # migrates an older backup
+                user = sign_in(db, args, again=True)
             return 1
         except UserError as exc:
             QMessageBox.critical(None, "无法打开恢复后的数据库", exc.message)

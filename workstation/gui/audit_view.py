@@ -38,6 +38,8 @@ OFFICE_ACTIONS = {
     "settings_changed": "修改设置",
     "user_created": "新建用户",
     "user_roles_changed": "修改用户角色",
+    "password_changed": "修改本人密码",
+    "password_reset": "重置密码",
     "holidays_imported": "导入节假日安排",
     "calendar_override": "调整工作日",
     "period_locked": "锁定统计期",

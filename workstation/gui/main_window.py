@@ -38,6 +38,7 @@ from .dashboard_view import DashboardView
 from .holidays_view import HolidaysView
 from .import_dialog import ImportDialog, may_import
 from .intake_dialog import IntakeDialog
+from .password_dialog import ChangePasswordDialog
 from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
 
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.auto_backup = auto_backup and ctx.db.path is not None
         self.exit_backup = "todo" if self.auto_backup else "none"  # todo, running, done, none
         self.restored: Restored | None = None
+        self.switching = False  # 切换用户: the window closes and the program asks who works next
         self.case_windows: dict[int, CaseView] = {}
         self.intake: IntakeDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -141,6 +143,15 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction("备份与恢复…", self)
         self.backup_action.triggered.connect(self.open_backup)
         tools.addAction(self.backup_action)
+        account = bar.addMenu("用户(&U)")
+        self.switch_action = QAction("切换用户…", self)
+        self.switch_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.switch_action.triggered.connect(self.switch_user)
+        account.addAction(self.switch_action)
+        self.password_action = QAction("修改密码…", self)
+        self.password_action.triggered.connect(self.change_password)
+        self.password_action.setEnabled(self.ctx.actor.id is not None)
+        account.addAction(self.password_action)
         help_menu = bar.addMenu("帮助(&H)")
         about = QAction("关于", self)
         about.triggered.connect(self._about)
@@ -351,12 +362,30 @@ class MainWindow(QMainWindow):
             self.exit_backup = "todo"
             self.backup_timer.start(BACKUP_CHECK_MS)
 
+    def switch_user(self) -> None:
+        """Hand the window to the next person (clerk → head → reviewer) without quitting; open work is kept
+        by each window's own question (an intake with typed data asks before it closes)."""
+        if self.intake is not None:
+            self.intake.reject()  # asks first when something is typed
+            if self.intake is not None:
+                return  # the clerk chose to go on typing
+        self.switching = True
+        self.close()
+
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.ctx.db, self.ctx.actor, parent=self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("密码已修改。", 5000))
+        dialog.finished.connect(dialog.deleteLater)
+        self.password_dialog = dialog
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
         QMessageBox.about(self, "关于", "信息公开申请工作台\n\n依《中华人民共和国政府信息公开条例》(2019年修订)"
                                       "办理政府信息公开申请:登记、期限、补正、延期、审核、答复与统计。")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.restored is None and self.exit_backup in ("todo", "running"):
+        if self.restored is None and not self.switching and self.exit_backup in ("todo", "running"):
             event.ignore()
             if self.exit_backup == "todo":
                 self._start_exit_backup()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +34,7 @@ from workstation.services.cases import format_number
 from workstation.settings import SETTINGS
 
 from .context import AppContext
+from .password_dialog import ResetPasswordDialog
 from .user_dialog import UserDialog, role_boxes
 from .widgets import Column, Form, ListModel, error_label, show_error
 
@@ -182,7 +182,7 @@ class SettingsDialog(QDialog):
             Column("登录名", lambda u: u.login),
             Column("姓名", lambda u: u.display_name),
             Column("角色", lambda u: "、".join(r.label for r in Role if r in u.roles)),
-            Column("状态", lambda u: "正常" if u.active else "已停用"),
+            Column("状态", lambda u: ("正常" if u.active else "已停用") + ("(须改密码)" if u.must_change else "")),
         ], parent=self)
         self.users_table = QTableView()
         self.users_table.setModel(self.users_model)
@@ -194,6 +194,8 @@ class SettingsDialog(QDialog):
         self.active_box = QCheckBox("可以登录")
         self.save_roles = QPushButton("保存角色")
         self.add_user = QPushButton("添加用户…")
+        self.reset_button = QPushButton("重置密码…")
+        self.reset_button.setToolTip("用户忘记密码或被锁定时:设置临时密码,本人下次登录时须改为自己的密码")
         self.users_error = error_label()
         self.users_info = QLabel()
         self.users_info.setObjectName("hint")
@@ -206,16 +208,21 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.users_error)
         layout.addWidget(self.users_info)
-        layout.addWidget(self.add_user, 0, Qt.AlignmentFlag.AlignLeft)
+        user_buttons = QHBoxLayout()
+        user_buttons.addWidget(self.add_user)
+        user_buttons.addWidget(self.reset_button)
+        user_buttons.addStretch(1)
+        layout.addLayout(user_buttons)
         if not self.admin:
-            note = QLabel("只有管理员可以添加用户和修改角色。")
+            note = QLabel("只有管理员可以添加用户、修改角色和重置密码。")
             note.setObjectName("hint")
             layout.addWidget(note)
-        for w in (*self.role_boxes.values(), self.active_box, self.save_roles, self.add_user):
+        for w in (*self.role_boxes.values(), self.active_box, self.save_roles, self.add_user, self.reset_button):
             w.setEnabled(self.admin)
         self.users_table.selectionModel().selectionChanged.connect(self._user_selected)
         self.save_roles.clicked.connect(self._save_roles)
         self.add_user.clicked.connect(self._add_user)
+        self.reset_button.clicked.connect(self._reset_password)
         self._load_users()
         return widget
 
@@ -277,6 +284,22 @@ class SettingsDialog(QDialog):
         dialog.finished.connect(dialog.deleteLater)
         self.user_dialog = dialog
         dialog.open()
+
+    def _reset_password(self) -> None:
+        user = self._selected_user()
+        if user is None:
+            show_error(self.users_error, "请先在上面的列表中选择一个用户")
+            return
+        dialog = ResetPasswordDialog(self.ctx.db, self.ctx.actor, user, self)
+        dialog.accepted.connect(lambda: self._password_reset(user))
+        dialog.finished.connect(dialog.deleteLater)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _password_reset(self, user: users.UserInfo) -> None:
+        self._load_users()
+        self.select_user(user.login)
+        self.users_info.setText(f"已为{user.display_name}设置临时密码;本人下次登录时须改为自己的密码。")
 
     def _user_added(self, dialog: UserDialog) -> None:
         self._load_users()

@@ -43,7 +43,7 @@ class UserDialog(QDialog):
         self.form = Form()
         self.login = self.form.add("login", "登录名", QLineEdit())
         self.name = self.form.add("display_name", "姓名", QLineEdit())
-        self.password = self.form.add("password", "初始密码", QLineEdit(), hint="至少6位;请用户首次登录后告知管理员更换")
+        self.password = self.form.add("password", "初始密码", QLineEdit(), hint="至少6位;用户登录后可在“用户 → 修改密码”中改为自己的密码")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         holder, self.roles = role_boxes(frozenset({Role.CLERK}))
         self.form.add("roles", "角色", holder)

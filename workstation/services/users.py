@@ -24,6 +24,7 @@ from workstation.store.models import User
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
+MIN_PASSWORD = 6
 
 # The built-in user of the command line: it may register and print, as a clerk.
 CLI_ACTOR = Actor(None, "cli", "命令行", frozenset({Role.CLERK}))
@@ -37,6 +38,7 @@ class UserInfo:
     display_name: str
     roles: frozenset[Role]
     active: bool
+    must_change: bool = False  # an admin reset the password: choose a new one before working
 
     def actor(self) -> Actor:
         return Actor(self.id, self.login, self.display_name, self.roles)
@@ -63,7 +65,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.login, u.display_name, _roles(u.roles), u.active)
+    return UserInfo(u.id, u.login, u.display_name, _roles(u.roles), u.active, bool(u.must_change_password))
 
 
 def _roles(text: str) -> frozenset[Role]:
@@ -76,8 +78,8 @@ def _check_new_user(login: str, display_name: str, password: str, roles: set[Rol
         errors["login"] = "登录名不能为空、不能含空格,最多50个字符"
     if not display_name.strip() or len(display_name) > 50:
         errors["display_name"] = "请填写姓名(最多50个字符)"
-    if len(password) < 6:
-        errors["password"] = "密码至少6位"
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = f"密码至少{MIN_PASSWORD}位"
     if not roles:
         errors["roles"] = "请至少选择一个角色"
     if errors:
@@ -177,3 +179,45 @@ def authenticate(db: Database, login: str, password: str) -> UserInfo:
     if error is not None:
         raise UserError(error)
     return info
+
+
+def change_password(db: Database, actor: Actor, old: str, new: str) -> None:
+    """A user changes their own password; the old one is required (also right after an admin's reset)."""
+    from workstation.services.base import ValidationError
+
+    if actor.id is None:
+        raise UserError("只有登录的用户才能修改自己的密码")
+    if len(new) < MIN_PASSWORD:
+        raise ValidationError({"new": f"新密码至少{MIN_PASSWORD}位"})
+    if new == old:
+        raise ValidationError({"new": "新密码不能与原密码相同"})
+    with writing(db, actor) as tx:
+        user = tx.session.get(User, actor.id)
+        if user is None or not user.active:
+            raise UserError("用户不存在或已停用")
+        if not verify_password(old, user.password_hash):
+            raise UserError("原密码不正确", field="old")
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        tx.event("password_changed", after={"login": user.login})
+
+
+def reset_password(db: Database, actor: Actor, user_id: int, temporary: str) -> UserInfo:
+    """An admin sets a temporary password (a user who forgot theirs); the user must change it at the next login.
+
+    The reset also lifts a lock after too many failed logins."""
+    from workstation.services.base import ValidationError
+
+    require(actor, Role.ADMIN, action="重置密码")
+    if len(temporary) < MIN_PASSWORD:
+        raise ValidationError({"password": f"临时密码至少{MIN_PASSWORD}位"})
+    with writing(db, actor) as tx:
+        user = tx.session.get(User, user_id)
+        if user is None:
+            raise UserError("用户不存在")
+        user.password_hash = hash_password(temporary)
+        user.must_change_password = True
+        user.failed_logins = 0
+        user.locked_until = None
+        tx.event("password_reset", after={"login": user.login}, note="临时密码,下次登录时须修改")
+        return _info(user)
