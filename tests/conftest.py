@@ -21,6 +21,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Tests hash hundreds of passwords: a cheap scrypt cost here (the program keeps its own; a hash carries
+    its parameters, so checking a password works the same either way)."""
+    from workstation.services import users
+
+    monkeypatch.setattr(users, "SCRYPT_N", 2**6)
+
+
+@pytest.fixture(autouse=True)
 def private_log_folder(tmp_path_factory, monkeypatch):
     """The command line writes a log: keep the tests' logs out of the user's own log folder."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))

@@ -56,3 +56,14 @@ def test_no_password_in_any_event(db, users):
     accounts.reset_password(db, users["admin"], users["clerk"].id, "temp123")
     text = repr([(e.before, e.after, e.note) for e in audit.list_events(db, viewer=users["admin"], limit=100)])
     assert "newpass1" not in text and "temp123" not in text and "secret1" not in text
+
+
+def test_the_program_hashes_with_its_real_cost():
+    """The tests' conftest makes hashing cheap; the program itself does not."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "from workstation.services import users; "
+                          "print(users.hash_password('x'))"], capture_output=True, text=True, check=True).stdout
+    scheme, n, *_ = out.strip().split("$")
+    assert scheme == "scrypt" and int(n) >= 2**14
