@@ -67,3 +67,24 @@ def test_the_case_timeline_leaves_the_machine_facts_to_the_audit_view():
     estimated = entry("registered", None, {"number": "政依申〔2026〕第0002号", "received": "2026-12-20",
                                             "due": "2027-01-19", "provisional": True})
     assert "答复期限:2027-01-19(预估)" in clerk_text(estimated)
+
+
+def test_an_extension_reads_with_its_new_due_date(db, users):
+    """The timeline of an extension says where the due date went, not "答复期限:… → —"."""
+    from datetime import date
+
+    from conftest import person
+
+    from workstation.services import cases
+
+    today = date(2026, 11, 2)
+    case = cases.register(db, users["clerk"], person(handed_in_on=today), today=today).case
+    before = cases.deadline(db, case.id, as_of=today).due
+    after = cases.extend(db, users["head"], case.id, 20, today, reason="需要调取档案", today=today).due
+    [event] = [e for e in cases.timeline(db, case.id) if e.action == "extended"]
+    text = describe(event, technical=False)
+    from workstation.gui.timeline_text import value_text
+
+    assert f"{value_text('due', before.isoformat())} → {value_text('due', after.isoformat())}" in text
+    assert "→ —" not in text and after > before
+    assert event.after["due"] == after.isoformat()

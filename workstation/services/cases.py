@@ -8,7 +8,7 @@ from the deadline engine, recomputed from the case's events.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -645,9 +645,12 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
             raise UserError(f"原答复期限{d.original_due.isoformat()}已过,不能再延期;确有正当理由的,请填写理由后继续。",
                             field="override_reason")
         r.extended = True
+        clock = clock_of(db, tx.session, r)
+        extended = _engine(db).compute(replace(clock, extension_days=clock.extension_days + days),
+                                       as_of=approved_on, explain=False)
         tx.event("extended", request_id=r.id, before={"due": d.due},
                  after={"days": days, "approved_by": actor.display_name, "approved_on": approved_on,
-                        "reason": reason.strip(), "original_due": d.original_due},
+                        "reason": reason.strip(), "original_due": d.original_due, "due": extended.due},
                  effective_on=approved_on, note=override_reason.strip() or None)
         return _refresh_due(tx, r, today)
 
