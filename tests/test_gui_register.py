@@ -200,3 +200,29 @@ def test_enter_in_the_search_box_searches_and_opens_nothing(qtbot, view):
     type_text(qtbot, view.search, "王")
     qtbot.keyClick(view.search, Qt.Key.Key_Return)
     assert opened == []
+
+
+def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, demo, make_ctx, tmp_path):
+    """Every filtered row (300: more than a page), the columns shown in their order, IDs masked for a clerk."""
+    from openpyxl import load_workbook
+    from test_gui_support import Answers
+
+    header = view.table.horizontalHeader()
+    header.moveSection(header.visualIndex(2), 0)  # 申请人 first
+    view.table.setColumnHidden(9, True)  # 所需信息 hidden
+    columns = view.shown_columns()
+    assert columns[0] == "申请人" and "所需信息" not in columns
+    assert view.ask_reveal(columns) is False  # a clerk is not asked: masked
+    out = tmp_path / "台账.xlsx"
+    view.start_export(out, columns, False)
+    qtbot.waitUntil(lambda: not view.exporting, timeout=20000)
+    rows = [[c.value for c in r] for r in load_workbook(out)["台账"].iter_rows()]
+    assert rows[2] == columns and len(rows) - 3 == view.model.rowCount() == 300
+    assert all("*" in (r[columns.index("证件号码")] or "*") for r in rows[3:])
+    assert "已导出 300 件" in view.count_label.text()
+
+    head_view = RegisterView(make_ctx(demo["head"], TODAY))
+    qtbot.addWidget(head_view)
+    answers = Answers("完整导出")
+    assert head_view.ask_reveal(columns) is True
+    assert "个人信息" in answers.texts[0]

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def safe_file_stem(text: str) -> str:
+    """A file name (without suffix) from a title: no path separators, wildcards or spaces."""
+    return _UNSAFE_IN_FILE_NAMES.sub("_", text).strip("_")
 
 
 def write_private_bytes(path: Path, data: bytes) -> None:

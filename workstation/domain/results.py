@@ -73,6 +73,9 @@ RESULT_GROUPS: dict[str, str] = {
     "not_processed": "（五）不予处理",
     "other": "（六）其他处理",
 }
+# The groups in a word, for filters and titles.
+GROUP_SHORT = {"disclosed": "予以公开", "partly_disclosed": "部分公开", "withheld": "不予公开",
+               "unavailable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
 
 _LABEL_ALIASES: dict[str, str] = {}
 for _r in RESULTS:

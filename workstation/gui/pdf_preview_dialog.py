@@ -12,7 +12,6 @@ bands. Without any printer the clerk is told so and offered to save the PDF.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -44,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from workstation.documents import spool
 from workstation.domain.errors import UserError
-from workstation.files import write_private_bytes
+from workstation.files import safe_file_stem, write_private_bytes
 from workstation.services.base import get_settings
 
 from .context import AppContext
@@ -53,7 +52,6 @@ from .worker import Progress
 
 PRINT_DPI_CAP = 300  # 16 pt text gets 67 px a character; 600 dpi took 1 s a page
 BAND_PIXELS = 1024  # rows rendered at once: 300 dpi A4 is 2480 px wide, so 10 MB a band, not 35 a page
-UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 class PrintSession(QObject):
@@ -102,7 +100,7 @@ class LoadedPdf:
 
 
 def safe_file_name(title: str) -> str:
-    return UNSAFE_IN_FILE_NAMES.sub("_", title).strip("_") + ".pdf"
+    return safe_file_stem(title) + ".pdf"
 
 
 def available_printers() -> list[str]:

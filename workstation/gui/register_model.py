@@ -8,53 +8,22 @@ register of 100,000 requests scrolls without loading them all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS
+from workstation.domain.results import CHANNELS
 from workstation.services.cases import CaseSummary
 from workstation.services.queries import RUNNING
+from workstation.services.register_export import COLUMNS
 
-from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache, iso
+from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache
 
 PAGE = 200
 MAX_PAGES = 40
 
 
-def _due_text(c: CaseSummary) -> str:
-    return iso(c.due) + ("(预估)" if c.due and c.due_provisional else "")
-
-
-def _first_line(text: str, limit: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit] + "…"
-
-
-@dataclass(frozen=True)
-class RegisterColumn:
-    title: str
-    sort_key: str | None  # services.queries.SORT_COLUMNS key; None: not sortable
-    value: Callable[[CaseSummary], str]
-    centred: bool = False
-    shown: bool = True  # shown by default; the header's context menu shows or hides a column
-
-
-COLUMNS: tuple[RegisterColumn, ...] = (
-    RegisterColumn("受理编号", "number", lambda c: c.number),
-    RegisterColumn("收到日期", "received", lambda c: iso(c.received), True),
-    RegisterColumn("申请人", "applicant", lambda c: c.applicant_name),
-    RegisterColumn("申请人类型", None, lambda c: APPLICANT_KINDS_BY_KEY[c.applicant_kind].label
-                   if c.applicant_kind in APPLICANT_KINDS_BY_KEY else c.applicant_kind, shown=False),
-    RegisterColumn("证件号码", None, lambda c: c.id_number_masked),
-    RegisterColumn("状态", "status", lambda c: c.status_label, True),
-    RegisterColumn("答复期限", "due", _due_text, True),
-    RegisterColumn("办理结果", "result", lambda c: c.result_label),
-    RegisterColumn("办结日期", "closed_on", lambda c: iso(c.closed_on), True, shown=False),
-    RegisterColumn("所需信息", None, lambda c: _first_line(c.content)),
-)
 # Widths as sample texts (the last column, 所需信息, takes the rest of the window).
 SAMPLES = ("城政依申〔2026〕第0000号", "2026-00-00", "王某某某某某某", "社会公益组织", "110105********0000",
            "已答复待送达", "2026-00-00(预估)", "不予公开·属于四类", "2026-00-00")

@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from workstation.domain.results import APPLICANT_KINDS, RESULT_GROUPS, RESULTS
-from workstation.services import queries
+from workstation.domain.results import APPLICANT_KINDS, GROUP_SHORT, RESULT_GROUPS, RESULTS
+from workstation.files import safe_file_stem
+from workstation.services import queries, register_export
+from workstation.services.base import get_settings
 from workstation.services.gui_queries import due_soon_limit
+from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
+from workstation.services.register_export import ID_COLUMN
 
 from .context import AppContext
 from .register_model import COLUMNS, SAMPLES, RegisterModel
 from .widgets import date_edit, enter_shortcut, error_label, show_error, to_date
+from .worker import Progress
 
 SEARCH_DELAY_MS = 300
 NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
-GROUP_SHORT = {"disclosed": "予以公开", "partly_disclosed": "部分公开", "withheld": "不予公开",
-               "unavailable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
 
 
 class RegisterView(QWidget):
@@ -75,6 +81,9 @@ class RegisterView(QWidget):
         self.received_from = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
         self.received_to = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
         self.clear_button = QPushButton("清除筛选")
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.setToolTip("把筛选出的全部申请(不只是这一页)按现在显示的列导出为 Excel 台账")
+        self.exporting = False
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.error = error_label()
@@ -121,6 +130,7 @@ class RegisterView(QWidget):
         row2.addWidget(QLabel("至"))
         row2.addWidget(self.received_to)
         row2.addWidget(self.clear_button)
+        row2.addWidget(self.export_button)
         row2.addStretch(1)
         row2.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -139,6 +149,7 @@ class RegisterView(QWidget):
         for edit in (self.received_from, self.received_to):
             edit.dateChanged.connect(self.reload)
         self.clear_button.clicked.connect(lambda: self.clear_filters())
+        self.export_button.clicked.connect(self.export)
         ctx.changed.connect(self.reload)
         self._restore_layout()
         for signal in (header.sectionResized, header.sectionMoved):
@@ -223,6 +234,81 @@ class RegisterView(QWidget):
         if selected is not None and (row := self.model.row_of(selected)) >= 0:
             self.table.selectRow(row)
         self.loaded.emit(len(ids))
+
+    # -- export -------------------------------------------------------------------
+    def shown_columns(self) -> list[str]:
+        """The titles of the columns on screen, in their on-screen order."""
+        header = self.table.horizontalHeader()
+        order = sorted(range(len(COLUMNS)), key=header.visualIndex)
+        return [COLUMNS[i].title for i in order if not self.table.isColumnHidden(i)]
+
+    def ask_reveal(self, columns: list[str]) -> bool | None:
+        """Whether to export full ID numbers (only asked of roles that may); None: cancelled."""
+        if ID_COLUMN not in columns or not may_reveal_ids(self.ctx.actor):
+            return False
+        box = QMessageBox(QMessageBox.Icon.Question, "导出台账",
+                          "导出的台账含申请人的个人信息。证件号码如何导出?\n完整导出的文件请妥善保管,"
+                          "导出记录会留在审计记录中。", parent=self)
+        masked = box.addButton("隐去中间部分(推荐)", QMessageBox.ButtonRole.AcceptRole)
+        whole = box.addButton("完整导出", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(masked)
+        box.exec()
+        clicked = box.clickedButton()
+        return None if clicked not in (masked, whole) else clicked is whole
+
+    def export_path(self) -> Path | None:
+        office = str(get_settings(self.ctx.db)["office.name"])
+        name = safe_file_stem(f"{office}政府信息公开申请登记台账{self.ctx.today():%Y%m%d}")
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出台账", str(Path(folder) / f"{name}.xlsx"),
+                                                "Excel 工作簿 (*.xlsx)")
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".xlsx" else path.with_name(f"{path.name}.xlsx")
+
+    def export(self) -> None:
+        """Ask how and where, then write every filtered row on the worker, with progress."""
+        if self.exporting or self.loading:
+            return
+        if self.model.rowCount() == 0:
+            show_error(self.error, "没有符合筛选条件的申请,无需导出。")
+            return
+        columns = self.shown_columns()
+        reveal = self.ask_reveal(columns)
+        if reveal is None:
+            return
+        path = self.export_path()
+        if path is None:
+            return
+        self.start_export(path, columns, reveal)
+
+    def start_export(self, path: Path, columns: list[str], reveal: bool) -> None:
+        db, actor, f, today = self.ctx.background_db, self.ctx.actor, self.current_filter(), self.ctx.today()
+        key, descending = self._sort
+
+        def job(progress: Progress) -> register_export.RegisterExport:
+            return register_export.export_register(db, actor, f, path, columns=columns, sort=key,
+                                                   descending=descending, reveal_ids=reveal, today=today,
+                                                   progress=progress.report)
+
+        self.exporting = True
+        self.export_button.setEnabled(False)
+        show_error(self.error, "")
+        self.ctx.tasks.run(job, on_done=self._exported, on_error=self._export_failed,
+                           label="正在导出台账……", parent=self)
+
+    def _exported(self, done: register_export.RegisterExport) -> None:
+        self.exporting = False
+        self.export_button.setEnabled(True)
+        self.count_label.setText(f"已导出 {done.rows} 件到 {done.path.name}")
+        self.count_label.setToolTip(str(done.path))
+
+    def _export_failed(self, exc: Exception) -> None:
+        self.exporting = False
+        self.export_button.setEnabled(True)
+        show_error(self.error, str(exc))
 
     def _failed(self, exc: Exception) -> None:
         self.loading = False

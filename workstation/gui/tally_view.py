@@ -9,7 +9,6 @@ imported only when the trend tab is first opened.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -64,6 +63,7 @@ from workstation.domain.tally import (
     column_label,
     row_label,
 )
+from workstation.files import safe_file_stem
 from workstation.reports import FORMATS, Export, check_exportable
 from workstation.reports.tables import (
     TABLE3_TITLE,
@@ -110,7 +110,6 @@ FILE_FILTERS = {
     "json": "JSON 文件 (*.json)",
     "docx": "Word 文档 (*.docx)",
 }
-UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 SHOWN_PROBLEMS = 50
 SUMMARY_ROWS = ("new", "carried_in", "total", "carried_out")
 TALL_SPAN = 10  # rows a label may span and still be centred in them
@@ -951,7 +950,7 @@ class TallyView(QWidget):
     def _suggested_path(self, result: TallyResult, fmt: str) -> str:
         office = str(get_settings(self.ctx.db)["office.name"])
         what = "政府信息公开工作年度报告" if fmt == "docx" else "政府信息公开统计表"
-        name = UNSAFE_IN_FILE_NAMES.sub("_", f"{office}{result.period.label}{what}").strip("_")
+        name = safe_file_stem(f"{office}{result.period.label}{what}")
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         return str(Path(folder) / f"{name}.{fmt}")
 
