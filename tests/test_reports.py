@@ -212,6 +212,24 @@ def test_xlsx_of_a_month_says_this_period(register):
     assert numbers(ws, row) == [march.cell("new", c) for c in SPEC_COLUMNS] and march.cell("new") == 6
 
 
+
+def test_xlsx_of_a_month_carries_the_county_forms_signature_lines(register):
+    """填表人, 联系电话, 审核人 (blank, signed by hand), 填报日期 and the seal line under each official table."""
+    from workstation.services.base import get_settings
+
+    db = register[0]
+    settings = get_settings(db)
+    march = tally_service.tally(db, date(2025, 3, 1), date(2025, 3, 31))
+    made = tally_service.export(db, march, "xlsx", filled_by="张承办", today=date(2025, 4, 3))
+    for ws in load_workbook(io.BytesIO(made.data)).worksheets[:2]:
+        texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        [line] = [t for t in texts if t.startswith("填表人：")]
+        assert "填表人：张承办" in line and "审核人：　" in line and "填报日期：2025年4月3日" in line
+        assert f"联系电话：{settings['office.phone'] or '　'}" in line
+        [seal] = [t for t in texts if t.startswith("填报单位（盖章）：")]
+        assert (settings["office.name"] or "　") in seal
+        assert ws.print_area.endswith(f"${ws.max_row}")  # the lines print with the table
+
 # --- CSV and JSON --------------------------------------------------------------------------------------
 def test_csv_is_utf8_with_bom_and_parses_back(exported, year):
     data = exported["csv"].data

@@ -977,10 +977,10 @@ class TallyView(QWidget):
         path = Path(name)
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
-        db = self.ctx.background_db
+        db, actor, today = self.ctx.background_db, self.ctx.actor, self.ctx.today()
 
         def job(_progress: Progress) -> Export:
-            made = tally_service.export(db, result, fmt)
+            made = tally_service.export(db, result, fmt, filled_by=actor.display_name, today=today)
             tally_service.save_export(db, made, path)
             return made
 

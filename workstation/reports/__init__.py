@@ -12,6 +12,7 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from workstation.domain.errors import UserError
@@ -55,8 +56,10 @@ def check_exportable(result: TallyResult) -> None:
     raise UserError(f"{result.period.label}的统计表不平衡,不能导出。{named}问题:{shown}{tail}")
 
 
-def render(result: TallyResult, fmt: str, *, office: str = "", font_paths: Sequence[Path] = ()) -> Export:
-    """The file of ``result`` in format ``fmt`` (a key of FORMATS)."""
+def render(result: TallyResult, fmt: str, *, office: str = "", font_paths: Sequence[Path] = (),
+           filled_by: str = "", phone: str = "", filled_on: date | None = None) -> Export:
+    """The file of ``result`` in format ``fmt`` (a key of FORMATS); the spreadsheet carries the lines a
+    county's form has under the table (填表人 ``filled_by``, 联系电话 ``phone``, 审核人, 填报日期, seal)."""
     if fmt not in FORMATS:
         raise UserError(f"不支持的导出格式“{fmt}”,可用:{'、'.join(FORMATS)}")
     check_exportable(result)
@@ -71,7 +74,8 @@ def render(result: TallyResult, fmt: str, *, office: str = "", font_paths: Seque
     if fmt == "xlsx":
         from . import tally_xlsx
 
-        return Export(fmt, tally_xlsx.render(result, office=office))
+        signature = tally_xlsx.Signature(office, filled_by, phone, filled_on)
+        return Export(fmt, tally_xlsx.render(result, office=office, signature=signature))
     if fmt == "pdf":
         from . import tally_pdf
 

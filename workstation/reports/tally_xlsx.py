@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -42,16 +44,37 @@ TABLE3_WIDTHS = (10, 15, 60) + (11,) * 7
 TABLE4_WIDTHS = (11,) * 15
 
 
-def render(result: TallyResult, *, office: str = "") -> bytes:
+@dataclass(frozen=True)
+class Signature:
+    """The lines under a table that a county's form asks for: who filled it in, how to reach them, who
+    checked it, when, and where the seal goes (审核人 is left blank for a hand signature)."""
+
+    office: str = ""
+    filled_by: str = ""
+    phone: str = ""
+    filled_on: date | None = None
+
+    def lines(self) -> tuple[str, str]:
+        when = f"{self.filled_on.year}年{self.filled_on.month}月{self.filled_on.day}日" if self.filled_on else ""
+        return (f"填表人：{self.filled_by or BLANK}    联系电话：{self.phone or BLANK}    审核人：{BLANK}    "
+                f"填报日期：{when or BLANK}",
+                f"填报单位（盖章）：{self.office or BLANK}")
+
+
+BLANK = "　" * 6
+
+
+def render(result: TallyResult, *, office: str = "", signature: Signature | None = None) -> bytes:
+    signature = signature or Signature(office=office)
     wb = Workbook()
     ws3 = wb.active
     assert ws3 is not None  # a new workbook has one sheet
     ws3.title = "收到和处理申请情况"
     _sheet(ws3, f"{result.period.label}{TABLE3_TITLE[2:]}", subtitle(result, office), table3_grid(result),
-           TABLE3_WIDTHS)
+           TABLE3_WIDTHS, signature)
     ws4 = wb.create_sheet("复议诉讼情况")
     _sheet(ws4, f"{result.period.label}{TABLE4_TITLE[2:]}", subtitle(result, office), table4_grid(result),
-           TABLE4_WIDTHS)
+           TABLE4_WIDTHS, signature)
     _on_time_sheet(wb.create_sheet("按期办结率"), result, office)
     wb.properties.title = f"{office}{result.period.label}政府信息公开统计表"
     wb.properties.creator = office or "信息公开申请工作台"
@@ -66,7 +89,7 @@ def _lines(text: str, units: float) -> int:
     return max(1, math.ceil(width / max(units - 1.5, 1)))
 
 
-def _sheet(ws: Worksheet, title: str, sub: str, grid: Grid, widths: tuple[int, ...]) -> None:
+def _sheet(ws: Worksheet, title: str, sub: str, grid: Grid, widths: tuple[int, ...], signature: Signature) -> None:
     top = 3  # rows 1–2: title and subtitle
     last_col = get_column_letter(grid.cols)
     ws.merge_cells(f"A1:{last_col}1")
@@ -102,8 +125,16 @@ def _sheet(ws: Worksheet, title: str, sub: str, grid: Grid, widths: tuple[int, .
             heights[cell.row] = max(heights[cell.row], _lines(cell.value, units))
     for r, lines in enumerate(heights):
         ws.row_dimensions[top + r].height = lines * LINE_PT + 8
+    after = top + grid.rows + 1  # one empty row, then the signature lines
+    for i, line in enumerate(signature.lines()):
+        row = after + i
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+        ws[f"A{row}"] = line
+        ws[f"A{row}"].font = Font(name=FONT, size=FONT_PT)
+        ws[f"A{row}"].alignment = Alignment(horizontal="left" if i == 0 else "right", vertical="center")
+        ws.row_dimensions[row].height = 24
     ws.print_title_rows = f"{top}:{top + grid.header_rows - 1}"
-    ws.print_area = f"A1:{last_col}{top + grid.rows - 1}"
+    ws.print_area = f"A1:{last_col}{after + 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -56,14 +56,16 @@ def tally(db: Database, start: date, end: date) -> Any:
     return compute_tally(records, appeals, Period(start, end))
 
 
-def export(db: Database, result: Any, fmt: str) -> Any:
-    """A tally as a file (reports.FORMATS), with the office's name and fonts from the settings."""
+def export(db: Database, result: Any, fmt: str, *, filled_by: str = "", today: date | None = None) -> Any:
+    """A tally as a file (reports.FORMATS), with the office's name, phone and fonts from the settings;
+    ``filled_by`` (填表人) is the user who exports it, dated ``today``."""
     from workstation import reports
     from workstation.services import documents
 
     settings = get_settings(db)
     return reports.render(result, fmt, office=str(settings["office.name"]),
-                          font_paths=documents.font_paths(settings))
+                          font_paths=documents.font_paths(settings), filled_by=filled_by,
+                          phone=str(settings["office.phone"]), filled_on=today or date.today())
 
 
 def save_export(db: Database, made: Any, path: Path) -> Path:
