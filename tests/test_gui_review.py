@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from sqlalchemy import select
 from test_gui_support import QT_NOISE, click, open_view, type_date, type_text, wait_idle
@@ -174,6 +175,24 @@ def test_a_third_party_item_starts_the_pause_and_says_so(qtbot, gui_db, staff, m
     assert signoff.isVisible() and not signoff.isEnabled()
     assert "征询第三方" in signoff.toolTip()
 
+
+
+def test_a_consultation_on_record_is_used_not_asked_again(qtbot, gui_db, staff, make_ctx, case_id):
+    clerk = staff["clerk"].actor()
+    cases.start_pause(gui_db, clerk, case_id, "third_party", date(2026, 6, 2), party="宏达建筑公司", today=TODAY)
+    cases.end_pause(gui_db, clerk, case_id, date(2026, 6, 10), note="<b>不同意</b>公开", today=TODAY)
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.review_buttons["review"])
+    dialog = view.dialog
+    tick(qtbot, dialog, "third_party", True)
+    note = dialog.third_party_note
+    assert note.isVisible() and "宏达建筑公司" in note.text() and "不再重复征询" in note.text()
+    assert "<b>不同意</b>公开" in note.text() and note.textFormat() == Qt.TextFormat.PlainText
+    assert not dialog.third_party.isVisible() and not dialog.third_party_on.isVisible()
+    click(qtbot, dialog.rest_no)
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert cases.get_case(gui_db, case_id).status is Status.REVIEW
 
 def test_the_same_person_may_not_sign_off_their_own_review(qtbot, gui_db, staff, make_ctx, case_id):
     review.submit_review(gui_db, staff["head"].actor(), case_id, answers(gui_db), today=TODAY)

@@ -108,6 +108,25 @@ def test_third_party_item_starts_the_pause(db, users):
     review.sign_off(db, users["reviewer"], case.id, today=TODAY)
 
 
+
+def test_a_consultation_already_made_is_used_not_repeated(db, users):
+    """A third party asked before the review (a pause and its end): the review uses that consultation and does
+    not pause the clock a second time."""
+    case = registered(db, users)
+    cases.start_pause(db, users["clerk"], case.id, "third_party", date(2026, 3, 4), party="宏达公司", today=TODAY)
+    cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 20), note="第三方不同意公开:涉及商业秘密", today=TODAY)
+    record = review.third_party_on_record(db, case.id)
+    assert record is not None and record.party == "宏达公司" and record.ended == date(2026, 3, 20)
+    assert record.answer == "第三方不同意公开:涉及商业秘密"
+    info = review.submit_review(db, users["clerk"], case.id, answers(db, "third_party"), today=TODAY)
+    assert info.third_party_pause is None
+    assert cases.get_case(db, case.id).status is Status.REVIEW
+    pauses = [e for e in cases.timeline(db, case.id) if e.action == "pause_started"]
+    assert len(pauses) == 1
+    [submitted] = [e for e in cases.timeline(db, case.id) if e.action == "review_submitted"]
+    assert "宏达公司" in (submitted.note or "") and "2026-03-20" in (submitted.note or "")
+    review.sign_off(db, users["reviewer"], case.id, today=TODAY)
+
 def test_reply_needs_signed_review_and_reason_for_a_different_result(db, users):
     case = registered(db, users)
     data = review.ReplyData("disclosed", date(2026, 3, 20), **REASONS["disclosed"])

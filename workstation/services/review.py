@@ -111,6 +111,43 @@ def propose_result(db: Database, answers: dict[str, bool]) -> Any:
     return propose(_checklist(db), answers)
 
 
+@dataclass(frozen=True)
+class Consultation:
+    """A third party asked (Art. 32) and the clock resumed: its answer is on record for the review."""
+
+    party: str
+    started: date
+    ended: date
+    answer: str  # what the clerk noted when the clock resumed (the third party's opinion)
+
+    def sentence(self) -> str:
+        return (f"已于{self.started.isoformat()}征求第三方{('(' + self.party + ')') if self.party else ''}意见,"
+                f"{self.ended.isoformat()}恢复计时" + (f";第三方意见:{self.answer}" if self.answer else ""))
+
+
+def _consultation(session: Any, case_id: int) -> Consultation | None:
+    """The latest finished third-party consultation of a request, if any."""
+    from workstation.store.models import Event
+
+    rows = session.execute(select(Event.action, Event.after, Event.note).where(
+        Event.request_id == case_id, Event.action.in_(("pause_started", "pause_ended"))).order_by(Event.seq)).all()
+    found, started = None, None
+    for action, after, note in rows:
+        after = after or {}
+        if action == "pause_started":
+            started = after if after.get("kind") == "third_party" else None
+        elif started is not None:
+            found = Consultation(str(started.get("party") or ""), date.fromisoformat(started["on"]),
+                                 date.fromisoformat(after["on"]), (note or "").strip())
+            started = None
+    return found
+
+
+def third_party_on_record(db: Database, case_id: int) -> Consultation | None:
+    with db.read() as s:
+        return _consultation(s, case_id)
+
+
 def checklist_items(db: Database) -> list[Any]:
     return list(_checklist(db).items)
 
@@ -120,7 +157,8 @@ def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, b
                   on: date | None = None, today: date | None = None) -> ReviewInfo:
     """The handling clerk submits the answered checklist for sign-off.
 
-    A yes to the third-party item starts the third-party pause (Art. 32) in the same transaction.
+    A yes to the third-party item starts the third-party pause (Art. 32) in the same transaction, unless
+    the third party was already asked (a finished third-party pause): then that consultation is used.
     """
     from workstation.domain.checklist import propose
 
@@ -148,6 +186,7 @@ def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, b
             raise UserError("本申请已有待审核的审查,请等审核人处理")
         if r.status == Status.PAUSED:
             raise UserError("暂停计时期间不能提交审查,请先恢复计时")
+        asked = _consultation(tx.session, r.id) if proposal.consult_third_party else None
         rv = Review(request_id=r.id, answers=dict(answers), notes=notes.strip() or None,
                     proposed_result=proposal.result_key, chosen_result=chosen_result,
                     choice_reason=choice_reason.strip() or None, status="submitted", prepared_by=actor.id,
@@ -159,9 +198,9 @@ def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, b
         tx.event("review_submitted", request_id=r.id, before=before,
                  after={"review_id": rv.id, "proposed": proposal.result_key, "chosen": chosen_result,
                         "answers_yes": sorted(k for k, v in answers.items() if v), "status": r.status},
-                 note=notes.strip() or None)
+                 note="\n".join(t for t in (notes.strip(), asked.sentence() if asked else "") if t) or None)
         pause = None
-        if proposal.consult_third_party:
+        if proposal.consult_third_party and asked is None:
             # resumes into review: once the third party answered, the review waits for sign-off
             pause = pause_in(tx, r, "third_party", on or today, party=third_party, today=today,
                              note="审查认为涉及第三方合法权益,征询第三方意见")

@@ -54,6 +54,7 @@ class ReviewDialog(ServiceDialog):
 
     def build(self) -> None:
         self.items = review.checklist_items(self.ctx.db)
+        self.consulted = review.third_party_on_record(self.ctx.db, self.case.id)
         self.proposal = review.propose_result(self.ctx.db, {})
         self.offer: tuple[str, str] | None = None
         self.release_files: list[str] = []
@@ -188,6 +189,7 @@ class ReviewDialog(ServiceDialog):
         self.third_party_note = QLabel()
         self.third_party_note.setObjectName("warning")
         self.third_party_note.setWordWrap(True)
+        self.third_party_note.setTextFormat(Qt.TextFormat.PlainText)  # the party and its answer as typed
         layout = QVBoxLayout(box)
         for label in (self.proposed, self.basis, self.proposal_notes, self.third_party_note):
             layout.addWidget(label)
@@ -218,12 +220,19 @@ class ReviewDialog(ServiceDialog):
         self.basis.setText(f"依据:{p.basis or NO_ARTICLE}")
         self.proposal_notes.setText("\n".join(p.notes))
         self.proposal_notes.setVisible(bool(p.notes))
-        self.third_party_note.setText(
-            "涉及第三方合法权益:提交后将书面征求第三方意见,并自征询开始之日起暂停计时"
-            "(第三方自收到征询函之日起15个工作日内提出意见,条例第三十二条)。" if p.consult_third_party else "")
-        self.third_party_note.setVisible(p.consult_third_party)
-        self.form.set_visible("third_party", p.consult_third_party)
-        self.form.set_visible("on", p.consult_third_party)
+        ask = p.consult_third_party and self.consulted is None
+        if ask:
+            note = ("涉及第三方合法权益:提交后将书面征求第三方意见,并自征询开始之日起暂停计时"
+                    "(第三方自收到征询函之日起15个工作日内提出意见,条例第三十二条)。")
+        elif p.consult_third_party and self.consulted is not None:
+            note = (f"涉及第三方合法权益:{self.consulted.sentence()}。提交后不再重复征询、不再暂停计时;"
+                    "请在审查说明中写明对第三方意见的处理。")
+        else:
+            note = ""
+        self.third_party_note.setText(note)
+        self.third_party_note.setVisible(bool(note))
+        self.form.set_visible("third_party", ask)
+        self.form.set_visible("on", ask)
         self.result.setItemText(0, f"按建议({RESULTS_BY_KEY[p.result_key].label})")
         self._choice_changed()
 
@@ -265,7 +274,7 @@ class ReviewDialog(ServiceDialog):
 
     # -- submit ---------------------------------------------------------------------------
     def perform(self) -> str:
-        consult = self.proposal.consult_third_party
+        consult = self.proposal.consult_third_party and self.consulted is None
         info = review.submit_review(
             self.ctx.db, self.ctx.actor, self.case.id, self.answers(), notes=self.notes.toPlainText(),
             chosen_result=self.result.currentData(), choice_reason=self.choice_reason.toPlainText(),
