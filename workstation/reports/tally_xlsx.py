@@ -151,6 +151,10 @@ def _on_time_sheet(ws: Worksheet, result: TallyResult, office: str) -> None:
     ws["A1"].font = Font(name=TITLE_FONT, size=14, bold=True)
     ws["A2"] = subtitle(result, office)
     ws["A2"].font = Font(name=FONT, size=FONT_PT)
+    for row, lines in ((1, 2), (2, 2)):  # the title and subtitle wrap within the two columns that print
+        ws.merge_cells(f"A{row}:B{row}")
+        ws[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[row].height = lines * (LINE_PT + 4)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 14
     for i, (label, value) in enumerate(on_time_rows(result), start=4):
@@ -164,3 +168,8 @@ def _on_time_sheet(ws: Worksheet, result: TallyResult, office: str) -> None:
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A11:B11")
     ws.row_dimensions[11].height = 6 * LINE_PT
+    ws.print_area = "A1:B11"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
