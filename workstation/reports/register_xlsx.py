@@ -36,6 +36,9 @@ def render(title: str, note: str, columns: Sequence[tuple[str, int]], rows: Sequ
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1  # every column on the page's width, as many pages down as it takes
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([_text(ws, title, Font(name=TITLE_FONT, size=16))])
     ws.append([_text(ws, note, Font(name=FONT, size=10))])
     header = []

@@ -55,7 +55,7 @@ class RegisterColumn:
 COLUMNS: tuple[RegisterColumn, ...] = (
     RegisterColumn("受理编号", "number", lambda c: c.number, width=26),
     RegisterColumn("收到日期", "received", lambda c: iso(c.received), True, width=12),
-    RegisterColumn("申请人", "applicant", lambda c: c.applicant_name, width=16),
+    RegisterColumn("申请人", "applicant", lambda c: c.applicant_name, width=24),
     RegisterColumn("申请人类型", None, lambda c: APPLICANT_KINDS_BY_KEY[c.applicant_kind].label
                    if c.applicant_kind in APPLICANT_KINDS_BY_KEY else c.applicant_kind, shown=False, width=12),
     RegisterColumn("证件号码", None, lambda c: c.id_number_masked, width=21),
