@@ -34,8 +34,10 @@ def test_first_run_sets_up_the_office_and_its_administrator(qtbot, gui_db):
     type_text(qtbot, dialog.edits["office.address"], "示范县城关镇人民路1号")
     type_text(qtbot, dialog.edits["office.phone"], "0123-4567890")
     replace_text(qtbot, dialog.edits["numbers.request_prefix"], "城政依申")
+    replace_text(qtbot, dialog.edits["numbers.document_prefix"], "城政信复")
     type_text(qtbot, dialog.edits["office.review_body"], "示范县人民政府")
     assert dialog.preview.text().startswith("第一件申请的受理编号将是:城政依申〔")
+    assert "第一份告知书的文号将是:城政信复〔" in dialog.preview.text()
     type_text(qtbot, dialog.name, "刘管理")
     type_text(qtbot, dialog.password, PASSWORD)
     type_text(qtbot, dialog.repeat, PASSWORD)
@@ -46,6 +48,7 @@ def test_first_run_sets_up_the_office_and_its_administrator(qtbot, gui_db):
     settings = get_settings(gui_db)
     assert settings["office.name"] == "示范县城关镇人民政府"
     assert settings["numbers.request_prefix"] == "城政依申"
+    assert settings["numbers.document_prefix"] == "城政信复"
     assert settings["office.review_body"] == "示范县人民政府"
     assert users.authenticate(gui_db, "admin", PASSWORD).display_name == "刘管理"
     assert [e.action for e in list_events(gui_db, action="settings_changed")] == ["settings_changed"]

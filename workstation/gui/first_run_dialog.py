@@ -24,10 +24,12 @@ from workstation.store.database import Database
 
 from .widgets import Form
 
-OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "office.review_body")
+OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "numbers.document_prefix",
+               "office.review_body")
 HINTS = {
     "office.name": "如:示范县城关镇人民政府",
     "numbers.request_prefix": "受理编号的前缀,如“城政依申”",
+    "numbers.document_prefix": "本机关发出的告知书、函件文号的代字,如“城政信复”",
     "office.review_body": "答复告知书中写明的行政复议机关;乡镇为县级人民政府",
 }
 
@@ -53,7 +55,8 @@ class FirstRunDialog(QDialog):
         self.preview = QLabel()
         self.preview.setObjectName("hint")
         self.office_form.layout.addRow("", self.preview)
-        self.edits["numbers.request_prefix"].textChanged.connect(self._show_preview)
+        for key in ("numbers.request_prefix", "numbers.document_prefix"):
+            self.edits[key].textChanged.connect(self._show_preview)
         office_box.setLayout(self.office_form.layout)
         admin_box = QGroupBox("管理员")
         self.admin_form = Form(share=self.office_form)
@@ -85,9 +88,12 @@ class FirstRunDialog(QDialog):
         self.edits["office.name"].setFocus()
 
     def _show_preview(self) -> None:
-        prefix = self.edits["numbers.request_prefix"].text().strip()
-        number = format_number(str(SETTINGS["numbers.request_pattern"].default), prefix, date.today().year, 1)
-        self.preview.setText(f"第一件申请的受理编号将是:{number}")
+        year = date.today().year
+        number = format_number(str(SETTINGS["numbers.request_pattern"].default),
+                               self.edits["numbers.request_prefix"].text().strip(), year, 1)
+        notice = format_number(str(SETTINGS["numbers.document_pattern"].default),
+                               self.edits["numbers.document_prefix"].text().strip(), year, 1)
+        self.preview.setText(f"第一件申请的受理编号将是:{number};第一份告知书的文号将是:{notice}")
 
     def error(self, name: str) -> QLabel:
         return self.office_form.error(name)
