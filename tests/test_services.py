@@ -359,6 +359,22 @@ def test_every_open_request_is_on_a_dashboard_card(db, users):
     assert board.counts["in_progress"] == 0 and board.counts["due_soon"] == 1
 
 
+
+def test_due_soon_is_one_setting_for_the_dashboard_and_the_register(db, users):
+    """"Due soon" is the office's setting (default 3 working days), read in one place by every screen."""
+    from workstation.services import gui_queries, office, queries
+
+    today = date(2026, 3, 2)
+    case = cases.register(db, users["clerk"], person(handed_in_on=today), today=today).case
+    due = cases.get_case(db, case.id).due
+    early = date(2026, 3, 23)  # 4 working days before the due date (2026-03-27… as the engine counts)
+    assert queries.dashboard(db, today=early).counts["due_soon"] == 0
+    office.save_settings(db, users["admin"], {"days.due_soon": 5})
+    assert queries.dashboard(db, today=early).counts["due_soon"] == 1
+    assert gui_queries.due_soon_limit(db, early) >= due
+    assert queries.count_cases(db, queries.CaseFilter(view="due_soon"), today=early) == 1
+    assert gui_queries.due_soon_text(db) == "5个工作日内到期"
+
 def test_sorting_by_due_date_puts_requests_without_one_last_both_ways(db, users):
     from workstation.services import queries
 

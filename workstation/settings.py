@@ -40,6 +40,7 @@ _DEFS: tuple[SettingDef, ...] = (
     SettingDef("days.third_party", "第三方答复期限(工作日)", int, 15, 1, 60),
     SettingDef("days.fee", "缴费期限(工作日)", int, 20, 1, 60),
     SettingDef("days.postal", "邮寄在途天数(日历日,用于预计收到日期)", int, 3, 0, 30),
+    SettingDef("days.due_soon", "临近到期提醒(答复期限前几个工作日)", int, 3, 1, 10),
     SettingDef("review.allow_self_signoff", "允许同一人承办并审核(单人机关)", bool, False),
     SettingDef("review.extra_checklist", "本机关补充审查项目文件", str, ""),
     SettingDef("documents.template_dir", "自定义模板文件夹", str, ""),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain.deadline import cn_date
 from workstation.services import queries
+from workstation.services.gui_queries import due_soon_days
 from workstation.services.queries import DASHBOARD_VIEWS, Dashboard, DashboardItem
 
 from .context import AppContext
@@ -36,8 +37,8 @@ from .widgets import (
 
 CARD_HINTS = {
     "overdue": "答复期限已过",
-    "due_soon": "3个工作日内到期",
-    "in_progress": "已登记、尚未提交审核,离答复期限还有3个工作日以上",
+    "due_soon": "{days}个工作日内到期",  # days: the office's setting days.due_soon
+    "in_progress": "已登记、尚未提交审核,离答复期限还有{days}个工作日以上",
     "correction": "等待申请人补正",
     "paused": "征询第三方等,暂停计时",
     "review": "等待审核人审核",
@@ -50,13 +51,13 @@ CARD_STYLE = {"overdue": "overdue", "due_soon": "soon"}
 class CountCard(QPushButton):
     """A count with its label; clicking shows its list below."""
 
-    def __init__(self, view: str) -> None:
+    def __init__(self, view: str, due_soon_days: int) -> None:
         super().__init__()
         self.view = view
         self.setCheckable(True)
         self.setObjectName("countCard")
         self.setProperty("state", CARD_STYLE.get(view, "plain"))
-        self.setToolTip(CARD_HINTS[view])
+        self.setToolTip(CARD_HINTS[view].format(days=due_soon_days))
         self.setMinimumHeight(90)
         self.setAutoDefault(False)
         self.number = QLabel("0")
@@ -122,8 +123,9 @@ class DashboardView(QWidget):
         self.cards: dict[str, CountCard] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
+        soon_days = due_soon_days(ctx.db)
         for i, view in enumerate(DASHBOARD_VIEWS):
-            card = CountCard(view)
+            card = CountCard(view, soon_days)
             card.clicked.connect(lambda _checked=False, v=view: self.select(v))
             self.cards[view] = card
             grid.addWidget(card, 0, i)

@@ -103,7 +103,8 @@ class RegisterModel(QAbstractTableModel):
             return OVERDUE_BACK if state == "overdue" else SOON_BACK if state == "soon" else None
         if role == Qt.ItemDataRole.ToolTipRole:
             c = self.case(index.row())
-            note = {"overdue": "已逾期。", "soon": "3个工作日内到期。"}.get(self.state(c), "")
+            note = {"overdue": "已逾期。", "soon": f"临近到期(答复期限在{self._soon.isoformat()}或之前)。"}.get(
+                self.state(c), "")
             cell = column.value(c) if column.title != "所需信息" else ""
             return (f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
                     + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])

@@ -56,7 +56,7 @@ PAGES: tuple[Page, ...] = (
          "格式中可用 {prefix} 前缀、{year} 年份、{seq} 序号;{seq:04d} 表示序号补足4位。"
          "已发出的编号不会改变。"),
     Page("期限天数", ("days.reply", "days.extension", "days.correction_notice", "days.correction_period",
-                      "days.third_party", "days.fee", "days.postal"),
+                      "days.third_party", "days.fee", "days.postal", "days.due_soon"),
          "条例规定:答复20个工作日,延期最长20个工作日,补正告知7个工作日,第三方意见15个工作日。"
          "只有本地规定不同时才需修改;修改后新计算的期限按新天数。"),
     Page("打印", ("printing.printer", "printing.receipt_direct"),

@@ -6,15 +6,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workstation.domain.calendar import DayInfo, Source
+from workstation.services.base import get_settings
 from workstation.services.calendar import imported_years, load_calendar
 from workstation.store.database import Database
 
-DUE_SOON_WORKDAYS = 3  # as services.queries' "due_soon" view
-
 
 def due_soon_limit(db: Database, today: date) -> date:
-    """The last due date that counts as "due soon" (within 3 working days of today)."""
-    return load_calendar(db).add_workdays(today, DUE_SOON_WORKDAYS)
+    """The last due date that counts as "due soon": within the office's setting (days.due_soon, default 3
+    working days) of today. Every screen asks here."""
+    return load_calendar(db).add_workdays(today, due_soon_days(db))
+
+
+def due_soon_days(db: Database) -> int:
+    return int(get_settings(db)["days.due_soon"])
+
+
+def due_soon_text(db: Database) -> str:
+    return f"{due_soon_days(db)}个工作日内到期"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from workstation.domain.calendar import Source
 from workstation.domain.status import Status
 from workstation.services.calendar import load_calendar
 from workstation.services.cases import CaseSummary, awaited_letter, summary
+from workstation.services.gui_queries import due_soon_limit
 from workstation.store.database import Database
 from workstation.store.models import Request
 
@@ -22,7 +23,7 @@ VIEWS: dict[str, str] = {
     "all": "全部",
     "open": "未办结",
     "overdue": "已逾期",
-    "due_soon": "3个工作日内到期",
+    "due_soon": "临近到期",  # within the office's days.due_soon (gui_queries.due_soon_limit)
     "in_progress": "办理中",
     "correction": "待补正",
     "paused": "暂停计时",
@@ -89,7 +90,7 @@ def _soon(db: Database, today: date) -> date:
     from workstation.services.users import SYSTEM_ACTOR
 
     ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
-    return load_calendar(db).add_workdays(today, 3)
+    return due_soon_limit(db, today)
 
 
 def _order(sort: str, descending: bool) -> list[Any]:
