@@ -25,5 +25,7 @@ def test_bench_command_reports_every_figure(tmp_path):
         assert isinstance(result[key], (int, float)) and result[key] > 0, key
     assert set(result["targets_met"]) == set(TARGETS)
     assert result["deadline_engine_per_s"] > result["deadline_naive_per_s"]
+    walked = {"open_case", "open_intake", "filter", "sort", "tally_year", "holidays", "audit"}
+    assert set(result["gui_action_ms"]) == walked and all(v > 0 for v in result["gui_action_ms"].values())
     cached = list((tmp_path / "cache" / "bench").glob("bench-200-*.sqlite3"))
     assert len(cached) == 1  # built once, reused next time

@@ -245,7 +245,11 @@ def open_demo(db: Database, tasks: TaskRunner) -> UserInfo:
 
 
 def install_bench_hooks(window: MainWindow) -> None:
-    if os.environ.get("WORKSTATION_BENCH_SCROLL") == "1":
+    if os.environ.get("WORKSTATION_BENCH_WALK") == "1":
+        from .bench_walk import run_walk
+
+        run_walk(window)
+    elif os.environ.get("WORKSTATION_BENCH_SCROLL") == "1":
         QTimer.singleShot(0, lambda: scroll_register_to_end(window))
     elif _exit_after_shown():
         QTimer.singleShot(0, lambda: report_shown(window))
