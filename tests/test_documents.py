@@ -430,3 +430,23 @@ def test_notice_command_issues_and_writes_the_pdf(setup, tmp_path, cli_db_args, 
 def test_warming_up_loads_the_fonts_before_the_first_receipt(setup):
     db, _users = setup
     assert documents.warm_up(db) is True  # the test machine has embeddable CJK fonts (make test installs them)
+
+
+def test_a_notice_with_a_provisional_date_asks_first_and_then_marks_it(setup, tmp_path):
+    """延期答复告知书 of a request whose new due date falls in a year without an official schedule: refused until
+    the clerk says to print anyway, and then the date is marked as an estimate on the paper."""
+    from workstation.services.documents import ProvisionalDates
+
+    db, users = setup
+    on = date(2026, 12, 21)
+    case = cases.register(db, users["clerk"], person(handed_in_on=on), today=on).case
+    cases.extend(db, users["head"], case.id, 20, on, reason="需要调取档案", today=on)
+    with pytest.raises(ProvisionalDates) as refused:
+        documents.issue(db, users["clerk"], case.id, "extension", today=on)
+    assert "2027" in refused.value.message and "节假日" in refused.value.message
+    assert documents.documents_of(db, case.id) == []  # nothing issued, no 文号 used
+    doc = documents.issue(db, users["clerk"], case.id, "extension", today=on, provisional_ok=True)
+    text = flat(text_of(doc.pdf, tmp_path))
+    assert "前作出答复" in text and "预估" in text
+    [event] = [e for e in cases.timeline(db, case.id) if e.action == "document_issued"]
+    assert "预估" in (event.note or "")

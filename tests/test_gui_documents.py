@@ -12,7 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from test_gui_support import QT_NOISE, Answers, press_enter, type_text, wait_idle
@@ -422,3 +422,30 @@ def test_a_font_warning_is_shown_once_per_session(qtbot, gui_db, staff, ctx, mon
         preview.close()
     assert shown == [warning, ""]
     assert len(documents.documents_of(gui_db, case_id)) == 2
+
+
+def test_a_provisional_date_asks_before_the_notice_is_issued(qtbot, gui_db, staff, make_ctx):
+    """The extension's new due date in a year without an official schedule: the clerk is asked, and only
+    "仍然出具" issues it (marked)."""
+    from workstation.domain.intake import IntakeData
+    from workstation.gui.printing import issue_document
+    from workstation.services import cases, documents
+
+    on = date(2026, 12, 21)
+    data = IntakeData(channel="in_person", handed_in_on=on, applicant_name="王小明", id_number="11010519491231002X",
+                      phone="13800138000", content="申请公开本镇2025年道路硬化工程的招标文件")
+    case_id = cases.register(gui_db, staff["clerk"].actor(), data, today=on).case.id
+    cases.extend(gui_db, staff["head"].actor(), case_id, 20, on, reason="需要调取档案", today=on)
+    ctx = make_ctx(staff["clerk"], on)
+    outcomes = []
+    answers = Answers("先导入放假通知")
+    issue_document(ctx, None, case_id, "extension", then=outcomes.append)
+    qtbot.waitUntil(lambda: outcomes == [None], timeout=10000)
+    assert "2027年的放假安排尚未导入" in answers.texts[0] and documents.documents_of(gui_db, case_id) == []
+    answers = Answers("仍然出具")
+    issue_document(ctx, None, case_id, "extension", then=outcomes.append)
+    qtbot.waitUntil(lambda: len(outcomes) == 2 and outcomes[1] is not None, timeout=20000)
+    assert [d.kind for d in documents.documents_of(gui_db, case_id)] == ["extension"]
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and widget.windowTitle().startswith("延期答复告知书"):
+            widget.close()

@@ -20,6 +20,7 @@ from workstation.services import cases, documents
 from workstation.services.base import get_settings
 from workstation.services.documents import IssuedDocument
 
+from .backup_dialog import ask
 from .context import AppContext
 from .pdf_preview_dialog import PdfPreviewDialog, PrintSession
 from .worker import Progress
@@ -39,16 +40,18 @@ def open_preview(ctx: AppContext, parent: QWidget | None, pdf: bytes, title: str
 
 def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: str, *,
                    then: Callable[[IssuedDocument | None], None] | None = None,
-                   details: dict[str, str] | None = None) -> None:
+                   details: dict[str, str] | None = None, provisional_ok: bool = False) -> None:
     """Issue a ``kind`` document (see domain.notices.KINDS) for the case and open its preview.
 
-    The rendering runs in the worker; a refusal is shown as a message box. ``then``
-    is called on the GUI thread with the issued document, or with None after a refusal.
+    The rendering runs in the worker; a refusal is shown as a message box. A notice whose promised date
+    rests on a provisional holiday schedule asks first: import the notice, or issue it anyway (marked).
+    ``then`` is called on the GUI thread with the issued document, or with None after a refusal.
     """
     db, actor, today = ctx.background_db, ctx.actor, ctx.today()
 
     def job(_progress: Progress) -> tuple[IssuedDocument, str]:
-        issued = documents.issue(db, actor, case_id, kind, today=today, details=details)
+        issued = documents.issue(db, actor, case_id, kind, today=today, details=details,
+                                 provisional_ok=provisional_ok)
         return issued, cases.get_case(db, case_id).number
 
     def done(result: tuple[IssuedDocument, str]) -> None:
@@ -65,7 +68,12 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
 
     def refused(exc: UserError) -> None:
         alive = parent is None or isValid(parent)
-        QMessageBox.warning(parent if alive else None, "未能出具文书", exc.message)
+        if isinstance(exc, documents.ProvisionalDates) and alive:
+            if ask(parent, "日期按预估推算", exc.message, "仍然出具", "先导入放假通知"):
+                issue_document(ctx, parent, case_id, kind, then=then, details=details, provisional_ok=True)
+                return
+        else:
+            QMessageBox.warning(parent if alive else None, "未能出具文书", exc.message)
         if then is not None and alive:
             then(None)
 

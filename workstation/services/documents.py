@@ -33,6 +33,31 @@ from workstation.store.models import Document, Event, Request
 _FONTS_WARNED = "fonts_warned"
 
 
+class ProvisionalDates(UserError):
+    """The document would print a date counted through a year whose holiday schedule is not official yet:
+    the clerk is asked first (import the State Council's notice, or issue it anyway, the date marked)."""
+
+
+def provisional_dates(db: Database, context: dict[str, Any], kind: str) -> tuple[str, list[int]]:
+    """The date a document prints that depends on a provisional year, and those years ("" when none).
+
+    The receipt and the explanation of the clock mark their estimate in the text already; these are the
+    notices that promise a date: the extension's new due date, the correction's last day."""
+    from workstation.services.calendar import load_calendar
+
+    calendar = load_calendar(db)
+    if kind == "extension":
+        start, end = context["case"]["received"], context["extension"]["new_due"]
+    elif kind == "correction" and context["correction"]["correct_by"]:
+        start, end = context["issue_date"], context["correction"]["correct_by"]
+    else:
+        return "", []
+    if end is None or not calendar.touches_provisional(start, end):
+        return "", []
+    return f"{end.year}年{end.month}月{end.day}日", [y for y in range(start.year, end.year + 1)
+                                                    if calendar.is_provisional_year(y)]
+
+
 @dataclass(frozen=True)
 class IssuedDocument:
     id: int
@@ -94,7 +119,8 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     }
     context: dict[str, Any] = {"office": office, "case": case, "doc_number": doc_number or "",
                                "issue_date": issue_date, "title": KINDS[kind], "handler": handler,
-                               "applicant_is_person": r.applicant_kind == "natural"}
+                               "applicant_is_person": r.applicant_kind == "natural",
+                               "provisional_mark": False}  # issue() sets it: a promised date is an estimate
     if kind == "correction":
         asked = _latest_after(session, r.id, "correction_requested")
         missing = asked.get("missing") or []
@@ -309,10 +335,13 @@ def _latest_pause(session: Any, case_id: int, pause_kind: str) -> dict[str, Any]
 
 
 def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
-          replaces: int | None = None, details: dict[str, str] | None = None) -> IssuedDocument:
+          replaces: int | None = None, details: dict[str, str] | None = None,
+          provisional_ok: bool = False) -> IssuedDocument:
     """Issue a document: assign its 文号, render it, and archive the PDF with an event, in one transaction.
 
-    ``details`` are what the clerk wrote for this document alone; they are kept in the event."""
+    ``details`` are what the clerk wrote for this document alone; they are kept in the event. A notice
+    that would print a date counted through a provisional year raises ProvisionalDates (nothing written)
+    unless ``provisional_ok``: the clerk chose to issue it anyway, and the date is marked on the paper."""
     from workstation.documents import render_document
 
     require(actor, Role.CLERK, Role.HEAD, action="出具文书")
@@ -334,6 +363,14 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
                 prefix=settings["numbers.document_prefix"], year=dated.year, seq=seq)
         context = build_context(db, tx.session, r, kind, dated, number, details=details,
                                 handler=actor.display_name if actor.id is not None else "")
+        when, years = provisional_dates(db, context, kind)
+        if years and not provisional_ok:
+            listed = "、".join(str(y) for y in years)
+            raise ProvisionalDates(
+                f"这份{KINDS[kind]}要写明的日期({when})是按预估的{listed}年节假日安排推算的:{listed}年的"
+                "放假安排尚未导入。请先在“节假日”中导入国务院办公厅的放假通知,再出具;确需现在出具的,"
+                "可选择“仍然出具”,文书上的这个日期将注明为预估。")
+        context["provisional_mark"] = bool(years)  # the template marks the date it promises
         rendered = render_document(_template_kind(kind, context), context, override_dir=override,
                                    font_paths=fonts)
         doc = Document(request_id=r.id, kind=kind, number=number, issued_on=dated, issued_by=actor.id,
@@ -347,7 +384,9 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
                         "template": rendered.template, "template_version": rendered.template_version,
                         "fonts_embedded": rendered.fonts_embedded, "replaces": replaces,
                         "bytes": len(rendered.pdf), **({"details": dict(details)} if details else {})},
-                 note=None if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)")
+                 note=";".join(n for n in (
+                     "" if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)",
+                     f"{when}按预估的节假日安排推算,经办人确认后出具" if years else "") if n) or None)
         warnings = tuple(rendered.warnings)
         if warnings and db.cache.get(_FONTS_WARNED):
             warnings = ()  # the missing-font warning is said once per session
