@@ -150,3 +150,30 @@ def test_console_entry_point_runs():
     assert proc.returncode == 0 and json.loads(proc.stdout)["due"] == "2026-11-03"
     proc = subprocess.run([*cmd, "deadline", "2026-13-01"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_notice_with_a_provisional_date_needs_the_flag(capsys, tmp_path):
+    """The extension's new due date lies in a year without an official schedule: exit 2 with the way out."""
+    import json as json_
+    from datetime import date
+
+    from conftest import person
+
+    from workstation.domain.status import Role
+    from workstation.services import cases, users
+    from workstation.store.database import Database
+
+    path = tmp_path / "register.sqlite3"
+    db = Database.open_path(path)
+    admin = users.create_first_admin(db, "admin", "管理员", "secret1").actor()
+    head = users.create_user(db, admin, "head", "王主任", "secret1", {Role.HEAD}).actor()
+    on = date(2026, 12, 21)
+    case = cases.register(db, head, person(handed_in_on=on), today=on).case
+    cases.extend(db, head, case.id, 20, on, reason="需要调取档案", today=on)
+    db.close()
+    args = ["notice", "extension", "--case", case.number, "--db", str(path), "--out", str(tmp_path / "e.pdf")]
+    code, _out, err = run(capsys, *args)
+    assert code == 2 and "--provisional-ok" in err and "Traceback" not in err
+    code, out, err = run(capsys, *args, "--provisional-ok")
+    assert code == 0, err
+    assert json_.loads(out)["kind"] == "extension"

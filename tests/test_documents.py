@@ -450,3 +450,22 @@ def test_a_notice_with_a_provisional_date_asks_first_and_then_marks_it(setup, tm
     assert "前作出答复" in text and "预估" in text
     [event] = [e for e in cases.timeline(db, case.id) if e.action == "document_issued"]
     assert "预估" in (event.note or "")
+
+
+@pytest.mark.parametrize("cut", range(0, 36, 5))
+def test_the_last_lines_kept_with_the_signature_have_no_gap(tmp_path, cut):
+    """The paragraph before the signature is split to keep its last lines with it: no space may appear
+    between two Chinese characters there (reportlab's split joins lines with one)."""
+    import re
+    import subprocess
+
+    from workstation.documents.layout import render_pdf
+
+    text = ("根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定,经本机关政府信息公开工作机构负责人同意,"
+            "答复期限延长20个工作日,本机关将于2027年2月18日前作出答复(该日期按预估的节假日安排推算,"
+            "以国务院办公厅公布的放假安排为准)。")[cut:]
+    pdf = render_pdf(f"# 标题\n\n{text}\n\n> 示范县城关镇人民政府\n", doc_fonts.find_fonts(), title="t",
+                     author="a")
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True).stdout
+    assert not re.findall(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", out), out

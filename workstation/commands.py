@@ -225,7 +225,10 @@ def cmd_notice(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and out.is_dir():
         raise CliError(f"{out} 是文件夹,请给出 PDF 文件名")
-    doc = documents.issue(db, CLI_ACTOR, case.id, args.kind)
+    try:
+        doc = documents.issue(db, CLI_ACTOR, case.id, args.kind, provisional_ok=args.provisional_ok)
+    except documents.ProvisionalDates as exc:
+        raise CliError(exc.message.replace("可选择“仍然出具”", "可加 --provisional-ok 仍然出具")) from None
     from workstation.files import write_private_bytes
 
     try:
@@ -279,6 +282,8 @@ def register_all(sub: Any) -> None:
     p.add_argument("--case", required=True, metavar="NUMBER", help="受理编号")
     add_db_options(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--provisional-ok", action="store_true",
+                   help="文书写明的日期按预估的节假日安排推算时仍然出具(文书上注明预估)")
     p.set_defaults(func=cmd_notice)
 
     p = sub.add_parser("bench", help="性能基准测试")

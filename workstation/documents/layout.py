@@ -112,7 +112,18 @@ def _unit_width(unit, max_width: float) -> float:  # noqa: ANN001 (reportlab's)
     return w.normalizedValue(max_width) if hasattr(w, "normalizedValue") else w
 
 
+def _split_cjk_lines(blPara, start, stop):  # noqa: ANN001, ANN202, N803 (reportlab's)
+    """The fragments of lines ``start:stop`` as they are: reportlab's own split joins the lines with a space,
+    which Chinese text does not have (it showed as a gap in the last lines kept with the signature)."""
+    return [word for line in blPara.lines[start:stop] for word in line.words]
+
+
 class CJKParagraph(Paragraph):
+    def _get_split_blParaFunc(self):  # noqa: ANN202 (reportlab's)
+        if self.blPara.kind == 1 and not _rl_paragraph._processed_frags(self.frags):
+            return _split_cjk_lines
+        return super()._get_split_blParaFunc()
+
     def breakLinesCJK(self, maxWidths):  # noqa: ANN001, ANN201, N802, N803 (reportlab's)
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara
