@@ -11,6 +11,8 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -108,3 +110,83 @@ def test_sigkill_never_loses_a_committed_request(tmp_path):
         survived += 1
     assert survived == KILLS and len(reported) > KILLS  # the workers really wrote between kills
     print(f"\ncrash test: {survived} kills survived, {len(reported)} committed registrations all present")
+
+
+BACKUP_KILLS = 24
+
+
+def _fill(path: Path, count: int) -> None:
+    """A register of ``count`` requests with long texts (a few MB: a backup takes a while to write)."""
+    from workstation.services import cases
+    from workstation.services.base import Actor
+    from workstation.store.database import Database
+
+    actor = Actor(None, "crash", "断电测试", frozenset(Role))
+    db = Database.open_path(path)
+    for n in range(count):
+        data = IntakeData(channel="in_person", handed_in_on=TODAY, applicant_name=f"测试{n}",
+                          id_number="11010519491231002X", phone="13800138000", content="断电测试备份" * 600)
+        cases.register(db, actor, data, today=TODAY)
+    db.close()
+
+
+def _backup_process(path: Path, folder: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "workstation", "backup", "--db", str(path), "--to", str(folder),
+                             "--keep", "3"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _counts(path: Path) -> tuple[str, int, int]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return (conn.execute("PRAGMA integrity_check").fetchone()[0],
+                *conn.execute("SELECT (SELECT count(*) FROM request), (SELECT count(*) FROM event)").fetchone())
+    finally:
+        conn.close()
+
+
+def test_sigkill_of_a_backup_never_leaves_a_backup_that_is_not_one(tmp_path):
+    """`workstation backup` killed at random moments: the register intact, every file trusted or named as a
+    backup a complete verified copy, and the next backup works."""
+    from workstation.services import backup
+
+    path = tmp_path / "register.sqlite3"
+    _fill(path, 500)
+    register = _counts(path)
+    assert register[0] == "ok"
+    folder = tmp_path / "bk"
+    started = time.monotonic()
+    calibrate = _backup_process(path, folder)
+    assert calibrate.wait(60) == 0 and calibrate.communicate()[1] == b""
+    whole = time.monotonic() - started
+    rng = random.Random(20261129)
+    left = {"unfinished": 0, "journals": 0, "completed": 0}
+    for round_no in range(BACKUP_KILLS):
+        before = set(backup.trusted_backups(folder, kind=None))
+        proc = _backup_process(path, folder)
+        time.sleep(rng.uniform(0.55 * whole, 1.02 * whole))  # mostly after the imports
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert _counts(path) == register, f"round {round_no}: the register changed"
+        trusted = backup.trusted_backups(folder, kind=None)
+        named = sorted(folder.glob("register-*.sqlite3"))
+        assert set(trusted) <= set(named), f"round {round_no}"
+        for made in named:  # every file with a backup name is a complete verified copy
+            assert backup.inspect_backup(made).rows == {"request": register[1], "event": register[2],
+                                                        "document": 0}, f"round {round_no}: {made.name}"
+        others = [p.name for p in folder.iterdir() if p not in named and p.name != backup.MANIFEST]
+        assert all(name.startswith(backup.TEMP_PREFIX) or name.endswith(("-journal", "-wal", "-shm"))
+                   for name in others), others
+        left["unfinished"] += any(name.startswith(backup.TEMP_PREFIX) for name in others)
+        left["journals"] += sum(name.endswith(("-journal", "-wal", "-shm")) for name in others)
+        left["completed"] += bool(set(trusted) - before)
+    assert left["unfinished"] + left["completed"] >= BACKUP_KILLS // 4  # kills landed inside the backup's work
+    done = _backup_process(path, folder)
+    assert done.wait(60) == 0 and done.communicate()[1] == b""
+    trusted = backup.trusted_backups(folder)
+    assert len(trusted) == 3 and _counts(path) == register
+    assert sorted(p.name for p in folder.iterdir()) == sorted([backup.MANIFEST, *(p.name for p in
+                                                                                  backup.list_backups(folder))])
+    assert all(backup.inspect_backup(p).rows["request"] == register[1] for p in backup.list_backups(folder))
+    print(f"\nbackup kill test: {BACKUP_KILLS} kills (one backup takes {whole:.2f} s), {left['unfinished']} left an "
+          f"unfinished file, {left['journals']} journal files, {left['completed']} finished before the kill; "
+          f"no file with a backup name was partial; {time.monotonic() - started:.1f} s")

@@ -20,7 +20,7 @@ from workstation.gui.main_window import MainWindow
 from workstation.services import backup, cases
 from workstation.services.base import get_settings
 from workstation.services.queries import CaseFilter, count_cases
-from workstation.store.database import Database
+from workstation.store.database import Database, sqlite_backup
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -130,7 +130,7 @@ def newer_schema(path: Path) -> None:
 
 @pytest.mark.parametrize(("make", "message"), [
     (lambda p, _db: p.write_text("这是一个文本文件,不是备份\n" * 50, encoding="utf-8"), "不是备份文件"),
-    (lambda p, db: (backup.sqlite_backup(db.path, p), newer_schema(p)), "较新版本的程序做的备份"),
+    (lambda p, db: (sqlite_backup(db.path, p), newer_schema(p)), "较新版本的程序做的备份"),
     (None, "正在使用的数据库本身"),
 ])
 def test_a_wrong_file_is_refused_with_the_reason_and_changes_nothing(qtbot, gui_db, staff, make_ctx, tmp_path,

@@ -339,7 +339,7 @@ class ImportDialog(QDialog):
                 # a copy of the register as it was, verified, to go back to if the ledger was the wrong one;
                 # a retried import of a refused ledger does not rotate older backups away
                 made = backup.backup_if_changed(db)
-                self.pre_import_backup = made.path if made else backup.list_backups(backup.default_backup_dir(db))[0]
+                self.pre_import_backup = made.path if made else backup.trusted_backups(backup.default_backup_dir(db))[0]
             return import_ledger(db, actor, path, dry_run=dry_run, today=today, progress=heard)
 
         self._set_busy(True)

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         if info is not None:
             self._show_backup(info)
         elif not self.backup_label.text():
-            newest = next(iter(backup_service.list_backups(backup_service.default_backup_dir(self.ctx.db))), None)
+            newest = next(iter(backup_service.trusted_backups(backup_service.default_backup_dir(self.ctx.db))), None)
             if newest is not None:
                 self.backup_label.setText(f"最近备份:{when(datetime.fromtimestamp(newest.stat().st_mtime))}")
 

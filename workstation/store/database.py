@@ -9,11 +9,14 @@ windows registering at once get distinct, gapless numbers.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
+import secrets
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,6 +33,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for another window's write lock before telling the clerk.
 BUSY_TIMEOUT_S: float = 30
 SIDE_FILES = ("-wal", "-shm", "-journal")
+# Beside every register: every open register holds it shared (flock), a restore holds it exclusively.
+LOCK_SUFFIX = "-lock"
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +83,9 @@ class Database:
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
         self.cache: dict[str, object] = {}  # derived data (the calendar) keyed by name
+        self._lock: _LockFile | None = None  # the lock file held shared while the register is open
+        # which file this handle opened: a restore or a copy put in its place is noticed before a write
+        self._identity = register_identity(path) if path is not None and self.is_sqlite else None
 
     # -- opening ------------------------------------------------------------
     @classmethod
@@ -106,12 +114,20 @@ class Database:
             read_only = not _writable(path)
             if not read_only:
                 notices = _make_private(path)
-        engine = _sqlite_engine(path, read_only=read_only)
-        db = cls(engine, path=path, read_only=read_only)
+        lock = None if read_only else hold_shared(path)
+        db = cls(_sqlite_engine(path, read_only=read_only), path=path, read_only=read_only)
+        db._lock = lock
         db.notices = notices
-        if migrate:
-            with db._translated():
-                db.upgrade()
+        try:
+            if migrate:
+                with db._translated():
+                    db.upgrade()
+                if not read_only:
+                    stamp_register(path)
+                    db._identity = register_identity(path)
+        except BaseException:
+            db.close()
+            raise
         return db
 
     @classmethod
@@ -134,6 +150,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     # -- sessions -----------------------------------------------------------
     @contextmanager
@@ -147,7 +166,21 @@ class Database:
         if self.read_only:
             raise KnownError(_read_only_text(self.path))
         with self._translated(), self._write() as session, session.begin():
+            if self._identity is not None:
+                self._check_identity(session)
             yield session
+
+    def _check_identity(self, session: Session) -> None:
+        """Inside the write lock: is the file still the register this handle opened?"""
+        assert self.path is not None and self._identity is not None
+        stamp = session.connection().exec_driver_sql("PRAGMA user_version").scalar()
+        try:
+            st = self.path.stat()
+        except OSError:
+            st = None
+        if st is None or (st.st_dev, st.st_ino, stamp) != self._identity:
+            raise KnownError(f"数据库文件 {self.path} 已被从备份恢复或被另一个文件替换,这个窗口打开的还是原来的数据库。"
+                             "请关闭程序(或这个窗口)后重新打开数据库,再办理;本次没有保存任何内容。")
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -230,6 +263,103 @@ class Database:
         return target
 
 
+def register_identity(path: Path) -> tuple[int, int, int] | None:
+    """The file (device, inode) and the register stamp in its header (PRAGMA user_version)."""
+    try:
+        st = path.stat()
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            stamp = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return st.st_dev, st.st_ino, stamp
+
+
+def stamp_register(path: Path, *, renew: bool = False) -> None:
+    """Give the register a random stamp (once; ``renew`` after a restore) so that open handles notice a swap."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    try:
+        if renew or not conn.execute("PRAGMA user_version").fetchone()[0]:
+            conn.execute(f"PRAGMA user_version={secrets.randbelow(2**31 - 1) + 1}")
+    finally:
+        conn.close()
+
+
+def lock_path(path: Path) -> Path:
+    return Path(f"{path}{LOCK_SUFFIX}")
+
+
+class _LockFile:
+    """An open lock file; a handle dropped without close() still lets go of its lock (and says nothing)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+
+    def fileno(self) -> int:
+        assert self.fd is not None
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    __del__ = close
+
+
+def _open_lock(path: Path) -> _LockFile | None:
+    for flags in (os.O_CREAT | os.O_RDWR, os.O_RDONLY):
+        try:
+            return _LockFile(os.open(lock_path(path), flags, 0o600))
+        except OSError:
+            continue
+    return None  # no lock file can be made beside it: nobody can restore here either
+
+
+def hold_shared(path: Path) -> _LockFile | None:
+    """Hold the register's lock file shared for as long as it is open; wait while a restore runs.
+
+    flock, not fcntl: flock locks belong to the open file, so two handles in one process count
+    as two, and closing one never drops another's lock (fcntl locks are per process and all go
+    when any descriptor of the file closes; the reason the lock is not on the register file,
+    whose fcntl locks SQLite owns). BEGIN EXCLUSIVE would not do: in WAL mode it keeps out
+    writers only while they write, and a window that is merely open holds no SQLite lock at all.
+    """
+    lock = _open_lock(path)
+    if lock is None:
+        return None
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return lock
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                lock.close()
+                raise KnownError(f"数据库文件 {path} 正在从备份恢复,等候 {BUSY_TIMEOUT_S:g} 秒仍未完成。"
+                                 "请稍后再打开。") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def exclusive_access(path: Path) -> Iterator[None]:
+    """The register to ourselves: refused while any window or command has it open (it holds the lock shared)."""
+    lock = _open_lock(path)
+    if lock is None:
+        raise UserError(f"无法在数据库文件 {path} 旁创建锁文件,不能确认没有别的窗口正在使用它;请检查文件夹的写入权限。")
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"另一个窗口或程序正打开数据库文件 {path}(可能在登记或备份),恢复会让它已保存的内容丢失。"
+                            "请先关闭其他所有使用这个数据库的窗口和命令,再恢复;当前数据库未作任何修改。") from None
+        yield
+    finally:
+        lock.close()
+
+
 def sqlite_backup(source: Path, target: Path) -> None:
     """Copy a live SQLite file with the online backup API into an owner-only file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -245,9 +375,9 @@ def sqlite_backup(source: Path, target: Path) -> None:
         src.close()
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: Path, *, exclusive: bool = False) -> None:
     """Create an empty file readable by its owner only (the register holds personal data)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | (os.O_EXCL if exclusive else 0), 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
 
