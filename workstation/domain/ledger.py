@@ -534,6 +534,28 @@ def sequence_of(number: str, pattern: str, prefix: str) -> tuple[int, int] | Non
     return (int(match["year"]), int(match["seq"])) if match else None
 
 
+MAX_SEQUENCE = 999_999  # the per-year counter continues from an imported number: it must stay a counter
+
+
+def number_problem(number: str, received: date, pattern: str, prefix: str) -> str | None:
+    """Why a number written in the office's own pattern cannot be imported, or None.
+
+    Such a number moves that year's counter past it, so its sequence must be a plausible count and its
+    year the one the request was received in (or next to it, for one registered across New Year).
+    """
+    regex = _number_regex(pattern, prefix)
+    match = regex.fullmatch(number) if regex is not None else None
+    if match is None:
+        return None
+    year, seq = match["year"], match["seq"]
+    if len(seq) > 7 or not 1 <= int(seq) <= MAX_SEQUENCE:
+        return f"受理编号“{_short(number)}”中的序号{seq}超出范围(应为1至{MAX_SEQUENCE}),请核对"
+    if len(year) != 4 or abs(int(year) - received.year) > 1:
+        return (f"受理编号“{_short(number)}”中的年份{_short(year, 8)}与收到日期{received.isoformat()}不符,"
+                "请核对")
+    return None
+
+
 @lru_cache(maxsize=8)
 def _number_regex(pattern: str, prefix: str) -> re.Pattern[str] | None:
     from string import Formatter
