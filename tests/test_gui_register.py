@@ -200,3 +200,8 @@ def test_enter_in_the_search_box_searches_and_opens_nothing(qtbot, view):
     type_text(qtbot, view.search, "王")
     qtbot.keyClick(view.search, Qt.Key.Key_Return)
     assert opened == []
+
+
+def test_the_search_box_takes_at_most_200_characters(view):
+    view.search.setText("王" * 100_000)  # a paste: cut to what the search can use
+    assert len(view.search.text()) == queries.MAX_SEARCH == 200
