@@ -226,3 +226,8 @@ def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, dem
     answers = Answers("完整导出")
     assert head_view.ask_reveal(columns) is True
     assert "个人信息" in answers.texts[0]
+
+
+def test_the_search_box_takes_at_most_200_characters(view):
+    view.search.setText("王" * 100_000)  # a paste: cut to what the search can use
+    assert len(view.search.text()) == queries.MAX_SEARCH == 200

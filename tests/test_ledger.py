@@ -410,6 +410,26 @@ def test_imported_numbers_in_the_office_pattern_are_not_issued_again(db, users, 
     assert done.case.number == "政依申〔2026〕第0006号"
 
 
+@pytest.mark.parametrize(("number", "fragment"), [
+    ("政依申〔2026〕第9223372036854775807号", "序号9223372036854775807超出范围"),
+    ("政依申〔2026〕第0000号", "序号0000超出范围"),
+    ("政依申〔99999999999999999999〕第0001号", "年份"),
+    ("政依申〔2019〕第0001号", "年份2019与收到日期"),
+])
+def test_an_unreasonable_number_in_the_office_pattern_is_a_bad_row(db, users, tmp_path, number, fragment):
+    rows = [["自然人", "2026-03-02", "政依申〔2026〕第0005号", "甲", "", "", "", "", "", "", ""],
+            ["自然人", "2026-03-02", number, "乙", "", "", "", "", "", "", ""]]
+    with pytest.raises(LedgerRejected) as caught:
+        import_ledger(db, users["clerk"], write_csv(tmp_path, rows=rows), today=TODAY)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(3, "受理编号")]
+    assert fragment in caught.value.problems[0].reason
+    assert count(db, Request) == 0
+    with pytest.raises(LedgerRejected):  # the check runs before anything is written, also on a dry run
+        import_ledger(db, users["clerk"], write_csv(tmp_path, rows=rows), today=TODAY, dry_run=True)
+    import_ledger(db, users["clerk"], write_csv(tmp_path, rows=rows[:1]), today=TODAY)
+    assert cases.register(db, users["clerk"], person(), today=TODAY).case.number == "政依申〔2026〕第0006号"
+
+
 def test_ten_thousand_rows_import_in_a_few_seconds(db, users, tmp_path):
     rows = []
     for i in range(10_000):

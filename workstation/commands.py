@@ -153,9 +153,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     report = verify_chain(open_store(args, create=False), against=args.against)
     if args.json:
-        _print_json({"ok": report.ok, "events": report.events, "problems": report.problems})
+        _print_json({"ok": report.ok, "events": report.events, "problems": report.problems,
+                     "mismatches": report.mismatches})
     else:
         print(report.text())
+    if report.mismatches:  # the register's rows were changed behind the program's back
+        return 2
     return 0 if report.ok else 1
 
 

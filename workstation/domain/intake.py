@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
@@ -80,9 +81,26 @@ class IntakeData:
     notes: dict[str, str] = field(default_factory=dict)
 
     def cleaned(self) -> IntakeData:
-        changes = {f.name: getattr(self, f.name).strip() for f in fields(self)
+        changes = {f.name: trimmed(getattr(self, f.name)) for f in fields(self)
                    if isinstance(getattr(self, f.name), str)}
         return replace(self, **changes)
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
+def trimmed(text: str) -> str:
+    """Text without the spaces and invisible format characters (zero-width space, BOM, joiners) at its ends.
+
+    A name of only "\u200b\u200b" is no name: the required-field checks see it empty.
+    """
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def received_date(data: IntakeData) -> date | None:

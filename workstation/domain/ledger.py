@@ -25,9 +25,15 @@ from typing import Any, NoReturn
 
 from workstation.domain.errors import DataFileError, UserError
 from workstation.domain.identity import check_credit_code, check_id_number
+from workstation.domain.intake import trimmed
 from workstation.domain.results import APPLICANT_KINDS, CHANNELS, applicant_kind_key, result_key
 
 MAX_BYTES = 20 * 1024 * 1024
+# an XLSX is a zip: checked before openpyxl unpacks it (977 KB can unpack to gigabytes)
+MAX_UNPACKED = 50 * 1024 * 1024
+MAX_RATIO = 200  # XML packs 10-30 times; far more is a file built to blow up
+MAX_MEMBERS = 1000
+MAX_SHARED_STRINGS = 2_000_000  # distinct texts: a 100,000-row ledger has far fewer
 MAX_ROWS = 100_000
 SHOWN_PROBLEMS = 50
 
@@ -191,12 +197,48 @@ def parse_ledger(raw: bytes, name: str, *, today: date) -> Ledger:
     return _check(rows, name, digest, today=today, epoch=epoch)
 
 
+_NOT_A_BOOK = "无法作为 Excel 工作簿(.xlsx)读取,文件可能已损坏或不是台账。请在 Excel 中打开并重新保存后再试"
+_COUNT = re.compile(rb"""\b(?:uniqueCount|count)\s*=\s*["'](\d+)["']""")
+
+
+def _check_packing(raw: bytes, name: str) -> None:
+    """Refuse an XLSX whose parts would unpack to more than a ledger needs, before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            parts = book.infolist()
+            if len(parts) > MAX_MEMBERS:
+                raise DataFileError(name, f"Excel 工作簿的部件过多({len(parts)} 个),不像是台账。"
+                                    "请在 Excel 中打开并另存为 .xlsx 或 CSV 后再导入")
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > MAX_UNPACKED:
+                raise DataFileError(name, f"Excel 工作簿解压后过大(约 {unpacked / 1024 / 1024:.0f} MB,最多 "
+                                    f"{MAX_UNPACKED // 1024 // 1024} MB)。请分成几个文件,或另存为 CSV 后再导入")
+            for part in parts:
+                if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                    raise DataFileError(name, f"Excel 工作簿中的部件 {part.filename[:60]} 压缩比异常"
+                                        f"({part.file_size // max(part.compress_size, 1)} 倍),不予读取。"
+                                        "请在 Excel 中打开并重新保存后再试")
+            shared = next((p for p in parts if p.filename.lower().endswith("sharedstrings.xml")), None)
+            if shared is not None:
+                with book.open(shared) as part_file:
+                    head = part_file.read(4096)
+                counts = [int(c) for c in _COUNT.findall(head)]
+                if counts and max(counts) > MAX_SHARED_STRINGS:
+                    raise DataFileError(name, f"Excel 工作簿中的文字条目过多({max(counts)} 条,最多 "
+                                        f"{MAX_SHARED_STRINGS} 条),不像是台账。请检查文件,或另存为 CSV 后再导入")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+        raise DataFileError(name, _NOT_A_BOOK) from exc
+
+
 def _xlsx_rows(raw: bytes, name: str) -> tuple[Iterator[tuple[Any, ...]], datetime]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_packing(raw, name)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not read; the cell values are unaffected
@@ -204,8 +246,7 @@ def _xlsx_rows(raw: bytes, name: str) -> tuple[Iterator[tuple[Any, ...]], dateti
             book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     # SyntaxError covers the XML parsers' ParseError (ElementTree and lxml) for a damaged part
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, SyntaxError) as exc:
-        raise DataFileError(name, "无法作为 Excel 工作簿(.xlsx)读取,文件可能已损坏或不是台账。"
-                            "请在 Excel 中打开并重新保存后再试") from exc
+        raise DataFileError(name, _NOT_A_BOOK) from exc
     if not book.worksheets:
         raise DataFileError(name, "工作簿中没有工作表")
     sheet = book.worksheets[0]
@@ -316,7 +357,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return trimmed(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -532,6 +573,28 @@ def sequence_of(number: str, pattern: str, prefix: str) -> tuple[int, int] | Non
     regex = _number_regex(pattern, prefix)
     match = regex.fullmatch(number) if regex is not None else None
     return (int(match["year"]), int(match["seq"])) if match else None
+
+
+MAX_SEQUENCE = 999_999  # the per-year counter continues from an imported number: it must stay a counter
+
+
+def number_problem(number: str, received: date, pattern: str, prefix: str) -> str | None:
+    """Why a number written in the office's own pattern cannot be imported, or None.
+
+    Such a number moves that year's counter past it, so its sequence must be a plausible count and its
+    year the one the request was received in (or next to it, for one registered across New Year).
+    """
+    regex = _number_regex(pattern, prefix)
+    match = regex.fullmatch(number) if regex is not None else None
+    if match is None:
+        return None
+    year, seq = match["year"], match["seq"]
+    if len(seq) > 7 or not 1 <= int(seq) <= MAX_SEQUENCE:
+        return f"受理编号“{_short(number)}”中的序号{seq}超出范围(应为1至{MAX_SEQUENCE}),请核对"
+    if len(year) != 4 or abs(int(year) - received.year) > 1:
+        return (f"受理编号“{_short(number)}”中的年份{_short(year, 8)}与收到日期{received.isoformat()}不符,"
+                "请核对")
+    return None
 
 
 @lru_cache(maxsize=8)

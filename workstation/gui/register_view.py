@@ -60,6 +60,7 @@ class RegisterView(QWidget):
         self.search.setPlaceholderText("搜索受理编号、申请人、所需信息(Ctrl+F)")
         self.search.setToolTip("输入后稍停即开始搜索。右键点击表头可以显示或隐藏列。")
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(queries.MAX_SEARCH)
         self.view_filter = QComboBox()
         for key, label in queries.VIEWS.items():
             self.view_filter.addItem(label, key)

@@ -20,6 +20,7 @@ from workstation.domain.results import RESULTS
 from workstation.domain.status import Role, Status
 from workstation.services.base import Actor, event_digest, plain, utcnow, writing
 from workstation.services.calendar import load_calendar
+from workstation.services.cases import _INTAKE_COLUMNS as INTAKE_COLUMNS
 from workstation.services.users import create_first_admin, create_user, has_users
 from workstation.store.database import Database
 from workstation.store.models import (
@@ -255,8 +256,9 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
             }
             row[fact] = received
             req_rows.append(row)
-            life.insert(0, ("registered", received, {"number": number, "received": received, "channel": channel,
-                                                     "applicant_kind": kind, "due": d.due}))
+            # as the window registers it: the event carries the whole intake, so the row can be replayed
+            life.insert(0, ("registered", received, {"number": number, "received": received,
+                                                     **{k: row[k] for k in INTAKE_COLUMNS}, "due": d.due}))
             if closed_on:
                 label = next(r.label for r in RESULTS if r.key == result_key)
                 life.append(("closed", closed_on, {"status": "replied" if status == Status.REPLIED else "closed",

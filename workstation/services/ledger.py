@@ -26,6 +26,7 @@ from workstation.domain.ledger import (
     LedgerRejected,
     LedgerRow,
     RowProblem,
+    number_problem,
     read_ledger,
     sequence_of,
 )
@@ -99,14 +100,14 @@ def import_ledger(db: Database, actor: Actor, path: Path | str, *, dry_run: bool
     report(0, len(ledger.rows))
     if dry_run or not ledger.ok:
         with db.read() as s:
-            plan = _plan(s, ledger)
+            plan = _plan(s, ledger, get_settings(db, s))
         if plan.problems:
             raise LedgerRejected(ledger.name, plan.problems)
         return _report(ledger, plan, dry_run=True)
     settings = get_settings(db)
     engine = DeadlineEngine(load_calendar(db))
     with writing(db, actor) as tx:
-        plan = _plan(tx.session, ledger)
+        plan = _plan(tx.session, ledger, settings)
         if plan.problems:
             raise LedgerRejected(ledger.name, plan.problems)
         if plan.new:
@@ -127,9 +128,10 @@ def _report(ledger: Ledger, plan: _Plan, *, dry_run: bool) -> ImportReport:
 
 
 # --- checking against the register -----------------------------------------------------------
-def _plan(session: Session, ledger: Ledger) -> _Plan:
+def _plan(session: Session, ledger: Ledger, settings: dict[str, Any]) -> _Plan:
     """Split the good rows into new and already imported; rows that clash with the register are problems."""
     problems = list(ledger.problems)
+    pattern, prefix = settings["numbers.request_pattern"], settings["numbers.request_prefix"]
     existing: dict[str, tuple[date, str]] = {}
     numbers = [r.number for r in ledger.rows]
     for start in range(0, len(numbers), _CHUNK):
@@ -141,6 +143,9 @@ def _plan(session: Session, ledger: Ledger) -> _Plan:
     new: list[LedgerRow] = []
     skipped = 0
     for row in ledger.rows:
+        if reason := number_problem(row.number, row.received, pattern, prefix):
+            problems.append(RowProblem(row.line, "受理编号", reason))
+            continue
         if row.number in existing:
             received, applicant = existing[row.number]
             if received == row.received and applicant == row.applicant_name:

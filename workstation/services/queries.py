@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from workstation.domain.calendar import Source
+from workstation.domain.errors import UserError
 from workstation.domain.status import Status
 from workstation.services.calendar import load_calendar
 from workstation.services.cases import CaseSummary, awaited_letter, summary
@@ -42,6 +43,9 @@ SORT_COLUMNS = {
     "result": (Request.result_key, Request.id),
     "closed_on": (Request.closed_on, Request.id),
 }
+
+
+MAX_SEARCH = 200  # characters of search text
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
         else:
             q = q.where(Request.result_key.like(f.result_key + ".%"))
     text = f.search.strip()
+    if len(text) > MAX_SEARCH:  # SQLite refuses a LIKE pattern of 50,000 bytes; nobody searches with a page
+        raise UserError(f"搜索内容过长:最多 {MAX_SEARCH} 字,现有 {len(text)} 字。请缩短后再搜索")
     if text:
         like = f"%{text.replace('%', '').replace('_', '')}%"
         q = q.where(or_(Request.number.like(like), Request.applicant_name.like(like), Request.content.like(like)))
