@@ -365,3 +365,23 @@ def test_a_ledger_in_an_unclear_encoding_asks_which_and_reads_it(qtbot, gui_db, 
     qtbot.waitUntil(lambda: not answers.buttons, timeout=5000)
     wait_idle(qtbot, ctx)
     assert "无法确定文件的编码" in dialog.headline.text()
+
+
+def test_the_ledger_file_is_read_on_the_worker(qtbot, gui_db, staff, make_ctx, tmp_path, monkeypatch):
+    from workstation.services import ledger as ledger_service
+
+    read_on: list[threading.Thread] = []
+    real = ledger_service.read_ledger
+
+    def spy(*args, **kwargs):
+        read_on.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_service, "read_ledger", spy)
+    ctx = make_ctx(staff["clerk"], TODAY)
+    dialog = open_dialog(qtbot, ctx)
+    type_text(qtbot, dialog.path_edit, str(write_csv(tmp_path / "台账.csv")))
+    click(qtbot, dialog.check_button)
+    wait_idle(qtbot, ctx)
+    assert "检查通过" in dialog.headline.text()
+    assert read_on and all(t is not threading.main_thread() for t in read_on)
