@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import update
+from sqlalchemy import select, update
 from test_gui_support import QT_NOISE, type_date, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
@@ -16,7 +16,7 @@ from workstation.gui.widgets import to_qdate
 from workstation.services import audit, cases
 from workstation.services.audit import AuditFilter
 from workstation.services.base import writing
-from workstation.store.models import Event
+from workstation.store.models import Event, Request
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -168,3 +168,15 @@ def test_only_the_head_and_the_admin_see_the_audit_page(qtbot, staff, make_ctx):
         assert audit_item.isHidden() is not sees, login
         if sees:
             assert isinstance(window.show_page("audit"), AuditView)
+
+
+def test_the_chain_check_names_a_request_row_changed_behind_the_program(qtbot, gui_db, staff, make_ctx, history):
+    with gui_db.write() as s:
+        number = s.execute(select(Request.number).order_by(Request.id).limit(1)).scalar_one()
+        s.execute(update(Request).where(Request.number == number).values(status="closed"))
+    ctx = make_ctx(staff["head"], TODAY)
+    view = open_audit(qtbot, ctx)
+    qtbot.mouseClick(view.verify_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, ctx)
+    text = view.chain_label.text()
+    assert text.startswith("审计记录校验失败") and f"· {number}:状态 登记为「已办结」" in text

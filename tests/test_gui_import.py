@@ -341,3 +341,47 @@ def test_only_the_roles_that_may_import_see_the_action(qtbot, staff, make_ctx, l
         dialog = open_dialog(qtbot, window.ctx)  # even if opened some other way, it cannot import
         assert not dialog.check_button.isEnabled() and not dialog.import_button.isEnabled()
         assert "只有承办人或负责人可以导入台账" in dialog.error.text()
+
+
+def test_a_ledger_in_an_unclear_encoding_asks_which_and_reads_it(qtbot, gui_db, staff, make_ctx, tmp_path):
+    from test_gui_support import Answers
+
+    path = tmp_path / "台账.csv"
+    good = io.StringIO()
+    csv.writer(good, lineterminator="\r\n").writerows([HEADERS, *ROWS])
+    path.write_bytes(good.getvalue().encode("utf-8").replace("某农业大学".encode(), b"\xff\xfe" + "某农业大学".encode()))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    dialog = open_dialog(qtbot, ctx)
+    type_text(qtbot, dialog.path_edit, str(path))
+    answers = Answers("GB18030")
+    click(qtbot, dialog.check_button)
+    qtbot.waitUntil(lambda: not answers.buttons, timeout=5000)
+    wait_idle(qtbot, ctx)
+    assert "无法确定文件的编码" in answers.texts[0] and "第4行" in answers.texts[0]
+    qtbot.waitUntil(lambda: "按 GB18030 读取时" in dialog.headline.text(), timeout=5000)  # read as chosen
+    answers = Answers("取消")
+    dialog.encodings.clear()
+    click(qtbot, dialog.check_button)
+    qtbot.waitUntil(lambda: not answers.buttons, timeout=5000)
+    wait_idle(qtbot, ctx)
+    assert "无法确定文件的编码" in dialog.headline.text()
+
+
+def test_the_ledger_file_is_read_on_the_worker(qtbot, gui_db, staff, make_ctx, tmp_path, monkeypatch):
+    from workstation.services import ledger as ledger_service
+
+    read_on: list[threading.Thread] = []
+    real = ledger_service.read_ledger
+
+    def spy(*args, **kwargs):
+        read_on.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_service, "read_ledger", spy)
+    ctx = make_ctx(staff["clerk"], TODAY)
+    dialog = open_dialog(qtbot, ctx)
+    type_text(qtbot, dialog.path_edit, str(write_csv(tmp_path / "台账.csv")))
+    click(qtbot, dialog.check_button)
+    wait_idle(qtbot, ctx)
+    assert "检查通过" in dialog.headline.text()
+    assert read_on and all(t is not threading.main_thread() for t in read_on)

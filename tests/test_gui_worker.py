@@ -135,3 +135,14 @@ def test_a_screen_closed_before_its_job_answers_is_left_alone(qtbot, runner, out
     release.set()
     qtbot.waitUntil(lambda: not runner.busy)
     assert heard == [] and task.dialog is None
+
+
+def test_running_out_of_memory_is_a_sentence_not_a_crash(qtbot, runner):
+    errors: list[UserError] = []
+
+    def job(_progress):
+        raise MemoryError
+
+    runner.run(job, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert "内存不足" in errors[0].message

@@ -215,12 +215,9 @@ def read_text_file(path: Path, *, limit: int = 5_000_000) -> str:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise CliError(f"{path} 不是文本文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CliError(f"无法识别 {path} 的编码,请存为 UTF-8 或 GB18030 文本")
+    from workstation.domain.text_decoding import decode_text
+
+    return decode_text(raw, str(path), hint="请存为 UTF-8 或 GB18030 文本")
 
 
 Command = Callable[[argparse.Namespace], int]

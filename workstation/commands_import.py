@@ -11,6 +11,7 @@ from workstation.cli import EXIT_USAGE, CliError, add_db_options, one_line, open
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from workstation.domain.text_decoding import EncodingUnclear
     from workstation.services.ledger import LedgerRejected, import_ledger
     from workstation.services.users import CLI_ACTOR
 
@@ -21,7 +22,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"{path} 是文件夹,请给出台账文件(.xlsx 或 .csv)")
     db = open_store(args)
     try:
-        report = import_ledger(db, CLI_ACTOR, path, dry_run=args.dry_run)
+        report = import_ledger(db, CLI_ACTOR, path, dry_run=args.dry_run, encoding=args.encoding)
+    except EncodingUnclear as exc:
+        raise CliError(f"{exc.message}(用 --encoding utf-8 或 --encoding gb18030 指明)") from None
     except LedgerRejected as exc:
         sys.stderr.write(f"workstation: 台账 {one_line(exc.name)} 有 {exc.bad_rows} 行有问题"
                          f"(共 {len(exc.problems)} 处),未导入任何数据:\n")
@@ -41,4 +44,6 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path, metavar="FILE", help="台账文件(.xlsx 或 .csv,第一行为列名)")
     add_db_options(p)
     p.add_argument("--dry-run", action="store_true", help="只检查,不写入")
+    p.add_argument("--encoding", choices=("utf-8", "gb18030"), default=None,
+                   help="CSV 文件的编码(编码无法确定时程序会请您指明)")
     p.set_defaults(func=cmd_import)

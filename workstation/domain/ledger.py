@@ -27,6 +27,7 @@ from workstation.domain.errors import DataFileError, UserError
 from workstation.domain.identity import check_credit_code, check_id_number
 from workstation.domain.intake import trimmed
 from workstation.domain.results import APPLICANT_KINDS, CHANNELS, applicant_kind_key, result_key
+from workstation.domain.text_decoding import decode_text
 
 MAX_BYTES = 20 * 1024 * 1024
 # an XLSX is a zip: checked before openpyxl unpacks it (977 KB can unpack to gigabytes)
@@ -158,8 +159,11 @@ class Ledger:
 
 
 # --- reading the file -----------------------------------------------------------------------
-def read_ledger(path: Path, *, today: date) -> Ledger:
-    """Read and check a ledger file. Raises DataFileError when the file as a whole cannot be used."""
+def read_ledger(path: Path, *, today: date, encoding: str | None = None) -> Ledger:
+    """Read and check a ledger file. Raises DataFileError when the file as a whole cannot be used.
+
+    ``encoding`` ("utf-8" or "gb18030") is the clerk's answer when a CSV's encoding was unclear.
+    """
     path = Path(path)
     name = path.name
     try:
@@ -177,10 +181,10 @@ def read_ledger(path: Path, *, today: date) -> Ledger:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFileError(name, f"无法读取文件:{exc.strerror}") from None
-    return parse_ledger(raw, name, today=today)
+    return parse_ledger(raw, name, today=today, encoding=encoding)
 
 
-def parse_ledger(raw: bytes, name: str, *, today: date) -> Ledger:
+def parse_ledger(raw: bytes, name: str, *, today: date, encoding: str | None = None) -> Ledger:
     """Check a ledger given as the bytes of its file."""
     if len(raw) > MAX_BYTES:
         raise DataFileError(name, f"文件过大,台账文件不能超过 {MAX_BYTES // 1024 // 1024} MB。请分成几个文件导入")
@@ -193,7 +197,7 @@ def parse_ledger(raw: bytes, name: str, *, today: date) -> Ledger:
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataFileError(name, "这是旧版 Excel(.xls)文件,请在 Excel 中“另存为” .xlsx 或 CSV 后再导入")
     else:
-        rows = _csv_rows(_decode(raw, name), name)
+        rows = _csv_rows(_decode(raw, name, encoding), name)
     return _check(rows, name, digest, today=today, epoch=epoch)
 
 
@@ -262,7 +266,7 @@ def _xlsx_rows(raw: bytes, name: str) -> tuple[Iterator[tuple[Any, ...]], dateti
     return rows(), book.epoch
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _decode(raw: bytes, name: str, encoding: str | None) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -273,12 +277,7 @@ def _decode(raw: bytes, name: str) -> str:
     controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0D))
     if b"\x00" in head or controls > max(8, len(head) // 200):
         raise DataFileError(name, "不是台账文件:既不是 Excel 工作簿(.xlsx),也不是 CSV 文本")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataFileError(name, "无法识别文件的编码,请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入")
+    return decode_text(raw, name, encoding, hint="请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入")
 
 
 def _csv_rows(text: str, name: str) -> Iterator[tuple[Any, ...]]:

@@ -32,6 +32,7 @@ from workstation.domain.calendar import Source
 from workstation.domain.errors import UserError
 from workstation.domain.holiday_notice import ParsedNotice, parse_notice
 from workstation.domain.status import Role
+from workstation.domain.text_decoding import decode_text
 from workstation.services import calendar as calendar_service
 from workstation.services.calendar import MovedDue
 from workstation.services.gui_queries import year_calendar
@@ -49,19 +50,14 @@ MAX_NOTICE_BYTES = 1_000_000
 
 
 def read_notice_file(path: Path) -> str:
-    """A notice saved from gov.cn: UTF-8 or GB18030 text."""
+    """A notice saved from gov.cn: UTF-8 or GB18030 text (a damaged UTF-8 file is refused, not guessed)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UserError(f"无法读取 {path.name}:{exc.strerror}") from None
     if len(raw) > MAX_NOTICE_BYTES:
         raise UserError(f"{path.name} 太大,不像是节假日安排通知;请选择通知的文本文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError(f"无法识别 {path.name} 的编码,请另存为 UTF-8 文本,或直接复制通知全文粘贴")
+    return decode_text(raw, path.name, hint="请另存为 UTF-8 文本,或直接复制通知全文粘贴")
 
 
 class HolidaysView(QWidget):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain.errors import UserError
 from workstation.domain.ledger import REQUIRED, RowProblem
+from workstation.domain.text_decoding import LABELS, EncodingUnclear
 from workstation.services import backup
 from workstation.services.ledger import LEDGER_ROLES, ImportReport, LedgerRejected, import_ledger
 
@@ -90,6 +92,8 @@ class ImportDialog(QDialog):
         self.report: ImportReport | None = None
         self.problems: tuple[RowProblem, ...] = ()
         self._progress: Progress | None = None
+        self.encodings: dict[Path, str] = {}  # the clerk's answer for a CSV whose encoding was unclear
+        self._dry_run = True
         self.setWindowTitle("导入台账")
         layout = QVBoxLayout(self)
         title = QLabel("导入台账")
@@ -327,6 +331,8 @@ class ImportDialog(QDialog):
             self.path_edit.setFocus()
             return
         db, actor, today = self.ctx.background_db, self.ctx.actor, self.ctx.today()
+        encoding = self.encodings.get(path)
+        self._dry_run = dry_run
 
         def job(progress: Progress) -> ImportReport:
             def heard(done: int, total: int) -> None:
@@ -340,7 +346,7 @@ class ImportDialog(QDialog):
                 # a retried import of a refused ledger does not rotate older backups away
                 made = backup.backup_if_changed(db)
                 self.pre_import_backup = made.path if made else backup.trusted_backups(backup.default_backup_dir(db))[0]
-            return import_ledger(db, actor, path, dry_run=dry_run, today=today, progress=heard)
+            return import_ledger(db, actor, path, dry_run=dry_run, today=today, progress=heard, encoding=encoding)
 
         self._set_busy(True)
         label = "正在检查台账……" if dry_run else "正在导入台账(全部无误才写入)……"
@@ -373,8 +379,26 @@ class ImportDialog(QDialog):
             self._show_rejected(exc)
         elif isinstance(exc, ImportCancelled):
             self._banner(exc.message, "plain")
+        elif isinstance(exc, EncodingUnclear) and self._ask_encoding(exc):
+            self._start(dry_run=self._dry_run)
         else:
             self._banner(f"未能导入,未写入任何数据:\n{exc.message}", "bad")
+
+    def _ask_encoding(self, exc: EncodingUnclear) -> bool:
+        """Which encoding the CSV is in, asked rather than guessed; False when the clerk cancels."""
+        path = self.path()
+        box = QMessageBox(QMessageBox.Icon.Question, "选择文件的编码", f"{exc.message}\n\n这个文件是哪种编码?",
+                          QMessageBox.StandardButton.NoButton, self)
+        choices = {box.addButton(LABELS[key], QMessageBox.ButtonRole.AcceptRole): key for key in LABELS}
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        chosen = choices.get(box.clickedButton())
+        if chosen is None or path is None:
+            return False
+        self.encodings[path] = chosen
+        return True
 
     # -- the bad-row list -----------------------------------------------------------
     def save_problems(self) -> None:

@@ -38,6 +38,9 @@ class Progress:
         self._signals.progress.emit(done, total)
 
 
+OUT_OF_MEMORY = "内存不足,未能完成:所处理的文件或数据过大。请关闭其他程序后重试,或把文件分成几个较小的文件。"
+
+
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[Progress], Any], signals: _Signals, progress: Progress) -> None:
         super().__init__()
@@ -48,6 +51,8 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self.progress)
+        except MemoryError:  # what the job held is freed by now: the window can say so and go on
+            self.signals.failed.emit(UserError(OUT_OF_MEMORY))
         except BaseException as exc:  # handed to the GUI thread, raised there if it is a bug
             self.signals.failed.emit(exc)
         else:

@@ -87,16 +87,18 @@ class _Plan:
 
 
 def import_ledger(db: Database, actor: Actor, path: Path | str, *, dry_run: bool = False,
-                  today: date | None = None, progress: Progress | None = None) -> ImportReport:
+                  today: date | None = None, progress: Progress | None = None,
+                  encoding: str | None = None) -> ImportReport:
     """Import a ledger file (XLSX or CSV); raises LedgerRejected listing every bad row, writing nothing.
 
     ``progress(done, total)`` hears how many good rows were written so far; it may raise
-    (a cancel button) and then, as for any error, nothing is written.
+    (a cancel button) and then, as for any error, nothing is written. ``encoding`` ("utf-8" or
+    "gb18030") answers EncodingUnclear for a CSV that is not clean in one encoding.
     """
     require(actor, *LEDGER_ROLES, action="导入台账")
     today = today or date.today()
     report = progress or _silent
-    ledger = read_ledger(Path(path), today=today)
+    ledger = read_ledger(Path(path), today=today, encoding=encoding)
     report(0, len(ledger.rows))
     if dry_run or not ledger.ok:
         with db.read() as s:
