@@ -20,6 +20,7 @@ from workstation.gui.main_window import MainWindow
 from workstation.services import backup, cases
 from workstation.services.base import get_settings
 from workstation.services.queries import CaseFilter, count_cases
+from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.database import Database
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
@@ -97,7 +98,7 @@ def test_the_admin_sets_folder_and_count_and_rotation_keeps_that_many(qtbot, gui
 
 def test_a_head_restores_an_older_backup_and_keeps_a_copy_of_the_current_register(qtbot, gui_db, staff, make_ctx):
     register(gui_db, staff["clerk"])
-    older = backup.backup(gui_db)
+    older = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     register(gui_db, staff["clerk"], "李四")
     register(gui_db, staff["clerk"], "赵五")
     window = MainWindow(make_ctx(staff["head"], TODAY), auto_backup=True)
@@ -154,7 +155,7 @@ def test_a_wrong_file_is_refused_with_the_reason_and_changes_nothing(qtbot, gui_
 
 
 def test_restore_without_a_choice_says_what_to_do(qtbot, gui_db, staff, make_ctx):
-    backup.backup(gui_db)
+    backup.backup(gui_db, actor=SYSTEM_ACTOR)
     ctx = make_ctx(staff["admin"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     dialog.table.clearSelection()
@@ -163,7 +164,7 @@ def test_restore_without_a_choice_says_what_to_do(qtbot, gui_db, staff, make_ctx
 
 
 def test_cancelling_the_confirmation_changes_nothing(qtbot, gui_db, staff, make_ctx):
-    older = backup.backup(gui_db)
+    older = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     register(gui_db, staff["clerk"])
     ctx = make_ctx(staff["admin"], TODAY)
     dialog = open_dialog(qtbot, ctx)
@@ -220,7 +221,7 @@ def test_a_failed_closing_backup_is_shown_and_the_user_may_close_anyway(qtbot, g
 
 
 def test_the_daily_backup_runs_after_the_start_when_the_newest_is_a_day_old(qtbot, gui_db, staff, make_ctx):
-    old = backup.backup(gui_db)
+    old = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     two_days_ago = time.time() - 2 * 86400
     os.utime(old.path, (two_days_ago, two_days_ago))
     register(gui_db, staff["clerk"])

@@ -26,6 +26,8 @@ COUNTED_TABLES = ("request", "event", "document")
 SAFETY_MARK = "-before-restore"
 # Restoring throws away everything done since the backup: the head or the administrator decides.
 RESTORE_ROLES = (Role.ADMIN, Role.HEAD)
+# A backup on demand is a full copy of the register, personal data included, to a folder of one's choosing.
+BACKUP_ROLES = RESTORE_ROLES
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,13 @@ def inspect_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, datetime.fromtimestamp(path.stat().st_mtime), version[0] if version else None, rows)
 
 
-def backup(db: Database, to_dir: Path | None = None, *, keep: int | None = None) -> BackupInfo:
+def backup(db: Database, to_dir: Path | None = None, *, actor: Actor, keep: int | None = None) -> BackupInfo:
+    """A backup on demand (立即备份, `workstation backup`): the head or the administrator only."""
+    require(actor, *BACKUP_ROLES, action="备份数据库")
+    return _backup(db, to_dir, keep=keep)
+
+
+def _backup(db: Database, to_dir: Path | None = None, *, keep: int | None = None) -> BackupInfo:
     """Back up the register into ``to_dir``, verify the copy, then rotate to the newest ``keep``."""
     if db.path is None:
         raise UserError("服务器数据库请用数据库自带的工具备份(如 pg_dump)")
@@ -134,7 +142,7 @@ def backup_if_due(db: Database, *, every: timedelta = timedelta(days=1)) -> Back
     newest = next(iter(list_backups(folder)), None)
     if newest is not None and datetime.now() - datetime.fromtimestamp(newest.stat().st_mtime) < every:
         return None
-    return backup(db, folder)
+    return _backup(db, folder)
 
 
 def backup_if_changed(db: Database) -> BackupInfo | None:
@@ -151,7 +159,7 @@ def backup_if_changed(db: Database) -> BackupInfo | None:
     newest = next(iter(list_backups(folder)), None)
     if newest is not None and _event_count(newest) == _event_count(db.path):
         return None
-    return backup(db, folder)
+    return _backup(db, folder)
 
 
 def _event_count(path: Path) -> int | None:
@@ -172,14 +180,9 @@ def known_schema_versions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
-def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor | None = None) -> BackupInfo:
-    """Everything a restore checks before it changes anything.
-
-    ``actor`` is the signed-in user of the desktop program (who must be head or
-    administrator); the command line has no signed-in user.
-    """
-    if actor is not None:
-        require(actor, *RESTORE_ROLES, action="从备份恢复")
+def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor) -> BackupInfo:
+    """Everything a restore checks before it changes anything; ``actor`` must be head or administrator."""
+    require(actor, *RESTORE_ROLES, action="从备份恢复")
     info = inspect_backup(Path(backup_file))
     db_path = Path(db_path)
     if db_path.exists() and info.path.resolve() == db_path.resolve():
@@ -192,8 +195,7 @@ def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor | None = 
     return info
 
 
-def restore(backup_file: Path, db_path: Path, *, safety_dir: Path | None = None,
-            actor: Actor | None = None) -> tuple[BackupInfo, Path | None]:
+def restore(backup_file: Path, db_path: Path, *, actor: Actor, safety_dir: Path | None = None) -> tuple[BackupInfo, Path | None]:
     """Replace the register at ``db_path`` with a verified backup; the current file is backed up first.
 
     The register must be closed. Returns the restored backup's info and the safety
