@@ -57,14 +57,16 @@ def shown_rows(dialog: BackupDialog) -> list[list[str]]:
     return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
-def test_any_user_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_db, staff, make_ctx):
+def test_the_head_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_db, staff, make_ctx):
     register(gui_db, staff["clerk"])
     register(gui_db, staff["clerk"], "李四")
-    ctx = make_ctx(staff["clerk"], TODAY)
+    clerks = open_dialog(qtbot, make_ctx(staff["clerk"], TODAY))
+    assert not clerks.backup_button.isEnabled() and "负责人或管理员" in clerks.backup_button.toolTip()
+    assert not clerks.restore_button.isEnabled() and not clerks.save_button.isEnabled()
+    ctx = make_ctx(staff["head"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     assert shown_rows(dialog) == [] and "还没有备份" in dialog.info.text()
     assert str(gui_db.path.parent / "backups") in dialog.folder_label.text()
-    assert not dialog.restore_button.isEnabled() and not dialog.save_button.isEnabled()
 
     click(qtbot, dialog.backup_button)
     wait_idle(qtbot, ctx)
