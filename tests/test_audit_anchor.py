@@ -21,6 +21,7 @@ from workstation.services import cases
 from workstation.services.audit import ANCHOR_SUFFIX, verify_chain
 from workstation.services.backup import backup
 from workstation.services.base import Actor, event_digest
+from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event
 
@@ -62,7 +63,7 @@ def test_events_deleted_after_a_backup_show_against_the_backup(tmp_path):
     path = tmp_path / "register.sqlite3"
     db = Database.open_path(path)
     _register(db, 3)
-    made = backup(db, tmp_path / "backups")
+    made = backup(db, tmp_path / "backups", actor=SYSTEM_ACTOR)
     _register(db, 2)
     with db.read() as s:
         kept = s.get(AuditHead, 1).seq - 4

@@ -11,21 +11,25 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from cli_support import login, register_with_staff, sign_in
 from conftest import TEST_DB_URL, person
 
 from workstation.cli import main
 from workstation.domain.errors import KnownError, UserError
+from workstation.domain.status import Role
 from workstation.services import backup, cases
+from workstation.services.base import Actor
 from workstation.store.database import Database
 
 pytestmark = pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite files only")
 FIXTURES = Path(__file__).parent / "data" / "databases"
+HEAD = Actor(None, "head", "王主任", frozenset({Role.HEAD}))
 
 
 def test_backup_is_verified_private_and_rotates(db, users, tmp_path):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
     folder = tmp_path / "bk"
-    made = [backup.backup(db, folder, keep=3) for _ in range(5)]
+    made = [backup.backup(db, folder, keep=3, actor=users["head"]) for _ in range(5)]
     kept = backup.list_backups(folder)
     assert len(kept) == 3 and kept[0] == made[-1].path
     assert made[-1].rows["request"] == 1 and made[-1].schema_version == db.head_revision()
@@ -35,10 +39,10 @@ def test_backup_is_verified_private_and_rotates(db, users, tmp_path):
 
 def test_restore_backs_up_current_file_first(db, users, tmp_path):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
-    saved = backup.backup(db, tmp_path / "bk")
+    saved = backup.backup(db, tmp_path / "bk", actor=users["admin"])
     cases.register(db, users["clerk"], person(applicant_name="后来的"), today=date(2026, 6, 1))
     db.close()
-    info, safety = backup.restore(saved.path, db.path)
+    info, safety = backup.restore(saved.path, db.path, actor=users["head"])
     assert safety is not None and backup.inspect_backup(safety).rows["request"] == 2
     reopened = Database.open_path(db.path)
     assert len(cases_in(reopened)) == 1
@@ -53,7 +57,7 @@ def cases_in(db):
 def test_restoring_an_older_backup_migrates_it(tmp_path):
     target = tmp_path / "register.sqlite3"
     Database.open_path(target).close()
-    info, _ = backup.restore(FIXTURES / "v0001.sqlite3", target)
+    info, _ = backup.restore(FIXTURES / "v0001.sqlite3", target, actor=HEAD)
     assert info.schema_version == "0001"
     db = Database.open_path(target)
     assert db.current_revision() == db.head_revision()
@@ -65,21 +69,46 @@ def test_bad_backup_files_are_refused(tmp_path, content):
     bad.write_bytes(content)
     target = tmp_path / "register.sqlite3"
     with pytest.raises(UserError):
-        backup.restore(bad, target)
+        backup.restore(bad, target, actor=HEAD)
     assert not target.exists()
 
 
-def test_cli_backup_and_restore(capsys, tmp_path):
-    db_path = tmp_path / "r.sqlite3"
-    Database.open_path(db_path).close()
-    assert main(["backup", "--db", str(db_path), "--to", str(tmp_path / "bk")]) == 0
+def test_cli_backup_and_restore(capsys, tmp_path, monkeypatch):
+    db_path = register_with_staff(tmp_path / "r.sqlite3")
+    sign_in(monkeypatch)
+    assert main(["backup", "--db", str(db_path), "--to", str(tmp_path / "bk"), *login("head")]) == 0
     out = capsys.readouterr().out
     assert "校验通过" in out
     made = backup.list_backups(tmp_path / "bk")[0]
-    assert main(["restore", str(made), "--db", str(db_path)]) == 0
+    assert main(["restore", str(made), "--db", str(db_path), *login("admin")]) == 0
     assert "已从" in capsys.readouterr().out
-    assert main(["restore", str(tmp_path / "missing.sqlite3"), "--db", str(db_path)]) == 2
+    assert main(["restore", str(tmp_path / "missing.sqlite3"), "--db", str(db_path), *login("admin")]) == 2
     assert "备份文件不存在" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["backup", "--to", "BK"], ["backup", "--to", "BK", "--login", "clerk"], ["backup", "--login", "nobody"],
+    ["restore", "BACKUP"], ["restore", "BACKUP", "--login", "reviewer"], ["restore", "BACKUP", "--login", "nobody"],
+])
+def test_cli_backup_and_restore_refuse_without_a_head_or_admin_login(capsys, tmp_path, monkeypatch, argv):
+    """The attack of issue 16: backup and restore ran with no login at all."""
+    db_path = register_with_staff(tmp_path / "r.sqlite3")
+    saved = backup.backup(Database.open_path(db_path), tmp_path / "saved", actor=HEAD)
+    sign_in(monkeypatch)
+    argv = [str(saved.path) if a == "BACKUP" else str(tmp_path / "bk") if a == "BK" else a for a in argv]
+    assert main([*argv, "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert any(words in err for words in ("需要登录", "没有", "不正确")), err
+    assert not (tmp_path / "bk").exists() and backup.list_backups(tmp_path / "saved") == [saved.path]
+    assert not (tmp_path / "backups").exists()  # a restore would have kept the replaced register there first
+
+
+def test_the_password_is_no_argument(capsys):
+    for argv in (["backup", "--password", "x"], ["user", "add", "u", "--name", "n", "--password", "x"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2 and "无法识别的参数" in capsys.readouterr().err
 
 
 def test_backup_of_missing_database_is_a_clear_error(capsys, tmp_path):
@@ -106,12 +135,12 @@ class _FrozenClock(datetime):
 
 def test_two_restores_in_the_same_second_keep_both_safety_copies(db, users, tmp_path, monkeypatch):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
-    saved = backup.backup(db, tmp_path / "bk")
+    saved = backup.backup(db, tmp_path / "bk", actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="后来的"), today=date(2026, 6, 1))
     db.close()
     monkeypatch.setattr(backup, "datetime", _FrozenClock)
-    _, first = backup.restore(saved.path, db.path)
-    _, second = backup.restore(saved.path, db.path)
+    _, first = backup.restore(saved.path, db.path, actor=HEAD)
+    _, second = backup.restore(saved.path, db.path, actor=HEAD)
     assert first is not None and second is not None and first != second
     assert backup.inspect_backup(first).rows["request"] == 2  # the register as it was before the first restore
     assert backup.inspect_backup(second).rows["request"] == 1
@@ -141,13 +170,13 @@ def read_only_media(tmp_path):
 def test_a_backup_on_read_only_media_restores(db, users, tmp_path, read_only_media):
     folder, make_read_only = read_only_media
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
-    made = backup.backup(db, folder)
+    made = backup.backup(db, folder, actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="后来的"), today=date(2026, 6, 1))
     db.close()
     make_read_only()
     before = sorted(p.name for p in made.path.parent.iterdir())
     assert made.path.read_bytes()[18:20] == b"\x01\x01"  # a rollback-journal file: no -wal/-shm needed
-    info, safety = backup.restore(made.path, db.path, safety_dir=tmp_path / "safety")
+    info, safety = backup.restore(made.path, db.path, safety_dir=tmp_path / "safety", actor=HEAD)
     assert info.rows["request"] == 1 and backup.inspect_backup(safety).rows["request"] == 2
     assert sorted(p.name for p in made.path.parent.iterdir()) == before
     reopened = Database.open_path(db.path)
@@ -166,7 +195,7 @@ sys.stdin.read()
 
 def test_restore_refuses_while_another_process_has_the_register_open(db, users, tmp_path):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
-    saved = backup.backup(db, tmp_path / "bk")
+    saved = backup.backup(db, tmp_path / "bk", actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="另一个窗口登记的"), today=date(2026, 6, 1))
     db.close()
     other = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(db.path)], stdin=subprocess.PIPE,
@@ -174,21 +203,21 @@ def test_restore_refuses_while_another_process_has_the_register_open(db, users, 
     try:
         assert other.stdout.readline().strip() == "open"
         with pytest.raises(UserError, match="另一个窗口或程序正打开"):
-            backup.restore(saved.path, db.path)
+            backup.restore(saved.path, db.path, actor=HEAD)
     finally:
         other.communicate("", timeout=30)
     reopened = Database.open_path(db.path)
     assert len(cases_in(reopened)) == 2  # nothing was replaced
     reopened.close()
-    backup.restore(saved.path, db.path)  # once the other window is closed
+    backup.restore(saved.path, db.path, actor=HEAD)  # once the other window is closed
     assert backup.inspect_backup(db.path).rows["request"] == 1
 
 
 def test_restore_refuses_while_this_process_still_has_the_register_open(db, users, tmp_path):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
-    saved = backup.backup(db, tmp_path / "bk")
+    saved = backup.backup(db, tmp_path / "bk", actor=HEAD)
     with pytest.raises(UserError, match="另一个窗口或程序正打开"):
-        backup.restore(saved.path, db.path)
+        backup.restore(saved.path, db.path, actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="照常登记"), today=date(2026, 6, 1))
 
 
@@ -237,7 +266,7 @@ def test_rotation_leaves_files_the_program_did_not_write(db, users, tmp_path):
     for path in users_files:
         _user_register(path)
     before = {p: p.read_bytes() for p in users_files}
-    made = [backup.backup(db, folder, keep=1) for _ in range(3)]
+    made = [backup.backup(db, folder, keep=1, actor=HEAD) for _ in range(3)]
     assert all(p.read_bytes() == before[p] for p in users_files)
     assert made[-1].path.exists() and backup.inspect_backup(made[-1].path).rows["request"] == 1
     assert [info.path.exists() for info in made] == [False, False, True]
@@ -255,20 +284,20 @@ def test_a_partial_file_does_not_count_as_todays_backup(db, users, content):
     made = backup.backup_if_due(db)
     assert made is not None and backup.inspect_backup(made.path).rows["request"] == 1
     assert backup.backup_if_due(db) is None  # the verified one counts
-    backup.backup(db, keep=1)
+    backup.backup(db, keep=1, actor=HEAD)
     assert partial.exists() and len(backup.trusted_backups(folder)) == 1  # not in a --keep slot
 
 
-def test_backup_to_an_existing_shared_folder_keeps_its_mode(capsys, tmp_path):
-    db_path = tmp_path / "r.sqlite3"
-    Database.open_path(db_path).close()
+def test_backup_to_an_existing_shared_folder_keeps_its_mode(capsys, tmp_path, monkeypatch):
+    db_path = register_with_staff(tmp_path / "r.sqlite3")
+    sign_in(monkeypatch)
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o755)
-    assert main(["backup", "--db", str(db_path), "--to", str(shared)]) == 0
+    assert main(["backup", "--db", str(db_path), "--to", str(shared), *login("head")]) == 0
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755
     [made] = backup.trusted_backups(backup.backup_folder(shared))
     assert made.parent.parent == shared and str(made) in capsys.readouterr().out
     assert stat.S_IMODE(made.parent.stat().st_mode) == 0o700 and stat.S_IMODE(made.stat().st_mode) == 0o600
-    assert main(["backup", "--db", str(db_path), "--to", str(shared)]) == 0  # the same subfolder again
+    assert main(["backup", "--db", str(db_path), "--to", str(shared), *login("head")]) == 0  # the same one again
     assert len(backup.trusted_backups(made.parent)) == 2 and len(list(shared.iterdir())) == 1

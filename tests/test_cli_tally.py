@@ -18,6 +18,7 @@ from workstation.cli import main
 from workstation.documents import fonts as doc_fonts
 from workstation.services import cases
 from workstation.services import tally as tally_service
+from workstation.services.users import SYSTEM_ACTOR
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -185,7 +186,7 @@ def test_an_out_folder_that_does_not_exist(capsys, register, tmp_path):
 def broken(db, users):
     """B9's received date corrected to after its reply: 2025, March and April do not balance."""
     made = build_register(db, users)
-    data = cases.intake_of(db, made["B9"].id)
+    data = cases.intake_of(db, made["B9"].id, viewer=SYSTEM_ACTOR)
     data.handed_in_on = date(2025, 4, 2)
     cases.correct_registration(db, users["clerk"], made["B9"].id, data, "收到日期登记错误", today=TODAY)
     return db, made

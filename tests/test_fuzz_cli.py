@@ -14,12 +14,12 @@ from workstation.cli import main
 
 COMMANDS = [["deadline"], ["holidays", "parse"], ["holidays", "status"], ["register"], ["audit", "verify"],
             ["backup"], ["restore"], ["user", "add"], ["notice", "receipt"], ["notice", "reply"], ["import"],
-            ["tally"]]
+            ["tally"], ["init"]]
 TOKENS = st.sampled_from(["--db", "--json", "--days", "--extend", "--pause", "--restart", "--as-of", "--to",
                           "--keep", "-", "2026-02-30", "2026-03-02", "0", "-5", "99999", "abc", "2026-03-02:2026-03-01",
                           "中文", "--name", "--roles", "x" * 300, "", "2026-13-01", "1:2:3", "--year", "--month",
                           "--quarter", "--from", "--format", "xlsx", "docx", "--out", "--case", "--dry-run",
-                          "2026-5", "2025-Q3"])
+                          "2026-5", "2025-Q3", "--login", "admin", "--office"])
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from workstation.gui.widgets import to_qdate
 from workstation.services import audit, cases
 from workstation.services.audit import AuditFilter
 from workstation.services.base import writing
+from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.models import Event, Request
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
@@ -57,7 +58,7 @@ def column(view: AuditView, col: int) -> list[str]:
 
 def test_the_whole_history_newest_first(qtbot, gui_db, staff, make_ctx, history):
     view = open_audit(qtbot, make_ctx(staff["head"], TODAY))
-    everything = audit.list_events(gui_db, limit=10_000)
+    everything = audit.list_events(gui_db, limit=10_000, viewer=SYSTEM_ACTOR)
     assert view.count_label.text() == f"共 {len(everything)} 条记录"
     assert view.model.rowCount() == len(everything)
     assert column(view, 0) == [str(e.seq) for e in everything]
@@ -74,7 +75,7 @@ def test_filtering_by_action_user_case_and_date(qtbot, gui_db, staff, make_ctx, 
     assert combo.findData("pause_started") >= 0 and combo.itemText(combo.findData("pause_started")) == "暂停计时"
     combo.setCurrentIndex(combo.findData("registered"))
     wait_idle(qtbot, ctx)
-    registered = audit.list_events(gui_db, action="registered")
+    registered = audit.list_events(gui_db, action="registered", viewer=SYSTEM_ACTOR)
     assert len(registered) == 3
     assert view.count_label.text() == "共 3 条记录"
     assert set(column(view, 3)) == {"登记"}
@@ -101,17 +102,17 @@ def test_filtering_by_action_user_case_and_date(qtbot, gui_db, staff, make_ctx, 
 
     view.clear_filters()
     wait_idle(qtbot, ctx)
-    assert not view.error.isVisible() and view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000))
+    assert not view.error.isVisible() and view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000, viewer=SYSTEM_ACTOR))
     tomorrow = date.today() + timedelta(days=1)  # events carry the real clock's time
     view.date_from.setDate(to_qdate(tomorrow))  # as picked from the calendar (the field shows 不限)
     wait_idle(qtbot, ctx)
     assert view.model.rowCount() == 0 and view.count_label.text() == "共 0 条记录"
     type_date(qtbot, view.date_from, date.today())  # now it holds a date, it can be typed over
     wait_idle(qtbot, ctx)
-    assert view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000))
+    assert view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000, viewer=SYSTEM_ACTOR))
     view.date_to.setDate(to_qdate(date.today()))  # a one-day range holds that whole local day
     wait_idle(qtbot, ctx)
-    assert view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000))
+    assert view.model.rowCount() == len(audit.list_events(gui_db, limit=10_000, viewer=SYSTEM_ACTOR))
     type_date(qtbot, view.date_to, date.today() - timedelta(days=1))
     wait_idle(qtbot, ctx)
     assert view.model.rowCount() == 0
@@ -141,7 +142,7 @@ def test_a_long_history_is_read_a_page_at_a_time(qtbot, gui_db, staff, make_ctx,
             tx.event("settings_changed", after={"key": "office.phone", "value": str(i)})
     ctx = make_ctx(staff["admin"], TODAY)
     view = open_audit(qtbot, ctx)
-    total = len(audit.list_events(gui_db, limit=10_000))
+    total = len(audit.list_events(gui_db, limit=10_000, viewer=SYSTEM_ACTOR))
     assert view.model.rowCount() == total > 2 * PAGE
     assert view.model.fetches <= 1  # only the rows on screen were read
     view.table.scrollToBottom()
@@ -155,7 +156,7 @@ def test_events_after_the_count_do_not_shift_the_pages(gui_db, staff):
     register(gui_db, staff["clerk"], "王小明")
     count, newest = audit.count_events(gui_db, AuditFilter())
     register(gui_db, staff["clerk"], "李小红")
-    rows = audit.list_events(gui_db, where=AuditFilter(upto_seq=newest), limit=10_000)
+    rows = audit.list_events(gui_db, where=AuditFilter(upto_seq=newest), limit=10_000, viewer=SYSTEM_ACTOR)
     assert len(rows) == count and rows[0].seq == newest
 
 

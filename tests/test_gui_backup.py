@@ -20,6 +20,7 @@ from workstation.gui.main_window import MainWindow
 from workstation.services import backup, cases
 from workstation.services.base import get_settings
 from workstation.services.queries import CaseFilter, count_cases
+from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.database import Database, sqlite_backup
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
@@ -56,14 +57,16 @@ def shown_rows(dialog: BackupDialog) -> list[list[str]]:
     return [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
-def test_any_user_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_db, staff, make_ctx):
+def test_the_head_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_db, staff, make_ctx):
     register(gui_db, staff["clerk"])
     register(gui_db, staff["clerk"], "李四")
-    ctx = make_ctx(staff["clerk"], TODAY)
+    clerks = open_dialog(qtbot, make_ctx(staff["clerk"], TODAY))
+    assert not clerks.backup_button.isEnabled() and "负责人或管理员" in clerks.backup_button.toolTip()
+    assert not clerks.restore_button.isEnabled() and not clerks.save_button.isEnabled()
+    ctx = make_ctx(staff["head"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     assert shown_rows(dialog) == [] and "还没有备份" in dialog.info.text()
     assert str(gui_db.path.parent / "backups") in dialog.folder_label.text()
-    assert not dialog.restore_button.isEnabled() and not dialog.save_button.isEnabled()
 
     click(qtbot, dialog.backup_button)
     wait_idle(qtbot, ctx)
@@ -97,7 +100,7 @@ def test_the_admin_sets_folder_and_count_and_rotation_keeps_that_many(qtbot, gui
 
 def test_a_head_restores_an_older_backup_and_keeps_a_copy_of_the_current_register(qtbot, gui_db, staff, make_ctx):
     register(gui_db, staff["clerk"])
-    older = backup.backup(gui_db)
+    older = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     register(gui_db, staff["clerk"], "李四")
     register(gui_db, staff["clerk"], "赵五")
     window = MainWindow(make_ctx(staff["head"], TODAY), auto_backup=True)
@@ -154,7 +157,7 @@ def test_a_wrong_file_is_refused_with_the_reason_and_changes_nothing(qtbot, gui_
 
 
 def test_restore_without_a_choice_says_what_to_do(qtbot, gui_db, staff, make_ctx):
-    backup.backup(gui_db)
+    backup.backup(gui_db, actor=SYSTEM_ACTOR)
     ctx = make_ctx(staff["admin"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     dialog.table.clearSelection()
@@ -163,7 +166,7 @@ def test_restore_without_a_choice_says_what_to_do(qtbot, gui_db, staff, make_ctx
 
 
 def test_cancelling_the_confirmation_changes_nothing(qtbot, gui_db, staff, make_ctx):
-    older = backup.backup(gui_db)
+    older = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     register(gui_db, staff["clerk"])
     ctx = make_ctx(staff["admin"], TODAY)
     dialog = open_dialog(qtbot, ctx)
@@ -220,7 +223,7 @@ def test_a_failed_closing_backup_is_shown_and_the_user_may_close_anyway(qtbot, g
 
 
 def test_the_daily_backup_runs_after_the_start_when_the_newest_is_a_day_old(qtbot, gui_db, staff, make_ctx):
-    old = backup.backup(gui_db)
+    old = backup.backup(gui_db, actor=SYSTEM_ACTOR)
     two_days_ago = time.time() - 2 * 86400
     os.utime(old.path, (two_days_ago, two_days_ago))
     register(gui_db, staff["clerk"])

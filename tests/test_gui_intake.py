@@ -13,6 +13,7 @@ from workstation.domain.deadline import cn_date
 from workstation.gui.intake_dialog import IntakeDialog
 from workstation.gui.main_window import MainWindow
 from workstation.services import cases, queries
+from workstation.services.users import SYSTEM_ACTOR
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -113,7 +114,7 @@ def test_a_wrong_check_digit_asks_for_a_reason_and_then_goes_on(qtbot, intake, g
     press_enter(qtbot, intake.id_override_reason)
     assert intake.stack.currentIndex() == 1
     case = cases.find_by_number(gui_db, intake.result_number.text())
-    assert cases.intake_of(gui_db, case.id).id_override_reason == "旧证件,已核对原件"
+    assert cases.intake_of(gui_db, case.id, viewer=SYSTEM_ACTOR).id_override_reason == "旧证件,已核对原件"
 
 
 def test_fields_follow_the_applicant_kind_and_the_channel(qtbot, intake):

@@ -14,6 +14,7 @@ from workstation.gui.settings_dialog import PAGES, SettingsDialog
 from workstation.services import users
 from workstation.services.audit import list_events
 from workstation.services.base import get_settings
+from workstation.services.users import SYSTEM_ACTOR
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -41,7 +42,7 @@ def test_the_admin_changes_the_office_data(qtbot, gui_db, settings_for):
     assert not dialog.isVisible()
     settings = get_settings(gui_db)
     assert settings["office.name"] == "示范县城关镇人民政府" and settings["days.correction_period"] == 10
-    [event] = list_events(gui_db, action="settings_changed")
+    [event] = list_events(gui_db, action="settings_changed", viewer=SYSTEM_ACTOR)
     assert event.after == {"office.name": "示范县城关镇人民政府", "days.correction_period": 10}
 
 

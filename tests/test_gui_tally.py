@@ -29,6 +29,7 @@ from workstation.gui.tally_view import GROUP_NAMES, KEY_ROLE, TallyView
 from workstation.gui.widgets import SOON_BACK, to_qdate
 from workstation.services import cases
 from workstation.services import tally as tally_service
+from workstation.services.users import SYSTEM_ACTOR
 
 pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
@@ -304,7 +305,7 @@ def test_export_writes_an_xlsx_through_the_file_dialog(qtbot, gui_db, staff, mak
 def test_an_identity_break_names_the_requests_instead_of_a_table(qtbot, gui_db, staff, make_ctx, register,
                                                                  monkeypatch):
     e = register["E"]  # replied on 2025-03-28; its received date is corrected to after the reply
-    data = cases.intake_of(gui_db, e.id)
+    data = cases.intake_of(gui_db, e.id, viewer=SYSTEM_ACTOR)
     data.handed_in_on = date(2025, 4, 2)
     cases.correct_registration(gui_db, staff["clerk"].actor(), e.id, data, "收到日期登记错误", today=TODAY)
     ctx = make_ctx(staff["head"], TODAY)

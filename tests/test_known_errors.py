@@ -15,7 +15,7 @@ import pytest
 
 from workstation.cli import main
 from workstation.services import cases
-from workstation.services.users import CLI_ACTOR
+from workstation.services.users import CLI_ACTOR, SYSTEM_ACTOR
 from workstation.store import database
 from workstation.store.database import Database
 
@@ -256,7 +256,7 @@ def test_damage_while_the_program_is_open_is_found_by_verify_and_backup(tmp_path
     with pytest.raises(KnownError, match=f"数据库文件 {path} 已损坏"):
         audit.verify_chain(db)
     with pytest.raises(KnownError, match=f"数据库文件 {path} 已损坏"):
-        backup_service.backup(db, tmp_path / "bk")
+        backup_service.backup(db, tmp_path / "bk", actor=SYSTEM_ACTOR)
     assert not list((tmp_path / "bk").glob("*.sqlite3")) if (tmp_path / "bk").exists() else True
     db.close()
 

@@ -124,3 +124,16 @@ def test_sqlite_pragmas(tmp_path):
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_an_empty_file_named_as_an_existing_register_is_refused_untouched(tmp_path):
+    """A command on an existing register given a 0-byte file: refused, and the file stays empty (it is not made
+    into a new register behind the user's back)."""
+    from workstation.domain.errors import UserError
+    from workstation.store.database import Database
+
+    path = tmp_path / "r.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(UserError, match="空文件"):
+        Database.open_path(path, create=False)
+    assert path.read_bytes() == b""

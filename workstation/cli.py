@@ -108,6 +108,40 @@ def open_store(args: argparse.Namespace, *, create: bool = True) -> Any:
     return Database.open_path(path, create=create)
 
 
+# --- signing in, for the commands that the program reserves to a role -------------------
+PASSWORD_ENV = "WORKSTATION_PASSWORD"
+
+
+def add_login_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--login", dest="as_login", metavar="NAME",
+                   help=f"以该用户登录(密码在提示时输入,脚本可用环境变量 {PASSWORD_ENV})")
+
+
+def read_password(prompt: str = "密码:") -> str:
+    """The password from the environment (scripts) or typed at a hidden prompt; never an argument."""
+    import os
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password is not None:
+        return password
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(f"需要密码:请在终端运行并在提示时输入,或由脚本通过环境变量 {PASSWORD_ENV} 提供")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def signed_in(args: argparse.Namespace, db: Any) -> Any:
+    """The Actor of ``--login NAME`` once the password is right; the service then checks the role."""
+    from workstation.services import users
+
+    login = getattr(args, "as_login", None)
+    if not login:
+        raise CliError("该命令需要登录:请用 --login 登录名 指定用户,密码在提示时输入"
+                       f"(或由环境变量 {PASSWORD_ENV} 提供)")
+    return users.authenticate(db, login, read_password(f"{login} 的密码:")).actor()
+
+
 # --- commands ---------------------------------------------------------------------
 def cmd_deadline(args: argparse.Namespace) -> int:
     from workstation.domain.deadline import Clock, DeadlineEngine, Pause

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workstation.cli import (
+    PASSWORD_ENV,
     CliError,
     _Parser,
     _print_json,
     add_db_options,
+    add_login_option,
     int_in_range,
     open_store,
     read_text_file,
+    signed_in,
 )
+
+NEW_PASSWORD_ENV = "WORKSTATION_NEW_PASSWORD"
 
 _CHANNEL_WORDS = {
     "当面提交": "in_person", "当面": "in_person", "现场": "in_person",
@@ -133,9 +139,10 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from workstation.services.demo import fill_demo
+    from workstation.services.demo import ensure_demo_register, fill_demo
 
     db = open_store(args)
+    ensure_demo_register(db)
     report = fill_demo(db, cases=args.cases, progress=None if args.quiet else _progress)
     print(f"演示数据已写入:{report.cases} 件申请,{report.events} 条记录。演示账号:"
           + "、".join(f"{login}/{pw}" for login, pw in report.logins))
@@ -166,25 +173,59 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from workstation.domain.status import Role
     from workstation.services import users
 
-    db = open_store(args)
     try:
         roles = {Role(r) for r in args.roles.split(",") if r}
     except ValueError:
         raise CliError("角色应为 clerk、reviewer、head、admin 中的一个或多个,以逗号分隔") from None
-    password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
+    db = open_store(args, create=False)
     if not users.has_users(db):
-        info = users.create_first_admin(db, args.login, args.name, password, roles - {Role.ADMIN})
-    else:
-        admin = users.authenticate(db, args.as_user, args.as_password or "")
-        info = users.create_user(db, admin.actor(), args.login, args.name, password, roles)
+        raise CliError("该数据库还没有用户:初始管理员只能由首次运行的程序或 workstation init 建立")
+    admin = signed_in(args, db)
+    info = users.create_user(db, admin, args.login, args.name, _new_password(args.login), roles)
     print(f"已添加用户 {info.login}({'、'.join(r.label for r in sorted(info.roles))})")
+    return 0
+
+
+def _typed_twice(login: str) -> str:
+    import getpass
+
+    first = getpass.getpass(f"{login} 的新密码:")
+    if getpass.getpass("再次输入新密码:") != first:
+        raise CliError("两次输入的密码不一致,未作任何修改")
+    return first
+
+
+def _new_password(login: str) -> str:
+    """A new user's password: from the environment (scripts), typed twice at a hidden prompt, or one stdin line."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is not None:
+        return password
+    if sys.stdin.isatty():
+        return _typed_twice(login)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """The first run on the command line: the office and its first administrator, in an empty register."""
+    from workstation.services import office
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError(f"需要管理员密码:请在终端运行并在提示时输入,或由环境变量 {PASSWORD_ENV} 提供")
+        password = _typed_twice(args.admin_login)
+    db = open_store(args)
+    admin = office.setup_office(db, {"office.name": args.office}, args.admin_login, args.name, password)
+    print(f"已建立初始管理员 {admin.login}({args.office})。只有首次运行可以不登录建立管理员;"
+          "以后添加用户请用 workstation user add … --login 管理员登录名。")
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from workstation.services.backup import backup
 
-    info = backup(open_store(args, create=False), args.to, keep=args.keep)
+    db = open_store(args, create=False)
+    info = backup(db, args.to, actor=signed_in(args, db), keep=args.keep)
     rows = ",".join(f"{k} {v}" for k, v in info.rows.items())
     print(f"已备份到 {info.path}(结构版本 {info.schema_version};{rows};校验通过)")
     if info.removed:
@@ -196,13 +237,48 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from workstation.services.backup import restore
     from workstation.store.database import Database
 
-    info, safety = restore(args.file, args.db)
+    info, safety = restore(args.file, args.db, actor=_restore_actor(args))
     db = Database.open_path(args.db)  # migrates an older backup
     db.close()
     if safety:
         print(f"原数据库已先备份到 {safety}")
     print(f"已从 {info.path.name} 恢复(结构版本 {info.schema_version},申请 {info.rows['request']} 件)")
     return 0
+
+
+def _restore_actor(args: argparse.Namespace) -> Any:
+    """Who restores signs in to the register being replaced; when there is none, or it cannot be
+    opened (the reason to restore), to a throwaway copy of the backup."""
+    import shutil
+    import tempfile
+
+    from workstation.domain.errors import UserError
+    from workstation.services.backup import inspect_backup
+    from workstation.store.database import Database
+
+    target: Path = args.db
+    if target.exists() and target.stat().st_size > 0:
+        try:
+            db = Database.open_path(target, create=False)
+        except UserError:
+            pass
+        else:
+            try:
+                return signed_in(args, db)
+            finally:
+                db.close()
+    if not Path(args.file).is_file():
+        raise CliError(f"备份文件不存在:{args.file}")
+    inspect_backup(Path(args.file))  # a file that is no backup is named as such before any sign-in
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "backup.sqlite3"
+        shutil.copyfile(args.file, copy)
+        copy.chmod(0o600)
+        db = Database.open_path(copy, create=False)
+        try:
+            return signed_in(args, db)
+        finally:
+            db.close()
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -271,11 +347,13 @@ def register_all(sub: Any) -> None:
     add_db_options(p)
     p.add_argument("--to", type=Path, metavar="DIR", help="备份文件夹(默认:设置中的文件夹或数据库旁的 backups)")
     p.add_argument("--keep", type=_positive, help="保留的备份份数")
+    add_login_option(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复(先备份当前数据库)")
     p.add_argument("file", type=Path, help="备份文件")
     p.add_argument("--db", type=Path, required=True, metavar="PATH", help="要恢复到的数据库文件")
+    add_login_option(p)
     p.set_defaults(func=cmd_restore)
 
     from workstation.domain.notices import KINDS
@@ -297,15 +375,20 @@ def register_all(sub: Any) -> None:
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=_Parser,
                                                            metavar="子命令", required=True)
-    p = u.add_parser("add", help="添加用户(第一个用户为管理员)")
+    p = u.add_parser("add", help="添加用户(需管理员登录)")
     add_db_options(p)
-    p.add_argument("login")
+    p.add_argument("login", help="新用户的登录名(密码在提示时输入,脚本可用环境变量 WORKSTATION_NEW_PASSWORD 或标准输入一行)")
     p.add_argument("--name", required=True, help="姓名")
     p.add_argument("--roles", default="clerk", help="clerk,reviewer,head,admin")
-    p.add_argument("--password", help="密码(省略则从标准输入读取一行)")
-    p.add_argument("--as-user", default="", help="执行操作的管理员登录名")
-    p.add_argument("--as-password", help="管理员密码")
+    add_login_option(p)
     p.set_defaults(func=cmd_user_add)
+
+    p = sub.add_parser("init", help="首次运行:建立单位与初始管理员(仅限没有用户的新数据库)")
+    add_db_options(p)
+    p.add_argument("--office", required=True, metavar="NAME", help="单位名称")
+    p.add_argument("--login", dest="admin_login", required=True, metavar="NAME", help="管理员登录名")
+    p.add_argument("--name", required=True, help="管理员姓名")
+    p.set_defaults(func=cmd_init)
 
     from workstation import commands_import
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.errors import UserError
 from workstation.services import audit, cases
 from workstation.services.audit import AuditFilter, AuditRow, ChainReport
+from workstation.services.base import Actor
 from workstation.services.cases import ACTION_LABELS, TimelineEntry
 
 from .context import AppContext
@@ -75,13 +76,13 @@ def _cell(row: AuditRow, column: int) -> str:
 class AuditModel(QAbstractTableModel):
     """A window over the filtered events, newest first: the count is known, pages are read when shown."""
 
-    def __init__(self, db: Any, parent: Any = None) -> None:
+    def __init__(self, db: Any, viewer: Actor, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
         self._filter = AuditFilter()
         self._count = 0
         self._pages: PageCache[AuditRow] = PageCache(
-            lambda page_no: audit.list_events(self._db, where=self._filter, offset=page_no * PAGE, limit=PAGE),
+            lambda page_no: audit.list_events(self._db, where=self._filter, offset=page_no * PAGE, limit=PAGE, viewer=viewer),
             PAGE, MAX_PAGES)
 
     @property
@@ -137,7 +138,7 @@ class AuditView(QWidget):
         self.ctx = ctx
         self._generation = 0
         self.loading = False
-        self.model = AuditModel(ctx.db, self)
+        self.model = AuditModel(ctx.db, ctx.actor, self)
 
         self.actor_filter = QComboBox()
         self.action_filter = QComboBox()

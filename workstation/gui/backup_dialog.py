@@ -121,6 +121,7 @@ class BackupDialog(QDialog):
         self.ctx = ctx
         self.admin = ctx.has(Role.ADMIN)
         self.may_restore = ctx.has(*backup.RESTORE_ROLES)
+        self.may_backup = ctx.has(*backup.BACKUP_ROLES)
         self.outcome: Restored | None = None
         self.setWindowTitle("备份与恢复")
         layout = QVBoxLayout(self)
@@ -230,6 +231,9 @@ class BackupDialog(QDialog):
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.restore_file_button.clicked.connect(self.restore_other_file)
+        self.backup_button.setEnabled(self.may_backup)
+        if not self.may_backup:
+            self.backup_button.setToolTip("只有负责人或管理员可以立即备份;程序每天和退出时会自动备份")
         for button in (self.restore_button, self.restore_file_button):
             button.setEnabled(self.may_restore)
             if not self.may_restore:
@@ -307,8 +311,8 @@ class BackupDialog(QDialog):
     def backup_now(self) -> None:
         self._clear_messages()
         self.backup_button.setEnabled(False)
-        db = self.ctx.background_db
-        self.ctx.tasks.run(lambda _progress: backup.backup(db), on_done=self._backed_up,
+        db, actor = self.ctx.background_db, self.ctx.actor
+        self.ctx.tasks.run(lambda _progress: backup.backup(db, actor=actor), on_done=self._backed_up,
                            on_error=self._backup_failed, label="正在备份……", parent=self)
 
     def _backed_up(self, info: BackupInfo) -> None:

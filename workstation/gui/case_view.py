@@ -381,7 +381,7 @@ class CaseView(QWidget):
         self.status.setText(case.status_label + (f" · {case.result_label}" if case.result_label else ""))
         self.applicant.setText(case.applicant_name)
         self._show_deadline(case, self.deadline, entries)
-        self._show_data(case, cases.intake_of(db, self.case_id))
+        self._show_data(case, cases.intake_of(db, self.case_id, viewer=self.ctx.actor))
         self._show_attachments()
         self._show_documents(case, entries)
         self.timeline_model.set_rows(list(reversed(entries)))

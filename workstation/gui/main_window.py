@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
 from workstation.services import backup as backup_service
+from workstation.services.audit import AUDIT_ROLES
 from workstation.services.backup import BackupInfo
 from workstation.services.base import get_settings
 
@@ -45,7 +46,7 @@ from .settings_dialog import SettingsDialog
 PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
          ("audit", "审计", "Ctrl+4"), ("tally", "统计", "Ctrl+5"))
 # Pages only some roles see (the audit trail holds personal data and every user's actions).
-PAGE_ROLES: dict[str, tuple[Role, ...]] = {"audit": (Role.HEAD, Role.ADMIN)}
+PAGE_ROLES: dict[str, tuple[Role, ...]] = {"audit": AUDIT_ROLES}
 FIRST_BACKUP_CHECK_MS = 1500  # after the first screen has loaded
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: a window left open for days still gets its daily backup
 

@@ -225,7 +225,7 @@ def shoot_repeat(db: Database, clerk: AppContext, reviewer: AppContext, earlier_
 
     from workstation.services import cases
 
-    asked = cases.intake_of(db, earlier_id)
+    asked = cases.intake_of(db, earlier_id, viewer=reviewer.actor)
     again = replace(asked, channel="in_person", handed_in_on=clerk.today(), signed_on=None, confirmed_on=None,
                     content="请再次提供" + asked.content.removeprefix("申请公开"),
                     id_override_reason=asked.id_override_reason or "旧证件,已核对原件")

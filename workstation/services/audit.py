@@ -22,10 +22,14 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.errors import UserError
 from workstation.domain.replay import FIELD_LABELS, compare, replay
-from workstation.services.base import GENESIS, Actor, event_digest
+from workstation.domain.status import Role
+from workstation.services.base import GENESIS, Actor, event_digest, require
 from workstation.services.privacy import event_data_for
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, Request
+
+# The 审计 page: who may read the whole trail of who did what.
+AUDIT_ROLES = (Role.HEAD, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -209,11 +213,12 @@ def _where(q: Select, f: AuditFilter) -> Select:
 def list_events(db: Database, *, actor: str | None = None, action: str | None = None,
                 start: date | None = None, end: date | None = None, request_id: int | None = None,
                 limit: int = 500, offset: int = 0, where: AuditFilter | None = None,
-                viewer: Actor | None = None) -> list[AuditRow]:
+                viewer: Actor) -> list[AuditRow]:
     """Events newest first; ``where`` (or the single filters) narrows them.
 
-    ID numbers are masked unless ``viewer`` may reveal them (no viewer: masked).
+    Only the roles of the 审计 page may list them; ID numbers are masked unless ``viewer`` may reveal them.
     """
+    require(viewer, *AUDIT_ROLES, action="查看审计记录")
     f = where or AuditFilter(actor=actor, action=action, start=start, end=end, request_id=request_id)
     q = (_where(select(Event, Request.number).outerjoin(Request, Request.id == Event.request_id), f)
          .order_by(Event.seq.desc()).offset(offset).limit(limit))

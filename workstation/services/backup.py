@@ -57,6 +57,8 @@ SUBFOLDER = "信息公开申请工作台备份"
 # A file being written: no backup name until it is verified (a killed backup leaves only this).
 TEMP_PREFIX = ".未完成-"
 BACKUP, SAFETY = "backup", "safety"
+# A backup on demand is a full copy of the register, personal data included, to a folder of one's choosing.
+BACKUP_ROLES = RESTORE_ROLES
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,10 @@ def _write_verified(source: Path, folder: Path, kind: str, *, at_least: dict[str
     return BackupInfo(target, info.created, info.schema_version, info.rows, removed)
 
 
-def backup(db: Database, to_dir: Path | None = None, *, keep: int | None = None) -> BackupInfo:
-    """Back up the register into ``to_dir``, verify the copy, then rotate to the newest ``keep``."""
+def backup(db: Database, to_dir: Path | None = None, *, actor: Actor, keep: int | None = None) -> BackupInfo:
+    """A backup on demand (立即备份, `workstation backup`), by the head or the administrator only: back up the
+    register into ``to_dir``, verify the copy, then rotate to the newest ``keep``."""
+    require(actor, *BACKUP_ROLES, action="备份数据库")
     if db.path is None:
         raise UserError("服务器数据库请用数据库自带的工具备份(如 pg_dump)")
     return _backup(db, backup_folder(Path(to_dir)) if to_dir else default_backup_dir(db), keep)
@@ -339,14 +343,9 @@ def known_schema_versions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
-def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor | None = None) -> BackupInfo:
-    """Everything a restore checks before it changes anything.
-
-    ``actor`` is the signed-in user of the desktop program (who must be head or
-    administrator); the command line has no signed-in user.
-    """
-    if actor is not None:
-        require(actor, *RESTORE_ROLES, action="从备份恢复")
+def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor) -> BackupInfo:
+    """Everything a restore checks before it changes anything; ``actor`` must be head or administrator."""
+    require(actor, *RESTORE_ROLES, action="从备份恢复")
     info = inspect_backup(Path(backup_file))
     db_path = Path(db_path)
     if db_path.exists() and info.path.resolve() == db_path.resolve():
@@ -359,8 +358,7 @@ def check_restorable(backup_file: Path, db_path: Path, *, actor: Actor | None = 
     return info
 
 
-def restore(backup_file: Path, db_path: Path, *, safety_dir: Path | None = None,
-            actor: Actor | None = None) -> tuple[BackupInfo, Path | None]:
+def restore(backup_file: Path, db_path: Path, *, actor: Actor, safety_dir: Path | None = None) -> tuple[BackupInfo, Path | None]:
     """Replace the register at ``db_path`` with a verified backup; the current file is backed up first.
 
     The register must be closed. Returns the restored backup's info and the safety

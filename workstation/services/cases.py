@@ -304,11 +304,17 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         return Registered(summary(r), d)
 
 
-def intake_of(db: Database, case_id: int) -> IntakeData:
-    """The registration data of a case, as the intake form shows it."""
+def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
+    """The registration data of a case, as the intake form shows it; the ID number masked unless
+    ``viewer`` may reveal it (services/privacy.py)."""
+    from workstation.services.privacy import may_reveal_ids
+
+    require(viewer, *Role, action="查看登记信息")
     with db.read() as s:
         r = _get(s, case_id)
         values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
+    if values["id_number"] and not may_reveal_ids(viewer):
+        values["id_number"] = _mask(values["id_number"])
     return IntakeData(**{k: (v if v is not None else ("" if k not in ("handed_in_on", "signed_on", "confirmed_on") else None))
                          for k, v in values.items()})
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from workstation.domain.deadline import Clock, DeadlineEngine, Pause
+from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS
 from workstation.domain.status import Role, Status
 from workstation.services.base import Actor, event_digest, plain, utcnow, writing
@@ -107,6 +108,25 @@ def _credit_code(rng: random.Random) -> str:
     return body + chars[(31 - total % 31) % 31]
 
 
+# The setting that marks a register the demo made: only such a register (or an empty one) takes demo data.
+DEMO_MARK = "demo.register"
+
+
+def is_demo_register(db: Database) -> bool:
+    """A register the demo made, or an empty one (no users, no requests) that may become one."""
+    with db.read() as s:
+        if s.get(Setting, DEMO_MARK) is not None:
+            return True
+        return not s.execute(select(func.count(Request.id))).scalar_one() and not has_users(db)
+
+
+def ensure_demo_register(db: Database) -> None:
+    """Refuse to add sample requests to a real register."""
+    if not is_demo_register(db):
+        raise UserError("这不是演示数据库:演示数据只能写入新建的空文件或演示程序建立的数据库,"
+                        "以免假申请混入真实台账;请用 --db 指定一个新文件。")
+
+
 def ensure_demo_users(db: Database) -> None:
     if has_users(db):
         return
@@ -120,6 +140,7 @@ def ensure_demo_users(db: Database) -> None:
             row = tx.session.get(Setting, key)
             if row is None:
                 tx.session.add(Setting(key=key, value=value))
+        tx.session.add(Setting(key=DEMO_MARK, value=True))
         tx.event("settings_changed", after=DEMO_OFFICE, note="演示数据")
     db.cache.pop("settings", None)
 

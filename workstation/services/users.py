@@ -19,7 +19,7 @@ from workstation.domain.errors import UserError
 from workstation.domain.status import Role
 from workstation.services.base import Actor, require, utcnow, writing
 from workstation.store.database import Database
-from workstation.store.models import User
+from workstation.store.models import Request, User
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5
@@ -42,6 +42,11 @@ class UserInfo:
 
     def actor(self) -> Actor:
         return Actor(self.id, self.login, self.display_name, self.roles)
+
+
+# A stored hash of a password no one knows: an unknown login is checked against it, so that it
+# takes as long as a known one and the answer's time does not tell which logins exist.
+_DUMMY_HASH = "scrypt$16384$8$1$" + "A" * 22 + "==$" + "A" * 86 + "=="
 
 
 def hash_password(password: str) -> str:
@@ -101,6 +106,9 @@ def create_first_admin(db: Database, login: str, display_name: str, password: st
     with writing(db, SYSTEM_ACTOR) as tx:
         if tx.session.execute(select(func.count(User.id))).scalar_one():
             raise UserError("已有用户,不能再创建初始管理员;请由管理员在“设置”中添加用户。")
+        if tx.session.execute(select(func.count(Request.id))).scalar_one():
+            raise UserError("该数据库已有申请记录却没有任何用户,可能被改动过,不能在此创建管理员;"
+                            "请从备份恢复,或联系技术支持。")
         user = User(login=login.strip(), display_name=display_name.strip(), password_hash=hash_password(password),
                     roles=",".join(sorted(roles)), active=True, failed_logins=0, created_at=utcnow())
         tx.session.add(user)
@@ -159,6 +167,7 @@ def authenticate(db: Database, login: str, password: str) -> UserInfo:
         user = tx.session.execute(select(User).where(User.login == login.strip())).scalar_one_or_none()
         now = utcnow()
         if user is None or not user.active:
+            verify_password(password, _DUMMY_HASH)
             tx.event("login_failed", after={"login": login[:50]}, note="用户不存在或已停用")
             error = "登录名或密码不正确"
         elif user.locked_until and user.locked_until > now:

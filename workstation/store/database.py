@@ -108,6 +108,8 @@ class Database:
                 raise KnownError(f"无法创建数据库文件 {path}:{exc.strerror}。请换一个有写入权限的位置。") from None
         elif path.is_dir():
             raise UserError(f"{path} 是文件夹,不是数据库文件")
+        elif not create and path.stat().st_size == 0:  # a command on an existing register: not an empty file
+            raise UserError(f"{path} 是空文件,不是信息公开申请数据库(未作任何修改)。请确认文件名,或从备份恢复。")
         else:
             _check_sqlite_header(path)
             check_file(path, full=False)

@@ -40,7 +40,7 @@ class DeliveryDialog(ServiceDialog):
 
     def build(self) -> None:
         self.offer: tuple[str, str] | None = None
-        intake = cases.intake_of(self.ctx.db, self.case.id)
+        intake = cases.intake_of(self.ctx.db, self.case.id, viewer=self.ctx.actor)
         self.method = QComboBox()
         for key, label in DELIVERY_METHODS.items():
             self.method.addItem(label, key)

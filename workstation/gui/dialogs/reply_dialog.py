@@ -131,7 +131,7 @@ class ReplyDialog(ServiceDialog):
         self.other_reason = self.form.add("other_reason", "处理理由", text_field("写明对申请如何处理及具体理由", 56))
 
     def _build_provision(self) -> None:
-        intake = cases.intake_of(self.ctx.db, self.case.id)
+        intake = cases.intake_of(self.ctx.db, self.case.id, viewer=self.ctx.actor)
         self.places = {"post": " ".join(p for p in (intake.address, intake.postcode) if p), "email": intake.email,
                        "pickup": get_settings(self.ctx.db)["office.address"],
                        "on_site": get_settings(self.ctx.db)["office.address"]}
