@@ -18,7 +18,7 @@ from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS
 from workstation.services.cases import CaseSummary
 from workstation.services.queries import RUNNING
 
-from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache, iso
+from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache, iso, plain_tip
 
 PAGE = 200
 MAX_PAGES = 40
@@ -136,8 +136,8 @@ class RegisterModel(QAbstractTableModel):
             c = self.case(index.row())
             note = {"overdue": "已逾期。", "soon": "3个工作日内到期。"}.get(self.state(c), "")
             cell = column.value(c) if column.title != "所需信息" else ""
-            return (f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
-                    + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])
+            return plain_tip(f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
+                             + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             flag = Qt.AlignmentFlag.AlignHCenter if column.centred else Qt.AlignmentFlag.AlignLeft
             return int(flag | Qt.AlignmentFlag.AlignVCenter)

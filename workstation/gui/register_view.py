@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -27,7 +26,7 @@ from workstation.services.queries import CaseFilter
 
 from .context import AppContext
 from .register_model import COLUMNS, SAMPLES, RegisterModel
-from .widgets import date_edit, enter_shortcut, error_label, show_error, to_date
+from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
 
 SEARCH_DELAY_MS = 300
 NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
@@ -75,7 +74,7 @@ class RegisterView(QWidget):
         self.received_from = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
         self.received_to = date_edit(NO_DATE, minimum=NO_DATE, special="不限")
         self.clear_button = QPushButton("清除筛选")
-        self.count_label = QLabel()
+        self.count_label = Label()
         self.count_label.setObjectName("countLabel")
         self.error = error_label()
 
@@ -109,16 +108,16 @@ class RegisterView(QWidget):
 
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 1)
-        row1.addWidget(QLabel("状态"))
+        row1.addWidget(Label("状态"))
         row1.addWidget(self.view_filter)
-        row1.addWidget(QLabel("申请人类型"))
+        row1.addWidget(Label("申请人类型"))
         row1.addWidget(self.kind_filter)
-        row1.addWidget(QLabel("办理结果"))
+        row1.addWidget(Label("办理结果"))
         row1.addWidget(self.result_filter)
         row2 = QHBoxLayout()
-        row2.addWidget(QLabel("收到日期 从"))
+        row2.addWidget(Label("收到日期 从"))
         row2.addWidget(self.received_from)
-        row2.addWidget(QLabel("至"))
+        row2.addWidget(Label("至"))
         row2.addWidget(self.received_to)
         row2.addWidget(self.clear_button)
         row2.addStretch(1)
