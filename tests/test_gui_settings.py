@@ -100,3 +100,18 @@ def test_the_database_place_is_shown_read_only(gui_db, settings_for):
     dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
     [place] = [e for e in dialog.tabs.currentWidget().findChildren(QLineEdit)]
     assert place.isReadOnly() and place.text() == str(gui_db.path)
+
+
+@pytest.mark.parametrize(("typed", "said"), [("{prefix}〔{year}〕{seq:0>300000000}号", "不超过12位"),
+                                             ("{prefix}第{seq:04d}号", "必须包含年份"),
+                                             ("{prefix.__class__.__mro__}{year}{seq}", "只能使用")])
+def test_a_hostile_number_pattern_is_refused_at_its_field_and_kept(qtbot, gui_db, settings_for, typed, said):
+    dialog = settings_for("admin")
+    pattern = dialog.editors["numbers.document_pattern"]
+    replace_text(qtbot, pattern, typed)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.tabs.tabText(dialog.tabs.currentIndex()) == "编号格式"
+    error = dialog.error("numbers.document_pattern")
+    assert error.isVisible() and said in error.text()
+    assert pattern.text() == typed
+    assert get_settings(gui_db)["numbers.document_pattern"] == "{prefix}〔{year}〕{seq}号"

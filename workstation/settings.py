@@ -75,10 +75,9 @@ def validate(key: str, value: Any) -> Any:
     if len(text) > 500:
         raise UserError(f"{d.label}过长(最多500字)", field=key)
     if key.endswith("_pattern"):
-        try:
-            text.format(prefix="X", year=2026, seq=1)
-        except (KeyError, IndexError, ValueError):
-            raise UserError(f"{d.label}“{text}”无效:只能使用 {{prefix}}、{{year}}、{{seq}} 等占位符", field=key) from None
-        if "{seq" not in text:
-            raise UserError(f"{d.label}必须包含序号 {{seq}}", field=key)
+        from workstation.domain.numbers import pattern_problem
+
+        problem = pattern_problem(text)
+        if problem:
+            raise UserError(f"{d.label}“{text}”无效:{problem}", field=key)
     return text

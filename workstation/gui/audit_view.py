@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -27,7 +26,7 @@ from workstation.services.cases import ACTION_LABELS, TimelineEntry
 
 from .context import AppContext
 from .timeline_text import describe
-from .widgets import PageCache, date_edit, error_label, show_error, to_date
+from .widgets import Label, PageCache, date_edit, error_label, plain_tip, show_error, to_date
 
 PAGE = 200
 MAX_PAGES = 20
@@ -110,7 +109,7 @@ class AuditModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(self.audit_row(index.row()), index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1:
-            return describe(_entry(self.audit_row(index.row())))
+            return plain_tip(describe(_entry(self.audit_row(index.row()))))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             centred = index.column() in (0, 1)
             flag = Qt.AlignmentFlag.AlignHCenter if centred else Qt.AlignmentFlag.AlignLeft
@@ -153,9 +152,9 @@ class AuditView(QWidget):
         self.clear_button = QPushButton("清除筛选")
         self.verify_button = QPushButton("校验审计链")
         self.verify_button.setToolTip("逐条重新计算哈希,检查审计记录有没有被改动、插入或删除")
-        self.count_label = QLabel()
+        self.count_label = Label()
         self.count_label.setObjectName("countLabel")
-        self.chain_label = QLabel()
+        self.chain_label = Label()
         self.chain_label.setWordWrap(True)
         self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chain_label.hide()
@@ -178,7 +177,7 @@ class AuditView(QWidget):
         row1 = QHBoxLayout()
         for caption, widget in (("操作人", self.actor_filter), ("事项", self.action_filter),
                                 ("日期 从", self.date_from), ("至", self.date_to), ("受理编号", self.case_filter)):
-            row1.addWidget(QLabel(caption))
+            row1.addWidget(Label(caption))
             row1.addWidget(widget, 1 if widget is self.case_filter else 0)
         row1.addWidget(self.clear_button)
         row2 = QHBoxLayout()

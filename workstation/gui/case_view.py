@@ -70,6 +70,7 @@ from .widgets import (
     OVERDUE_TEXT,
     SOON_TEXT,
     Column,
+    Label,
     ListModel,
     error_label,
     iso,
@@ -131,19 +132,19 @@ class CaseView(QWidget):
         self.deadline: Deadline | None = None
         self.dialog: QDialog | None = None
 
-        self.number = QLabel()
+        self.number = Label()
         self.number.setObjectName("screenTitle")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel()
+        self.status = Label()
         self.status.setObjectName("statusChip")
-        self.applicant = QLabel()
+        self.applicant = Label()
         self.applicant.setObjectName("sectionTitle")
         header = QHBoxLayout()
         header.addWidget(self.number)
         header.addWidget(self.status)
         header.addSpacing(12)
         header.addWidget(self.applicant, 1)
-        self.info = QLabel()
+        self.info = Label()
         self.info.setObjectName("infoBanner")
         self.info.setWordWrap(True)
         self.info.hide()
@@ -200,7 +201,7 @@ class CaseView(QWidget):
                              ("original_due", "原答复期限"), ("count", "已用/剩余"), ("on_time", "是否按期"),
                              ("correction_notice_by", "补正告知期限"), ("correct_by", "补正期限"),
                              ("pauses", "暂停"), ("extension", "延期")):
-            label = QLabel()
+            label = Label()
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.deadline_labels[key] = label
@@ -208,7 +209,7 @@ class CaseView(QWidget):
         self.due_label = self.deadline_labels["due"]
         self.explanation = QListWidget()
         self.explanation.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        note = QLabel("逐日说明(收到申请当日不计入,自次日起算):")
+        note = Label("逐日说明(收到申请当日不计入,自次日起算):")
         note.setObjectName("hint")
         self.print_explanation_button = QPushButton("打印计算说明…")
         self.print_explanation_button.setAutoDefault(False)
@@ -291,7 +292,7 @@ class CaseView(QWidget):
             button.clicked.connect(lambda _checked=False, k=key: self.start_action(k))
             self.buttons[key] = button
             grid.addWidget(button, i // 3, i % 3)
-        self.action_note = QLabel()
+        self.action_note = Label()
         self.action_note.setObjectName("hint")
         self.action_note.setWordWrap(True)
         outer.addLayout(grid)
@@ -496,7 +497,7 @@ class CaseView(QWidget):
             ("申请人类型", kind.label if kind else data.applicant_kind),
             ("姓名" if person else "名称", data.applicant_name),
         ]
-        self.id_value = QLabel(f"{data.id_type}  {case.id_number_masked}" if person else case.id_number_masked)
+        self.id_value = Label(f"{data.id_type}  {case.id_number_masked}" if person else case.id_number_masked)
         rows_after = [
             ("校验不符的理由", data.id_override_reason),
             ("法定代表人/负责人", "" if person else data.legal_representative),
@@ -528,7 +529,7 @@ class CaseView(QWidget):
 
     @staticmethod
     def _value(text: str) -> QLabel:
-        label = QLabel(text)
+        label = Label(text)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from .widgets import (
     SOON_BACK,
     SOON_TEXT,
     Column,
+    Label,
     ListModel,
     cn_weekday,
     enter_shortcut,
@@ -60,9 +60,9 @@ class CountCard(QPushButton):
         self.setToolTip(CARD_HINTS[view].format(days=due_soon_days))
         self.setMinimumHeight(90)
         self.setAutoDefault(False)
-        self.number = QLabel("0")
+        self.number = Label("0")
         self.number.setObjectName("cardNumber")
-        self.caption = QLabel(queries.VIEWS[view])
+        self.caption = Label(queries.VIEWS[view])
         self.caption.setObjectName("cardCaption")
         box = QVBoxLayout(self)
         box.setSpacing(0)
@@ -98,7 +98,7 @@ class DashboardView(QWidget):
         self.dashboard: Dashboard | None = None
         self.current = "overdue"
 
-        self.title = QLabel()
+        self.title = Label()
         self.title.setObjectName("screenTitle")
         self.new_button = QPushButton("登记新申请  Ctrl+N")
         self.new_button.setObjectName("bigAction")
@@ -110,14 +110,14 @@ class DashboardView(QWidget):
 
         self.holiday_banner = QFrame()
         self.holiday_banner.setObjectName("warningBanner")
-        self.holiday_text = QLabel()
+        self.holiday_text = Label()
         self.holiday_text.setWordWrap(True)
         self.holiday_button = QPushButton("导入节假日安排…")
         self.holiday_button.clicked.connect(self._import_holidays)
         banner = QHBoxLayout(self.holiday_banner)
         banner.addWidget(self.holiday_text, 1)
         banner.addWidget(self.holiday_button)
-        self.holiday_ok = QLabel()
+        self.holiday_ok = Label()
         self.holiday_ok.setObjectName("hint")
 
         self.cards: dict[str, CountCard] = {}
@@ -130,7 +130,7 @@ class DashboardView(QWidget):
             self.cards[view] = card
             grid.addWidget(card, 0, i)
 
-        self.list_title = QLabel()
+        self.list_title = Label()
         self.list_title.setObjectName("sectionTitle")
         self.more_button = QPushButton("在台账中查看全部")
         self.more_button.clicked.connect(lambda: self.show_register.emit(self.current))
@@ -159,7 +159,7 @@ class DashboardView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activated)
         enter_shortcut(self.table, self._open_current)  # Enter on a row opens it, as in the register
-        self.empty = QLabel()
+        self.empty = Label()
         self.empty.setObjectName("hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 

@@ -22,7 +22,7 @@ from workstation.services.users import UserInfo
 from workstation.settings import SETTINGS
 from workstation.store.database import Database
 
-from .widgets import Form
+from .widgets import Form, Label
 
 OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "numbers.document_prefix",
                "office.review_body")
@@ -52,7 +52,7 @@ class FirstRunDialog(QDialog):
             edit = QLineEdit(str(SETTINGS[key].default))
             self.edits[key] = edit
             self.office_form.add(key, SETTINGS[key].label, edit, hint=HINTS.get(key, ""))
-        self.preview = QLabel()
+        self.preview = Label()
         self.preview.setObjectName("hint")
         self.office_form.layout.addRow("", self.preview)
         for key in ("numbers.request_prefix", "numbers.document_prefix"):

@@ -43,7 +43,7 @@ from .context import AppContext
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
-from .widgets import Form, MultiLineEdit, date_edit, show_error, to_date, to_qdate
+from .widgets import Form, Label, MultiLineEdit, date_edit, show_error, to_date, to_qdate
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
 CHANNEL_RULES = {
@@ -141,7 +141,7 @@ class IntakeDialog(QDialog):
         arrival = QGroupBox("递交方式与收到日期")
         self.form = Form()
         self.form.add("channel", "递交方式", self.channel)
-        self.channel_rule = QLabel()
+        self.channel_rule = Label()
         self.channel_rule.setObjectName("hint")
         self.channel_rule.setWordWrap(True)
         self.channel_rule.setMinimumWidth(300)
@@ -184,7 +184,7 @@ class IntakeDialog(QDialog):
         what.add("attachments", "附件(扫描件)", files)
         asked.setLayout(what.layout)
 
-        note = QLabel("收到申请之日由递交方式和上面的日期确定(条例第三十一条),不必另算。"
+        note = Label("收到申请之日由递交方式和上面的日期确定(条例第三十一条),不必另算。"
                       "条例第二十九条规定的申请内容为:申请人的姓名或者名称、身份证明、联系方式;"
                       "所需信息的名称、文号或者特征性描述;获取信息的形式要求。登记后即显示受理编号和答复期限。")
         note.setObjectName("hint")
@@ -326,41 +326,41 @@ class IntakeDialog(QDialog):
         """The result panel: what the applicant is told at the window."""
         page = QWidget()
         layout = QVBoxLayout(page)
-        title = QLabel("登记成功")
+        title = Label("登记成功")
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
         deadline = done.deadline
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
-        self.result_number = QLabel(done.case.number)
+        self.result_number = Label(done.case.number)
         self.result_number.setObjectName("bigNumber")
         self.result_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         due = cn_date(deadline.due) + ("(预估)" if deadline.provisional else "")
         rows = [
             ("受理编号", self.result_number),
-            ("申请人", QLabel(done.case.applicant_name)),
-            ("收到申请日期", QLabel(cn_date(deadline.received))),
-            ("答复期限", QLabel(due)),
-            ("补正告知期限", QLabel(f"{cn_date(deadline.correction_notice_by)}(如需补正,应在此日前一次性告知)")),
+            ("申请人", Label(done.case.applicant_name)),
+            ("收到申请日期", Label(cn_date(deadline.received))),
+            ("答复期限", Label(due)),
+            ("补正告知期限", Label(f"{cn_date(deadline.correction_notice_by)}(如需补正,应在此日前一次性告知)")),
         ]
         for i, (caption, widget) in enumerate(rows):
-            grid.addWidget(QLabel(caption + ":"), i, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(Label(caption + ":"), i, 0, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, i, 1)
         self.result_due = rows[3][1]
         layout.addLayout(grid)
         if deadline.provisional:
-            note = QLabel("答复期限经过尚未公布节假日安排的年份,按法定节日和周末预估;"
+            note = Label("答复期限经过尚未公布节假日安排的年份,按法定节日和周末预估;"
                           "导入当年节假日安排后会自动重新计算。")
             note.setObjectName("warning")
             note.setWordWrap(True)
             layout.addWidget(note)
-        self.attachment_note = QLabel()
+        self.attachment_note = Label()
         self.attachment_note.setWordWrap(True)
         self.attachment_note.hide()
         layout.addWidget(self.attachment_note)
         self.repeats_panel = RepeatsPanel.for_case(self.ctx, done.case.id, page)
         layout.addWidget(self.repeats_panel)
-        self.on_the_spot_note = QLabel()
+        self.on_the_spot_note = Label()
         self.on_the_spot_note.setObjectName("infoBanner")
         self.on_the_spot_note.setWordWrap(True)
         self.on_the_spot_note.hide()

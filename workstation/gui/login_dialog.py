@@ -10,7 +10,7 @@ from workstation.services import users
 from workstation.services.base import get_settings
 from workstation.store.database import Database
 
-from .widgets import Form
+from .widgets import Form, Label
 
 
 class LoginDialog(QDialog):
@@ -22,7 +22,7 @@ class LoginDialog(QDialog):
         self.user: users.UserInfo | None = None
         self.setWindowTitle("信息公开申请工作台 — 登录")
         office = get_settings(db)["office.name"] or "信息公开申请工作台"
-        title = QLabel(office)
+        title = Label(office)
         title.setObjectName("dialogTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.form = Form()

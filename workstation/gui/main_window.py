@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -42,6 +41,7 @@ from .intake_dialog import IntakeDialog
 from .password_dialog import ChangePasswordDialog
 from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
+from .widgets import Label, plain_tip
 
 PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
          ("audit", "审计", "Ctrl+4"), ("tally", "统计", "Ctrl+5"))
@@ -88,11 +88,11 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
-        self.user_label = QLabel()
+        self.user_label = Label()
         self.statusBar().addWidget(self.user_label)
-        self.place_label = QLabel(f"数据库:{ctx.location}")
+        self.place_label = Label(f"数据库:{ctx.location}")
         self.place_label.setObjectName("hint")
-        self.backup_label = QLabel()
+        self.backup_label = Label()
         self.backup_label.setObjectName("hint")
         self.statusBar().addPermanentWidget(self.backup_label)
         self.statusBar().addPermanentWidget(self.place_label)
@@ -313,12 +313,12 @@ class MainWindow(QMainWindow):
     def _show_backup(self, info: BackupInfo) -> None:
         self.backup_label.setStyleSheet("")
         self.backup_label.setText(f"最近备份:{when(info.created)}")
-        self.backup_label.setToolTip(str(info.path))
+        self.backup_label.setToolTip(plain_tip(str(info.path)))
 
     def _backup_failed(self, exc: UserError) -> None:
         self.backup_label.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.backup_label.setText("自动备份失败,请打开“工具 → 备份与恢复”查看")
-        self.backup_label.setToolTip(exc.message)
+        self.backup_label.setToolTip(plain_tip(exc.message))
 
     def _close_for_restore(self) -> None:
         """Before a restore replaces the register: nothing of ours may still read or write it."""

@@ -18,7 +18,7 @@ from workstation.services.cases import CaseSummary
 from workstation.services.queries import RUNNING
 from workstation.services.register_export import COLUMNS
 
-from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache
+from .widgets import OVERDUE_BACK, OVERDUE_TEXT, SOON_BACK, SOON_TEXT, PageCache, plain_tip
 
 PAGE = 200
 MAX_PAGES = 40
@@ -106,8 +106,8 @@ class RegisterModel(QAbstractTableModel):
             note = {"overdue": "已逾期。", "soon": f"临近到期(答复期限在{self._soon.isoformat()}或之前)。"}.get(
                 self.state(c), "")
             cell = column.value(c) if column.title != "所需信息" else ""
-            return (f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
-                    + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])
+            return plain_tip(f"{c.number} {c.applicant_name}({CHANNELS.get(c.channel, c.channel)})\n{note}"
+                             + (f"{column.title}:{cell}\n" if cell else "") + c.content[:300])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             flag = Qt.AlignmentFlag.AlignHCenter if column.centred else Qt.AlignmentFlag.AlignLeft
             return int(flag | Qt.AlignmentFlag.AlignVCenter)

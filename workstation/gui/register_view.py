@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -34,7 +33,7 @@ from workstation.services.register_export import ID_COLUMN
 
 from .context import AppContext
 from .register_model import COLUMNS, SAMPLES, RegisterModel
-from .widgets import date_edit, enter_shortcut, error_label, show_error, to_date
+from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
 from .worker import Progress
 
 SEARCH_DELAY_MS = 300
@@ -85,7 +84,7 @@ class RegisterView(QWidget):
         self.export_button = QPushButton("导出Excel…")
         self.export_button.setToolTip("把筛选出的全部申请(不只是这一页)按现在显示的列导出为 Excel 台账")
         self.exporting = False
-        self.count_label = QLabel()
+        self.count_label = Label()
         self.count_label.setObjectName("countLabel")
         self.error = error_label()
 
@@ -119,16 +118,16 @@ class RegisterView(QWidget):
 
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 1)
-        row1.addWidget(QLabel("状态"))
+        row1.addWidget(Label("状态"))
         row1.addWidget(self.view_filter)
-        row1.addWidget(QLabel("申请人类型"))
+        row1.addWidget(Label("申请人类型"))
         row1.addWidget(self.kind_filter)
-        row1.addWidget(QLabel("办理结果"))
+        row1.addWidget(Label("办理结果"))
         row1.addWidget(self.result_filter)
         row2 = QHBoxLayout()
-        row2.addWidget(QLabel("收到日期 从"))
+        row2.addWidget(Label("收到日期 从"))
         row2.addWidget(self.received_from)
-        row2.addWidget(QLabel("至"))
+        row2.addWidget(Label("至"))
         row2.addWidget(self.received_to)
         row2.addWidget(self.clear_button)
         row2.addWidget(self.export_button)

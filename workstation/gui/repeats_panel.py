@@ -8,12 +8,13 @@ hidden until it finds something.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from workstation.domain.similarity import percent
 from workstation.services import repeats
 
 from .context import AppContext
+from .widgets import Label
 
 
 class RepeatsPanel(QWidget):
@@ -27,13 +28,12 @@ class RepeatsPanel(QWidget):
         self.setObjectName("repeatsPanel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
-        self.title = QLabel()
+        self.title = Label()
         self.title.setObjectName("warning")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
-        self.lines = QLabel()
+        self.lines = Label()
         self.lines.setWordWrap(True)
-        self.lines.setTextFormat(Qt.TextFormat.PlainText)
         self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.lines)
         self.earlier: list[repeats.EarlierRequest] = []

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.domain.errors import UserError
+from workstation.domain.numbers import example_number
 from workstation.domain.status import Role
 from workstation.services import office, users
 from workstation.services.base import get_settings
-from workstation.services.cases import format_number
 from workstation.settings import SETTINGS
 
 from .context import AppContext
@@ -53,7 +53,8 @@ PAGES: tuple[Page, ...] = (
          "缴纳方式印在收费通知上(如:到本机关财务室缴纳,或缴入非税收入账户及账号)。"),
     Page("编号格式", ("numbers.request_prefix", "numbers.request_pattern", "numbers.document_prefix",
                       "numbers.document_pattern"),
-         "格式中可用 {prefix} 前缀、{year} 年份、{seq} 序号;{seq:04d} 表示序号补足4位。"
+         "格式中可用 {prefix} 前缀、{year} 年份、{seq} 序号,必须含年份和序号;{seq:04d} 表示序号补足4位"
+         "(最多12位)。"
          "已发出的编号不会改变。"),
     Page("期限天数", ("days.reply", "days.extension", "days.correction_notice", "days.correction_period",
                       "days.third_party", "days.fee", "days.postal", "days.due_soon"),
@@ -168,11 +169,8 @@ class SettingsDialog(QDialog):
         lines = []
         for what, prefix, pattern in (("受理编号", "numbers.request_prefix", "numbers.request_pattern"),
                                       ("文号", "numbers.document_prefix", "numbers.document_pattern")):
-            try:
-                example = format_number(_value(self.editors[pattern]), _value(self.editors[prefix]), year, 12)
-            except (KeyError, IndexError, ValueError):
-                example = "(格式无效)"
-            lines.append(f"{what}:{example}")
+            example = example_number(_value(self.editors[pattern]), _value(self.editors[prefix]), year, 12)
+            lines.append(f"{what}:{example if example is not None else '(格式无效)'}")
         self.number_example.setText("\n".join(lines))
 
     def _users_page(self) -> QWidget:

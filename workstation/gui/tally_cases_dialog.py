@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY
 from workstation.services.cases import CaseSummary
 
-from .widgets import Column, ListModel, enter_shortcut, iso
+from .widgets import Column, Label, ListModel, enter_shortcut, iso
 
 CENTRE = Qt.AlignmentFlag.AlignHCenter
 COLUMNS = (
@@ -47,11 +46,11 @@ class TallyCasesDialog(QDialog):
         self.model = ListModel(COLUMNS, tooltip=lambda c: c.content, parent=self)
         self.model.set_rows(cases)
 
-        self.heading = heading = QLabel(title)
+        self.heading = heading = Label(title)
         heading.setObjectName("sectionTitle")
         heading.setWordWrap(True)
         heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.count_label = QLabel(f"共 {len(cases)} 件。双击一行(或选中后按回车)打开该申请。")
+        self.count_label = Label(f"共 {len(cases)} 件。双击一行(或选中后按回车)打开该申请。")
         self.count_label.setObjectName("hint")
 
         self.table = QTableView()

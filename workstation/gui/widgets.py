@@ -3,6 +3,7 @@ date editors, a read-only table model for short lists, and the colours of due da
 
 from __future__ import annotations
 
+import html
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -116,9 +117,27 @@ def date_edit(value: date, *, minimum: date = date(2000, 1, 1), special: str = "
     return edit
 
 
+class Label(QLabel):
+    """A label that shows its text as typed: a name like ``<b>已核验</b>`` is never taken for markup.
+
+    Qt guesses rich text from the text itself; whatever a person typed (names, addresses, request
+    text, file names in messages) goes through this label, never a bare QLabel.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip showing ``text`` as typed (Qt always guesses whether a tooltip is markup)."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
 def error_label() -> QLabel:
     """The red line under a field; hidden while it is empty."""
-    label = QLabel()
+    label = Label()
     label.setObjectName("fieldError")
     label.setWordWrap(True)
     label.setStyleSheet("color: #b3261e;")

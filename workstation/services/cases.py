@@ -28,6 +28,7 @@ from workstation.domain.deadline import (
 )
 from workstation.domain.errors import UserError
 from workstation.domain.intake import IntakeData, received_date, validate_intake
+from workstation.domain.numbers import format_number
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
 from workstation.services.base import (
@@ -40,6 +41,7 @@ from workstation.services.base import (
     writing,
 )
 from workstation.services.calendar import MovedDue, load_calendar
+from workstation.settings import SETTINGS
 from workstation.store.database import Database
 from workstation.store.models import Event, Request
 
@@ -265,10 +267,6 @@ _INTAKE_COLUMNS = (
 )
 
 
-def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
-    return pattern.format(prefix=prefix, year=year, seq=seq)
-
-
 def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None = None,
              source: str = "window") -> Registered:
     """Register a request: validate, derive the received date, number it, and start its clock."""
@@ -287,7 +285,8 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         check_not_locked(tx.session, [received], what=f"登记收到日期为{received.isoformat()}的申请")
         year = received.year
         seq = tx.next_number("request", year)
-        number = format_number(settings["numbers.request_pattern"], settings["numbers.request_prefix"], year, seq)
+        number = format_number(settings["numbers.request_pattern"], settings["numbers.request_prefix"], year, seq,
+                               label=SETTINGS["numbers.request_pattern"].label)
         r = Request(number=number, number_year=year, number_seq=seq, source=source, received=received,
                     status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
                     notes=data.notes or None, **{k: getattr(data, k) or None for k in _INTAKE_COLUMNS

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from workstation.domain.citations import clause, join_citations
 from workstation.domain.errors import UserError
 from workstation.domain.notices import CORRECTION_POINTS, KINDS, NUMBERED
+from workstation.domain.numbers import format_number
 from workstation.domain.remedies import remedies_for
 from workstation.domain.results import (
     APPLICANT_KINDS_BY_KEY,
@@ -28,7 +29,7 @@ from workstation.domain.status import Role
 from workstation.services.base import Actor, get_settings, require, utcnow, writing
 from workstation.services.review import PROVISION_FORMS
 from workstation.store.database import Database
-from workstation.store.models import Document, Event, Request
+from workstation.store.models import Document, Event, NumberSequence, Request
 
 _FONTS_WARNED = "fonts_warned"
 
@@ -334,14 +335,22 @@ def _latest_pause(session: Any, case_id: int, pause_kind: str) -> dict[str, Any]
     return next((dict(a) for a in rows if a and a.get("kind") == pause_kind), {})
 
 
+_ATTEMPTS = 5
+
+
 def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
           replaces: int | None = None, details: dict[str, str] | None = None,
           provisional_ok: bool = False) -> IssuedDocument:
-    """Issue a document: assign its 文号, render it, and archive the PDF with an event, in one transaction.
+    """Issue a document: read the case and the 文号 it will bear, render it with no transaction open, then
+    take the number and archive the PDF with an event in one short write.
 
-    ``details`` are what the clerk wrote for this document alone; they are kept in the event. A notice
-    that would print a date counted through a provisional year raises ProvisionalDates (nothing written)
-    unless ``provisional_ok``: the clerk chose to issue it anyway, and the date is marked on the paper."""
+    An office's template may take seconds to render (or be stopped at its time limit); meanwhile other
+    windows keep registering. If the case changed or another window took the number in between, the
+    document is rendered again with what is now true; a render that fails writes nothing, so no number
+    is used up. ``details`` are what the clerk wrote for this document alone; they are kept in the event.
+    A notice that would print a date counted through a provisional year raises ProvisionalDates (nothing
+    written) unless ``provisional_ok``: the clerk chose to issue it anyway, and the date is marked.
+    """
     from workstation.documents import render_document
 
     require(actor, Role.CLERK, Role.HEAD, action="出具文书")
@@ -351,18 +360,15 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
     settings = get_settings(db)
     override = Path(settings["documents.template_dir"]) if settings["documents.template_dir"] else None
     fonts = font_paths(settings)
-    with writing(db, actor) as tx:
-        r = tx.session.get(Request, case_id)
-        if r is None:
-            raise UserError(f"找不到编号为 {case_id} 的申请")
-        dated = notice_date(tx.session, r, kind, today)
-        number = None
-        if kind in NUMBERED:
-            seq = tx.next_number("document", dated.year)
-            number = str(settings["numbers.document_pattern"]).format(
-                prefix=settings["numbers.document_prefix"], year=dated.year, seq=seq)
-        context = build_context(db, tx.session, r, kind, dated, number, details=details,
-                                handler=actor.display_name if actor.id is not None else "")
+    handler = actor.display_name if actor.id is not None else ""
+    for _attempt in range(_ATTEMPTS):
+        with db.read() as s:
+            r = _case(s, case_id)
+            dated = notice_date(s, r, kind, today)
+            seq = _document_seq(s, dated.year) + 1 if kind in NUMBERED else None
+            number = _document_number(settings, dated.year, seq) if seq else None
+            mark = _case_mark(s, case_id)
+            context = build_context(db, s, r, kind, dated, number, details=details, handler=handler)
         when, years = provisional_dates(db, context, kind)
         if years and not provisional_ok:
             listed = "、".join(str(y) for y in years)
@@ -373,27 +379,65 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
         context["provisional_mark"] = bool(years)  # the template marks the date it promises
         rendered = render_document(_template_kind(kind, context), context, override_dir=override,
                                    font_paths=fonts)
-        doc = Document(request_id=r.id, kind=kind, number=number, issued_on=dated, issued_by=actor.id,
-                       template=rendered.template, template_version=rendered.template_version,
-                       fonts_embedded=rendered.fonts_embedded, replaces_id=replaces, pdf=rendered.pdf,
-                       created_at=utcnow())
-        tx.session.add(doc)
-        tx.session.flush()
-        tx.event("document_issued", request_id=r.id, effective_on=today,
-                 after={"document_id": doc.id, "kind": kind, "label": KINDS[kind], "number": number,
-                        "template": rendered.template, "template_version": rendered.template_version,
-                        "fonts_embedded": rendered.fonts_embedded, "replaces": replaces,
-                        "bytes": len(rendered.pdf), **({"details": dict(details)} if details else {})},
-                 note=";".join(n for n in (
-                     "" if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)",
-                     f"{when}按预估的节假日安排推算,经办人确认后出具" if years else "") if n) or None)
+        with writing(db, actor) as tx:
+            if _case_mark(tx.session, case_id) != mark or (
+                    seq is not None and _document_seq(tx.session, dated.year) + 1 != seq):
+                continue  # changed while rendering: render again
+            if seq is not None:
+                tx.next_number("document", dated.year)
+            estimate = f"{when}按预估的节假日安排推算,经办人确认后出具" if years else ""
+            doc = _archive(tx, case_id, kind, number, dated, rendered, replaces, today, details, estimate)
         warnings = tuple(rendered.warnings)
         if warnings and db.cache.get(_FONTS_WARNED):
             warnings = ()  # the missing-font warning is said once per session
         if rendered.warnings:
             db.cache[_FONTS_WARNED] = True
-        return IssuedDocument(doc.id, r.id, kind, doc.template, doc.template_version, number, dated,
+        return IssuedDocument(doc.id, case_id, kind, doc.template, doc.template_version, number, dated,
                               doc.fonts_embedded, doc.pdf, warnings)
+    raise UserError("其他窗口正在同时办理这件申请或出具文书,文书未能出具;请稍后再试。")
+
+
+def _case(session: Any, case_id: int) -> Request:
+    r = session.get(Request, case_id)
+    if r is None:
+        raise UserError(f"找不到编号为 {case_id} 的申请")
+    return r
+
+
+def _document_seq(session: Any, year: int) -> int:
+    """The last 文号 sequence number used in ``year`` (0 before the first)."""
+    row = session.get(NumberSequence, ("document", year))
+    return row.last if row is not None else 0
+
+
+def _document_number(settings: dict[str, Any], year: int, seq: int) -> str:
+    from workstation.settings import SETTINGS
+
+    return format_number(str(settings["numbers.document_pattern"]), str(settings["numbers.document_prefix"]),
+                         year, seq, label=SETTINGS["numbers.document_pattern"].label)
+
+
+def _case_mark(session: Any, case_id: int) -> int | None:
+    """The case's latest event: a document rendered before it changed is rendered again."""
+    return session.execute(select(func.max(Event.seq)).where(Event.request_id == case_id)).scalar_one()
+
+
+def _archive(tx: Any, case_id: int, kind: str, number: str | None, dated: date, rendered: Any,
+             replaces: int | None, today: date, details: dict[str, str] | None, estimate: str = "") -> Document:
+    doc = Document(request_id=case_id, kind=kind, number=number, issued_on=dated, issued_by=tx.actor.id,
+                   template=rendered.template, template_version=rendered.template_version,
+                   fonts_embedded=rendered.fonts_embedded, replaces_id=replaces, pdf=rendered.pdf,
+                   created_at=utcnow())
+    tx.session.add(doc)
+    tx.session.flush()
+    tx.event("document_issued", request_id=case_id, effective_on=today,
+             after={"document_id": doc.id, "kind": kind, "label": KINDS[kind], "number": number,
+                    "template": rendered.template, "template_version": rendered.template_version,
+                    "fonts_embedded": rendered.fonts_embedded, "replaces": replaces,
+                    "bytes": len(rendered.pdf), **({"details": dict(details)} if details else {})},
+             note=";".join(n for n in ("" if rendered.fonts_embedded else "未找到可嵌入的中文字体,使用了内置字体(未嵌入)",
+                                       estimate) if n) or None)
+    return doc
 
 
 def font_paths(settings: dict[str, Any]) -> list[Path]:

@@ -36,9 +36,23 @@ def _validated(values: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
             clean[key] = validate(key, value)
         except UserError as exc:
             errors.setdefault(exc.field or key, exc.message)
+    folder = clean.get("documents.template_dir")
+    if folder and "documents.template_dir" not in errors:
+        errors.update(_template_folder_errors(Path(folder)))
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _template_folder_errors(folder: Path) -> dict[str, str]:
+    """An office's template folder is tried (each template rendered once, within its limits) before it is set."""
+    from workstation.documents.templates import check_folder
+
+    try:
+        check_folder(folder)
+    except UserError as exc:
+        return {"documents.template_dir": f"模板未能启用:{exc.message}"}
+    return {}
 
 
 def save_settings(db: Database, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from workstation.domain.errors import UserError
 from workstation.services.cases import CaseSummary
 
 from ..context import AppContext
-from ..widgets import Form, MultiLineEdit
+from ..widgets import Form, Label, MultiLineEdit
 
 
 class ServiceDialog(QDialog):
@@ -39,11 +39,11 @@ class ServiceDialog(QDialog):
         self.setWindowTitle(f"{self.title} — {case.number}")
         self.form = Form()
         layout = QVBoxLayout(self)
-        heading = QLabel(f"{case.number}  {case.applicant_name}")
+        heading = Label(f"{case.number}  {case.applicant_name}")
         heading.setObjectName("sectionTitle")
         layout.addWidget(heading)
         if self.intro:
-            intro = QLabel(self.intro)
+            intro = Label(self.intro)
             intro.setWordWrap(True)
             intro.setObjectName("hint")
             layout.addWidget(intro)

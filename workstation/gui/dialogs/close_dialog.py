@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
+from PySide6.QtWidgets import QComboBox, QSizePolicy
 
 from workstation.domain.errors import UserError
 from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS, RESULTS_BY_KEY
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
+from ..widgets import Label, date_edit, to_date
 from .base import ServiceDialog, text_field
 
 
@@ -25,7 +25,7 @@ class CloseDialog(ServiceDialog):
             self.result.addItem(r.label, r.key)
         self.result.setMaxVisibleItems(22)
         self.form.add("result", "办理结果", self.result)
-        self.basis = QLabel()
+        self.basis = Label()
         self.basis.setObjectName("hint")
         self.basis.setWordWrap(True)
         self.basis.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # the row's width

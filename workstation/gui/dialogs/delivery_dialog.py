@@ -14,7 +14,7 @@ from workstation.services.cases import CaseSummary
 from workstation.services.review import DELIVERY_METHODS, POSTAL_CARRIERS
 
 from ..context import AppContext
-from ..widgets import date_edit, to_date
+from ..widgets import Label, date_edit, to_date
 from .base import ServiceDialog, text_field
 
 # The fields each method asks for besides the date.
@@ -110,7 +110,7 @@ class DeliveryDialog(ServiceDialog):
 
 def wrapped(text: str) -> QLabel:
     """A label that takes the row's width and wraps (a form row would otherwise give it its one-line width)."""
-    label = QLabel(text)
+    label = Label(text)
     label.setWordWrap(True)
     label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     return label

@@ -6,12 +6,10 @@ period run from that day; until it is entered the case view shows the end as 预
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
-
 from workstation.domain.deadline import LETTER_WAYS, cn_date
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
+from ..widgets import Label, date_edit, to_date
 from .base import ServiceDialog, text_field
 
 
@@ -24,7 +22,7 @@ class LetterReceivedDialog(ServiceDialog):
         self.letter = cases.awaited_letter(self.ctx.db, self.case.id)
         about = (f"{self.letter.label}:{LETTER_WAYS.get(self.letter.way, self.letter.way)},"
                  f"{cn_date(self.letter.sent)}发出;期限{self.letter.text()}") if self.letter else "没有等待答复的函件"
-        self.about = QLabel(about)
+        self.about = Label(about)
         self.about.setWordWrap(True)
         self.form.add("letter", "函件", self.about)
         self.on = self.form.add("on", "收到日期", date_edit(self.ctx.today()),

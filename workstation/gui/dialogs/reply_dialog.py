@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -22,7 +21,7 @@ from workstation.services.cases import CaseSummary
 from workstation.services.review import PROVISION_FORMS, ReplyData
 
 from ..context import AppContext
-from ..widgets import date_edit, to_date
+from ..widgets import Label, date_edit, to_date
 from .base import ServiceDialog, text_field
 
 NOT_HELD = "unavailable.not_held"
@@ -87,7 +86,7 @@ class ReplyDialog(ServiceDialog):
         self.reason = self.form.add("reason", "改选理由", QLineEdit())
         self.reason.setPlaceholderText("答复结果与审查结论不同的理由")
         self.basis = self.form.add("basis", "法律依据", text_field("", 52))
-        self.refusal_note = QLabel()
+        self.refusal_note = Label()
         self.refusal_note.setObjectName("warning")
         self.form.layout.addRow("", self.refusal_note)
         self._build_reasons()

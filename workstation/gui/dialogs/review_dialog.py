@@ -34,7 +34,7 @@ from workstation.services.cases import CaseSummary
 
 from ..context import AppContext
 from ..repeats_panel import RepeatsPanel
-from ..widgets import Form, date_edit, to_date
+from ..widgets import Form, Label, date_edit, to_date
 from .base import ServiceDialog, text_field
 
 _NUMERALS = "一二三四五六七八九十"
@@ -118,7 +118,7 @@ class ReviewDialog(ServiceDialog):
         row = 0
         number = 0
         for n, (step, items) in enumerate(by_step(Checklist(tuple(self.items)))):
-            header = QLabel(f"{_NUMERALS[n]}、{step.name}:{step.title}")
+            header = Label(f"{_NUMERALS[n]}、{step.name}:{step.title}")
             header.setObjectName("sectionTitle")
             header.setWordWrap(True)
             self.step_headers[step.key] = header
@@ -135,7 +135,7 @@ class ReviewDialog(ServiceDialog):
         self.checklist_scroll.setWidgetResizable(True)
         self.checklist_scroll.setWidget(rows)
         self.checklist_scroll.setMinimumHeight(380)
-        self.progress = QLabel()
+        self.progress = Label()
         self.progress.setObjectName("countLabel")
         self.rest_no = QPushButton("其余未答项目均为“否”")
         self.rest_no.setAutoDefault(False)
@@ -155,10 +155,10 @@ class ReviewDialog(ServiceDialog):
     def _add_item(self, grid: QGridLayout, row: int, number: int, item: ChecklistItem) -> None:
         basis_text = item.basis or NO_ARTICLE
         tip = f"{item.help}\n\n依据:{basis_text}"
-        question = QLabel(f"{number}. {item.question}")
+        question = Label(f"{number}. {item.question}")
         question.setWordWrap(True)
         question.setToolTip(tip)
-        basis = QLabel(basis_text)
+        basis = Label(basis_text)
         basis.setObjectName("hint")
         basis.setWordWrap(True)
         basis.setToolTip(tip)
@@ -178,15 +178,15 @@ class ReviewDialog(ServiceDialog):
 
     def _build_proposal(self) -> QGroupBox:
         box = QGroupBox("审查建议")
-        self.proposed = QLabel()
+        self.proposed = Label()
         self.proposed.setObjectName("sectionTitle")
         self.proposed.setWordWrap(True)
-        self.basis = QLabel()
+        self.basis = Label()
         self.basis.setWordWrap(True)
-        self.proposal_notes = QLabel()
+        self.proposal_notes = Label()
         self.proposal_notes.setObjectName("hint")
         self.proposal_notes.setWordWrap(True)
-        self.third_party_note = QLabel()
+        self.third_party_note = Label()
         self.third_party_note.setObjectName("warning")
         self.third_party_note.setWordWrap(True)
         self.third_party_note.setTextFormat(Qt.TextFormat.PlainText)  # the party and its answer as typed

@@ -23,7 +23,7 @@ from workstation.services.cases import CaseSummary
 from workstation.services.review import ReviewInfo
 
 from ..context import AppContext
-from ..widgets import MUTED_TEXT
+from ..widgets import MUTED_TEXT, Label
 from .base import ServiceDialog, text_field
 
 
@@ -78,7 +78,7 @@ class SignoffDialog(ServiceDialog):
         for caption, text in rows:
             if not text:
                 continue
-            label = QLabel(text)
+            label = Label(text)
             label.setWordWrap(True)
             self.values[caption] = label
             form.addRow(caption + ":", label)
