@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "users.create_user": {"admin"},
     "office.save_settings": {"admin"},
     "cases.register": {"clerk", "head"},
+    "users.reset_password": {"admin"},
 }
 
 
@@ -83,6 +84,7 @@ def _try(name: str, actor: Actor, w: dict) -> bool:
                                                        {Role.CLERK}),
         "office.save_settings": lambda: office.save_settings(db, actor, {"office.phone": "0731-1234567"}),
         "cases.register": lambda: cases.register(db, actor, person(), today=date(2026, 3, 2)),
+        "users.reset_password": lambda: users.reset_password(db, actor, w["users"]["clerk"].id, "temp123"),
     }
     result = _outcome(calls[name])
     return result is not PermissionDenied and result is not None
