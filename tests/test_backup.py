@@ -193,7 +193,7 @@ sys.stdin.read()
 """
 
 
-def test_restore_refuses_while_another_process_has_the_register_open(db, users, tmp_path):
+def test_restore_refuses_while_another_process_has_the_register_open(db, users, tmp_path, capsys, monkeypatch):
     cases.register(db, users["clerk"], person(), today=date(2026, 6, 1))
     saved = backup.backup(db, tmp_path / "bk", actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="另一个窗口登记的"), today=date(2026, 6, 1))
@@ -204,6 +204,9 @@ def test_restore_refuses_while_another_process_has_the_register_open(db, users, 
         assert other.stdout.readline().strip() == "open"
         with pytest.raises(UserError, match="另一个窗口或程序正打开"):
             backup.restore(saved.path, db.path, actor=HEAD)
+        sign_in(monkeypatch)
+        assert main(["restore", str(saved.path), "--db", str(db.path), *login("admin")]) == 2
+        assert "另一个窗口或程序正打开" in capsys.readouterr().err
     finally:
         other.communicate("", timeout=30)
     reopened = Database.open_path(db.path)
@@ -219,6 +222,12 @@ def test_restore_refuses_while_this_process_still_has_the_register_open(db, user
     with pytest.raises(UserError, match="另一个窗口或程序正打开"):
         backup.restore(saved.path, db.path, actor=HEAD)
     cases.register(db, users["clerk"], person(applicant_name="照常登记"), today=date(2026, 6, 1))
+    db.close()
+    db.hold()  # what the window does after a refused restore: the register is marked open again
+    with pytest.raises(UserError, match="另一个窗口或程序正打开"):
+        backup.restore(saved.path, db.path, actor=HEAD)
+    db.close()
+    backup.restore(saved.path, db.path, actor=HEAD)
 
 
 def _replace_by_rename(path: Path, other: Path) -> None:

@@ -400,5 +400,6 @@ class BackupDialog(QDialog):
         self.restored.emit(self.outcome)
 
     def _restore_failed(self, exc: UserError) -> None:
+        self.ctx.db.hold()  # the register stays open here: another window may not restore it away
         show_error(self.error, f"{exc.message}\n当前数据库没有被替换。")
         self.load()

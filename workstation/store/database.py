@@ -116,9 +116,8 @@ class Database:
             read_only = not _writable(path)
             if not read_only:
                 notices = _make_private(path)
-        lock = None if read_only else hold_shared(path)
         db = cls(_sqlite_engine(path, read_only=read_only), path=path, read_only=read_only)
-        db._lock = lock
+        db.hold()
         db.notices = notices
         try:
             if migrate:
@@ -149,6 +148,11 @@ class Database:
             with db._translated():
                 db.upgrade()
         return db
+
+    def hold(self) -> None:
+        """Mark the register as open by this handle (again, after a refused restore) until close()."""
+        if self.path is not None and self.is_sqlite and not self.read_only and self._lock is None:
+            self._lock = hold_shared(self.path)
 
     def close(self) -> None:
         self.engine.dispose()
