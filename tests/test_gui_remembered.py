@@ -45,3 +45,22 @@ def test_the_register_keeps_its_sort_and_column_widths(qtbot, staff, make_ctx):
     other = RegisterView(make_ctx(staff["head"], TODAY))
     qtbot.addWidget(other)
     assert other._sort == ("received", True)  # another user keeps the default
+
+
+def test_windows_open_within_the_screen_they_open_on(qtbot, gui_db, staff, make_ctx):
+    """A 1366×768 screen at 125 % has 1093×614 logical pixels: no window may open taller or wider than the
+    screen (the intake dialog's buttons were below the screen's edge)."""
+    from datetime import date
+
+    from PySide6.QtGui import QGuiApplication
+
+    from workstation.gui.intake_dialog import IntakeDialog
+    from workstation.gui.main_window import MainWindow
+    from workstation.gui.settings_dialog import SettingsDialog
+
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    ctx = make_ctx(staff["admin"], date(2026, 11, 2))
+    for window in (IntakeDialog(make_ctx(staff["clerk"], date(2026, 11, 2))), MainWindow(ctx),
+                   SettingsDialog(ctx)):
+        qtbot.addWidget(window)
+        assert window.width() <= room.width() and window.height() <= room.height(), (type(window), room)

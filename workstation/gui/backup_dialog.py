@@ -42,7 +42,7 @@ from workstation.services.queries import CaseFilter, count_cases
 from workstation.settings import SETTINGS
 
 from .context import AppContext
-from .widgets import Column, Form, ListModel, error_label, show_error
+from .widgets import Column, Form, ListModel, error_label, fit_resize, show_error
 from .worker import Progress
 
 
@@ -137,7 +137,7 @@ class BackupDialog(QDialog):
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 600)
+        fit_resize(self, 820, 600)
         if ctx.db.path is not None:
             self.load()
 

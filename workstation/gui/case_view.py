@@ -73,6 +73,7 @@ from .widgets import (
     Label,
     ListModel,
     error_label,
+    fit_resize,
     iso,
     show_error,
 )
@@ -178,7 +179,7 @@ class CaseView(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
         if not ctx.remembered.restore_geometry(self, "case"):
-            self.resize(1280, 680)  # below 720 px: the taskbar of a 1366×768 screen leaves less
+            fit_resize(self, 1280, 680)  # below 720 px: the taskbar of a 1366×768 screen leaves less
         ctx.changed.connect(self.refresh)
         self.refresh()
 

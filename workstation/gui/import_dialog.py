@@ -40,7 +40,7 @@ from workstation.services import backup
 from workstation.services.ledger import LEDGER_ROLES, ImportReport, LedgerRejected, import_ledger
 
 from .context import AppContext
-from .widgets import Column, ListModel, error_label, show_error
+from .widgets import Column, ListModel, error_label, fit_resize, show_error
 from .worker import Progress
 
 FILE_FILTER = "台账文件 (*.xlsx *.csv *.txt);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;所有文件 (*)"
@@ -112,7 +112,7 @@ class ImportDialog(QDialog):
         self.close_button = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(880, 640)
+        fit_resize(self, 880, 640)
         self._show_idle()
         self._set_busy(False)
         if not may_import(ctx):

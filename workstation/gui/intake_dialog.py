@@ -43,7 +43,16 @@ from .context import AppContext
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
-from .widgets import Form, Label, MultiLineEdit, date_edit, show_error, to_date, to_qdate
+from .widgets import (
+    Form,
+    Label,
+    MultiLineEdit,
+    date_edit,
+    fit_resize,
+    show_error,
+    to_date,
+    to_qdate,
+)
 
 # What Art. 31 makes the received date, in the clerk's words, per channel.
 CHANNEL_RULES = {
@@ -88,7 +97,7 @@ class IntakeDialog(QDialog):
         self._channel_changed()
         self._kind_changed()
         self._blank = self._collect()
-        self.resize(1040, 660)
+        fit_resize(self, 1040, 660)
         self.applicant_name.setFocus()
 
     # -- the form -------------------------------------------------------------

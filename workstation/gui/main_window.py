@@ -41,7 +41,7 @@ from .intake_dialog import IntakeDialog
 from .password_dialog import ChangePasswordDialog
 from .register_view import RegisterView
 from .settings_dialog import SettingsDialog
-from .widgets import Label, plain_tip
+from .widgets import Label, fit_resize, plain_tip
 
 PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
          ("audit", "审计", "Ctrl+4"), ("tally", "统计", "Ctrl+5"))
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._show_title)
         self._show_title()
         self.show_page("dashboard")
-        self.resize(1366, 768)
+        fit_resize(self, 1366, 768)
         ctx.remembered.restore_geometry(self, "main")
 
     def _build_menus(self) -> None:

@@ -47,7 +47,7 @@ from workstation.files import safe_file_stem, write_private_bytes
 from workstation.services.base import get_settings
 
 from .context import AppContext
-from .widgets import error_label, show_error
+from .widgets import error_label, fit_resize, show_error
 from .worker import Progress
 
 PRINT_DPI_CAP = 300  # 16 pt text gets 67 px a character; 600 dpi took 1 s a page
@@ -215,7 +215,7 @@ class PdfPreviewDialog(QDialog):
         layout.addLayout(buttons)
         self.print_button.setDefault(True)
         self.print_button.setFocus()
-        self.resize(780, 720)
+        fit_resize(self, 780, 720)
         self.loaded: LoadedPdf | None = None
         try:
             self.loaded = LoadedPdf(pdf, self)

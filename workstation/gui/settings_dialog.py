@@ -36,7 +36,7 @@ from workstation.settings import SETTINGS
 from .context import AppContext
 from .password_dialog import ResetPasswordDialog
 from .user_dialog import UserDialog, role_boxes
-from .widgets import Column, Form, ListModel, error_label, show_error
+from .widgets import Column, Form, ListModel, error_label, fit_resize, show_error
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self.save_button.setDefault(True)
-        self.resize(760, 560)
+        fit_resize(self, 760, 560)
 
     @property
     def general_error(self) -> QLabel:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY
 from workstation.services.cases import CaseSummary
 
-from .widgets import Column, Label, ListModel, enter_shortcut, iso
+from .widgets import Column, Label, ListModel, enter_shortcut, fit_resize, iso
 
 CENTRE = Qt.AlignmentFlag.AlignHCenter
 COLUMNS = (
@@ -79,7 +79,7 @@ class TallyCasesDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         width = sum(self.table.columnWidth(i) for i in range(len(COLUMNS))) + 80
-        self.resize(min(max(width, 760), 1200), 480)
+        fit_resize(self, min(max(width, 760), 1200), 480)
 
     def case_ids(self) -> list[int]:
         return [self.model.row_object(r).id for r in range(self.model.rowCount())]

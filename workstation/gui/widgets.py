@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -356,3 +356,18 @@ def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QObject:
     """
     return _EnterOpens(widget, slot)
 
+
+
+# Room left for the title bar and the window frame when a window is fitted to the screen.
+FRAME_ROOM = 40
+
+
+def fit_resize(window: QWidget, width: int, height: int) -> None:
+    """Give a window its preferred size, but never more than the screen it opens on: a 1366×768 screen at
+    125 % scaling has 1093×614 logical pixels, and a dialog reaching below it hides its buttons."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    room = screen.availableGeometry()
+    window.resize(min(width, room.width() - 8), min(height, room.height() - FRAME_ROOM))

@@ -34,7 +34,7 @@ from workstation.services.cases import CaseSummary
 
 from ..context import AppContext
 from ..repeats_panel import RepeatsPanel
-from ..widgets import Form, Label, date_edit, to_date
+from ..widgets import Form, Label, date_edit, fit_resize, to_date
 from .base import ServiceDialog, text_field
 
 _NUMERALS = "一二三四五六七八九十"
@@ -103,7 +103,7 @@ class ReviewDialog(ServiceDialog):
         self.result.currentIndexChanged.connect(self._choice_changed)
         self._show_release()
         self._update()
-        self.resize(1180, 700)
+        fit_resize(self, 1180, 700)
 
     # -- the checklist ----------------------------------------------------------------
     def _build_checklist(self) -> QWidget:
