@@ -60,7 +60,15 @@ def test_windows_open_within_the_screen_they_open_on(qtbot, gui_db, staff, make_
 
     room = QGuiApplication.primaryScreen().availableGeometry()
     ctx = make_ctx(staff["admin"], date(2026, 11, 2))
-    for window in (IntakeDialog(make_ctx(staff["clerk"], date(2026, 11, 2))), MainWindow(ctx),
-                   SettingsDialog(ctx)):
+    from conftest import person
+
+    from workstation.gui.dialogs.review_dialog import ReviewDialog
+    from workstation.services import cases
+
+    clerk = make_ctx(staff["clerk"], date(2026, 11, 2))
+    case = cases.register(gui_db, staff["clerk"].actor(), person(handed_in_on=date(2026, 11, 2)),
+                          today=date(2026, 11, 2)).case
+    for window in (IntakeDialog(clerk), MainWindow(ctx), SettingsDialog(ctx), ReviewDialog(clerk, case)):
+        assert window.minimumWidth() <= 1093, type(window)  # 1366 pixels at 125 %
         qtbot.addWidget(window)
         assert window.width() <= room.width() and window.height() <= room.height(), (type(window), room)

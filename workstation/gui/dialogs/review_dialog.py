@@ -50,7 +50,7 @@ class ReviewDialog(ServiceDialog):
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(ctx, case, parent)
-        self.setMinimumWidth(1100)  # after the base class's default
+        self.setMinimumWidth(1040)  # after the base class's default; fits a 1366-pixel screen at 125 %
 
     def build(self) -> None:
         self.items = review.checklist_items(self.ctx.db)
