@@ -225,7 +225,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from workstation.services.backup import backup
 
     db = open_store(args, create=False)
-    info = backup(db, args.to, actor=signed_in(args, db), keep=args.keep)
+    try:
+        info = backup(db, args.to, actor=signed_in(args, db), keep=args.keep)
+    finally:
+        db.close()  # lets go of the register's lock file at once
     rows = ",".join(f"{k} {v}" for k, v in info.rows.items())
     print(f"已备份到 {info.path}(结构版本 {info.schema_version};{rows};校验通过)")
     if info.removed:
