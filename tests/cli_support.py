@@ -4,6 +4,8 @@ on the command line (the password never is an argument: it comes from WORKSTATIO
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from workstation.cli import PASSWORD_ENV
@@ -50,3 +52,32 @@ def login_env(**more: str) -> dict[str, str]:
 def sign_in(monkeypatch, password: str = PASSWORD) -> None:
     """For ``main([...])`` in this process: the password comes from the environment."""
     monkeypatch.setenv(PASSWORD_ENV, password)
+
+
+# The commands that sign in (the program reserves them to a role).
+SIGNED_IN = ("register", "notice", "import", "backup", "restore")
+
+
+@contextmanager
+def password_in_env(password: str = PASSWORD) -> Iterator[None]:
+    """While a command runs in this process: its password comes from the environment, as a script's does."""
+    old = os.environ.get(PASSWORD_ENV)
+    os.environ[PASSWORD_ENV] = password
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(PASSWORD_ENV, None)
+        else:
+            os.environ[PASSWORD_ENV] = old
+
+
+def as_user(argv: Sequence[object], login_name: str = "clerk") -> list[str]:
+    """``argv`` of a command that signs in, as ``login_name``: a register named by an absolute ``--db`` that does
+    not exist yet is first set up with the staff (as `workstation init` and `user add` would)."""
+    args = [str(a) for a in argv]
+    if "--db" in args:
+        path = Path(args[args.index("--db") + 1])
+        if path.is_absolute() and not path.exists() and path.parent.is_dir():
+            register_with_staff(path)
+    return args if "--login" in args else [*args, *login(login_name)]

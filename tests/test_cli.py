@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import SIGNED_IN, as_user, password_in_env
 
 from workstation.cli import main
 
@@ -15,8 +16,12 @@ NOTICE_2026 = Path(__file__).parent / "data" / "holiday-notices" / "2026.txt"
 
 
 def run(capsys, *argv):
+    """``workstation ARGV`` in this process; a command that signs in does so as the clerk."""
+    if argv and argv[0] in SIGNED_IN:
+        argv = tuple(as_user(argv))
     try:
-        code = main(list(argv))
+        with password_in_env():
+            code = main(list(argv))
     except SystemExit as exc:  # argparse exits on usage errors
         code = exc.code
     out, err = capsys.readouterr()
@@ -171,7 +176,8 @@ def test_notice_with_a_provisional_date_needs_the_flag(capsys, tmp_path):
     case = cases.register(db, head, person(handed_in_on=on), today=on).case
     cases.extend(db, head, case.id, 20, on, reason="需要调取档案", today=on)
     db.close()
-    args = ["notice", "extension", "--case", case.number, "--db", str(path), "--out", str(tmp_path / "e.pdf")]
+    args = ["notice", "extension", "--case", case.number, "--db", str(path), "--out", str(tmp_path / "e.pdf"),
+            "--login", "head"]
     code, _out, err = run(capsys, *args)
     assert code == 2 and "--provisional-ok" in err and "Traceback" not in err
     code, out, err = run(capsys, *args, "--provisional-ok")

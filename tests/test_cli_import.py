@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import as_user, password_in_env
 
 from workstation.cli import main
 
@@ -19,8 +20,11 @@ GOOD = [
 
 
 def run(capsys, *argv):
+    """``workstation ARGV`` in this process; `import` signs in as the clerk (its register set up first)."""
+    args = as_user(argv) if argv and argv[0] == "import" else [str(a) for a in argv]
     try:
-        code = main([str(a) for a in argv])
+        with password_in_env():
+            code = main(args)
     except SystemExit as exc:  # argparse exits on usage errors
         code = exc.code
     out, err = capsys.readouterr()

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_support import login, sign_in
 from conftest import person
 from reply_support import REASONS
 
@@ -416,15 +417,16 @@ def test_sandbox_refuses_reaching_into_python(tmp_path):
 
 
 # --- command line ----------------------------------------------------------------------------
-def test_notice_command_issues_and_writes_the_pdf(setup, tmp_path, cli_db_args, capsys):
+def test_notice_command_issues_and_writes_the_pdf(setup, tmp_path, cli_db_args, capsys, monkeypatch):
     db, users = setup
+    sign_in(monkeypatch)
     case = register(db, users).case
     out = tmp_path / "回执.pdf"
-    assert main(["notice", "receipt", "--case", case.number, *cli_db_args, "--out", str(out)]) == 0
+    assert main(["notice", "receipt", "--case", case.number, *cli_db_args, "--out", str(out), *login("clerk")]) == 0
     assert case.number in flat(text_of(out.read_bytes(), tmp_path))
-    assert main(["notice", "reply", "--case", case.number, *cli_db_args, "--out", str(out)]) == 2
+    assert main(["notice", "reply", "--case", case.number, *cli_db_args, "--out", str(out), *login("clerk")]) == 2
     assert "尚未答复" in capsys.readouterr().err
-    assert main(["notice", "receipt", "--case", "没有这个编号", *cli_db_args, "--out", str(out)]) == 2
+    assert main(["notice", "receipt", "--case", "没有这个编号", *cli_db_args, "--out", str(out), *login("clerk")]) == 2
 
 
 def test_warming_up_loads_the_fonts_before_the_first_receipt(setup):

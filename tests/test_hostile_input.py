@@ -100,21 +100,25 @@ def test_utf8_names_with_a_stray_pair_are_not_read_as_gb18030():
         decode_text(raw, "申请.txt", "latin-1")
 
 
-def test_the_command_line_asks_for_encoding_and_takes_it(tmp_path, capsys):
+def test_the_command_line_asks_for_encoding_and_takes_it(tmp_path, capsys, monkeypatch):
+    from cli_support import register_with_staff, sign_in
+
     from workstation.cli import main
 
     ledger = tmp_path / "台账.csv"
     ledger.write_bytes(_damaged_utf8())
-    db = tmp_path / "register.sqlite3"
-    assert main(["import", str(ledger), "--db", str(db), "--dry-run"]) == 2
+    db = register_with_staff(tmp_path / "register.sqlite3")
+    sign_in(monkeypatch)
+    who = ["--login", "clerk"]
+    assert main(["import", str(ledger), "--db", str(db), "--dry-run", *who]) == 2
     err = capsys.readouterr().err
     assert "无法确定文件的编码" in err and "--encoding" in err and "Traceback" not in err
-    assert main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "utf-8"]) == 2
+    assert main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "utf-8", *who]) == 2
     assert "按 UTF-8 读取时第3行" in capsys.readouterr().err
     ledger.write_bytes((HEADER + "台账1,2026-03-02,当面提交,自然人,张三,道路\r\n").encode("gb18030"))
-    assert main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "gb18030"]) == 0
+    assert main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "gb18030", *who]) == 0
     with pytest.raises(SystemExit) as refused:
-        main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "latin-1"])
+        main(["import", str(ledger), "--db", str(db), "--dry-run", "--encoding", "latin-1", *who])
     assert refused.value.code == 2 and "--encoding" in capsys.readouterr().err
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import SIGNED_IN, add_staff, as_user, password_in_env
 
 from workstation.cli import main
 from workstation.services import cases
@@ -44,6 +45,7 @@ def make_register(path: Path, n: int = 1) -> None:
     from conftest import person
 
     db = Database.open_path(path)
+    add_staff(db)  # the command line signs in
     for i in range(n):
         cases.register(db, CLI_ACTOR, person(content=f"申请公开道路工程招标文件第{i}号标段" * 20),
                        today=__import__("datetime").date(2026, 3, 5))
@@ -63,8 +65,11 @@ def digest(path: Path) -> str:
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
+    """``workstation ARGV`` in this process; a command that signs in does so as the clerk."""
+    args = as_user(argv) if argv and argv[0] in SIGNED_IN else list(argv)
     try:
-        code = main(list(argv))
+        with password_in_env():
+            code = main(args)
     except SystemExit as exc:
         code = exc.code
     out, err = capsys.readouterr()

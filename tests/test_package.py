@@ -104,11 +104,21 @@ def test_install_start_register_remove(xvfb_display):
         request = {"channel": "当面提交", "handed_in_on": time.strftime("%Y-%m-%d"), "applicant": "王小明",
                    "id_number": "11010519491231002X", "phone": "13800138000", "address": "示范县人民路1号",
                    "content": "申请公开本镇道路硬化工程的招标文件"}
-        done = _as_clerk(home, display, "register", "--json", "-", stdin=json.dumps(request, ensure_ascii=False))
+        # the office's first run on the command line, a clerk added by the admin, then the clerk at work
+        secrets = {"WORKSTATION_PASSWORD": "secret1", "WORKSTATION_NEW_PASSWORD": "secret1"}
+        made = _as_clerk(home, display, "init", "--office", "示范县城关镇人民政府", "--login", "admin", "--name",
+                         "刘管理", extra=secrets)
+        assert made.returncode == 0, made.stderr
+        added = _as_clerk(home, display, "user", "add", "clerk", "--name", "张承办", "--roles", "clerk",
+                          "--login", "admin", extra=secrets)
+        assert added.returncode == 0, added.stderr
+        done = _as_clerk(home, display, "register", "--json", "-", "--login", "clerk",
+                         stdin=json.dumps(request, ensure_ascii=False), extra=secrets)
         assert done.returncode == 0, done.stderr
         number = json.loads(done.stdout)["number"]
         receipt = home / "receipt.pdf"
-        printed = _as_clerk(home, display, "notice", "receipt", "--case", number, "--out", str(receipt))
+        printed = _as_clerk(home, display, "notice", "receipt", "--case", number, "--out", str(receipt),
+                            "--login", "clerk", extra=secrets)
         assert printed.returncode == 0, printed.stderr
         text = subprocess.run(["pdftotext", "-layout", str(receipt), "-"], capture_output=True, text=True,
                               check=True).stdout

@@ -8,6 +8,7 @@ import stat
 from datetime import date
 
 import pytest
+from cli_support import login, sign_in
 from conftest import person
 
 from workstation.cli import main
@@ -31,14 +32,16 @@ def sqlite_only(db):
     return db
 
 
-def test_the_notice_command_writes_an_owner_only_pdf(sqlite_only, users, tmp_path, capsys):
+def test_the_notice_command_writes_an_owner_only_pdf(sqlite_only, users, tmp_path, capsys, monkeypatch):
     db = sqlite_only
     office.save_settings(db, users["admin"], {"office.name": "示范县城关镇人民政府"})
     case = cases.register(db, users["clerk"], person(handed_in_on=TODAY), today=TODAY).case
     out = tmp_path / "回执.pdf"
     out.write_bytes(b"old")
     out.chmod(0o644)  # a file that was there before is not left readable by others
-    assert main(["notice", "receipt", "--case", case.number, "--db", str(db.path), "--out", str(out)]) == 0
+    sign_in(monkeypatch)
+    assert main(["notice", "receipt", "--case", case.number, "--db", str(db.path), "--out", str(out),
+                 *login("clerk")]) == 0
     assert out.read_bytes().startswith(b"%PDF") and mode(out) == 0o600
 
 

@@ -17,7 +17,7 @@ from conftest import TEST_DB_URL, person
 from workstation.cli import main
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.services import audit, backup, cases, office, users
+from workstation.services import audit, backup, cases, documents, ledger, office, users
 from workstation.services.base import Actor, PermissionDenied, get_settings
 from workstation.services.demo import DEMO_MARK
 from workstation.services.users import SYSTEM_ACTOR
@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "office.save_settings": {"admin"},
     "cases.register": {"clerk", "head"},
     "users.reset_password": {"admin"},
+    "documents.issue": {"clerk", "head"},
+    "ledger.import_ledger": {"clerk", "head"},
 }
 
 
@@ -71,6 +73,13 @@ def world(db, users, tmp_path):
     return {"db": db, "users": users, "case": case_id, "saved": saved.path, "tmp": tmp_path}
 
 
+def _ledger_file(folder: Path) -> Path:
+    path = folder / "台账.csv"
+    path.write_text("受理编号,收到日期,递交方式,申请人类型,申请人\nL-1,2025-03-07,当面提交,自然人,王小明\n",
+                    encoding="utf-8")
+    return path
+
+
 def _try(name: str, actor: Actor, w: dict) -> bool:
     """Call the service as ``actor``: True when it did what was asked, False when it refused."""
     db, tmp = w["db"], w["tmp"]
@@ -85,6 +94,8 @@ def _try(name: str, actor: Actor, w: dict) -> bool:
         "office.save_settings": lambda: office.save_settings(db, actor, {"office.phone": "0731-1234567"}),
         "cases.register": lambda: cases.register(db, actor, person(), today=date(2026, 3, 2)),
         "users.reset_password": lambda: users.reset_password(db, actor, w["users"]["clerk"].id, "temp123"),
+        "documents.issue": lambda: documents.issue(db, actor, w["case"], "receipt", today=date(2026, 3, 2)),
+        "ledger.import_ledger": lambda: ledger.import_ledger(db, actor, _ledger_file(tmp), dry_run=True),
     }
     result = _outcome(calls[name])
     return result is not PermissionDenied and result is not None
@@ -135,6 +146,40 @@ def test_user_add_needs_an_admin_login(capsys, tmp_path, monkeypatch):
     assert code == 0 and "已添加用户 zhao" in out
     assert users.authenticate(Database.open_path(Path(path)), "zhao", "newpass1").login == "zhao"
 
+
+
+def test_register_notice_and_import_sign_in_and_hold_the_role(capsys, tmp_path, monkeypatch):
+    """The commands that change or print requests are held to the program's roles: no login, a reviewer, a
+    wrong password are refused with one sentence and change nothing; a clerk may."""
+    import json
+
+    path = str(register_with_staff(tmp_path / "r.sqlite3"))
+    request = tmp_path / "req.json"
+    request.write_text(json.dumps({"channel": "当面提交", "handed_in_on": "2026-03-02", "applicant": "王小明",
+                                   "id_number": FULL_ID, "phone": "13800138000", "content": "申请公开道路工程招标文件"},
+                                  ensure_ascii=False), encoding="utf-8")
+    register = ["register", "--db", path, "--json", str(request)]
+    monkeypatch.delenv("WORKSTATION_PASSWORD", raising=False)
+    assert_refused(*run(capsys, *register)[::2], "需要登录")
+    sign_in(monkeypatch)
+    assert_refused(*run(capsys, *register, *login("reviewer"))[::2], "权限")
+    sign_in(monkeypatch, "wrong-password")
+    assert_refused(*run(capsys, *register, *login("clerk"))[::2], "登录名或密码不正确")
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM request").fetchone()[0] == 0  # nothing registered
+    conn.close()
+    sign_in(monkeypatch)
+    code, out, _ = run(capsys, *register, *login("clerk"))
+    assert code == 0
+    number = json.loads(out)["number"]
+    notice = ["notice", "receipt", "--case", number, "--db", path, "--out", str(tmp_path / "r.pdf")]
+    assert_refused(*run(capsys, *notice, *login("reviewer"))[::2], "权限")
+    assert run(capsys, *notice, *login("clerk"))[0] == 0
+    imported = ["import", str(_ledger_file(tmp_path)), "--db", path, "--dry-run"]
+    assert_refused(*run(capsys, *imported, *login("admin"))[::2], "权限")
+    assert run(capsys, *imported, *login("head"))[0] == 0
 
 def test_user_add_no_longer_makes_the_first_admin(capsys, tmp_path):
     path = tmp_path / "empty.sqlite3"

@@ -46,6 +46,7 @@ def test_the_installed_wheel_prints_a_receipt(tmp_path):
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     env["HOME"] = str(tmp_path / "home")
+    env["WORKSTATION_PASSWORD"] = env["WORKSTATION_NEW_PASSWORD"] = "secret1"
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([str(python), "-m", "workstation", *args], input=stdin, capture_output=True,
@@ -58,11 +59,16 @@ def test_the_installed_wheel_prints_a_receipt(tmp_path):
     request = {"channel": "当面提交", "handed_in_on": "2026-11-27", "applicant": "王小明",
                "id_number": "11010519491231002X", "phone": "13800138000", "address": "示范县人民路1号",
                "content": "申请公开本镇道路硬化工程的招标文件"}
-    done = run("register", "--db", str(db), "--json", "-", stdin=json.dumps(request, ensure_ascii=False))
+    made = run("init", "--db", str(db), "--office", "示范县城关镇人民政府", "--login", "admin", "--name", "刘管理")
+    assert made.returncode == 0, made.stderr
+    added = run("user", "add", "clerk", "--name", "张承办", "--roles", "clerk", "--db", str(db), "--login", "admin")
+    assert added.returncode == 0, added.stderr
+    done = run("register", "--db", str(db), "--json", "-", "--login", "clerk",
+               stdin=json.dumps(request, ensure_ascii=False))
     assert done.returncode == 0, done.stderr
     number = json.loads(done.stdout)["number"]
     receipt = work / "receipt.pdf"
-    printed = run("notice", "receipt", "--case", number, "--db", str(db), "--out", str(receipt))
+    printed = run("notice", "receipt", "--case", number, "--db", str(db), "--out", str(receipt), "--login", "clerk")
     assert printed.returncode == 0, printed.stderr
     text = subprocess.run(["pdftotext", str(receipt), "-"], capture_output=True, text=True, check=True).stdout
     assert number in re.sub(r"\s+", "", text) and "王小明" in text

@@ -116,7 +116,6 @@ def intake_from_json(obj: Any) -> Any:
 def cmd_register(args: argparse.Namespace) -> int:
     from workstation.services import cases
     from workstation.services.base import ValidationError
-    from workstation.services.users import CLI_ACTOR
 
     text = read_text_file(Path(args.json)) if args.json != "-" else sys.stdin.read()
     try:
@@ -126,9 +125,9 @@ def cmd_register(args: argparse.Namespace) -> int:
     except RecursionError:
         raise CliError("JSON 嵌套层数过多,不是一件申请的数据") from None
     data = intake_from_json(obj)
-    db = open_store(args)
+    db = open_store(args, create=False)  # a register is created by `workstation init` (or the first run)
     try:
-        done = cases.register(db, CLI_ACTOR, data, source="cli")
+        done = cases.register(db, signed_in(args, db), data, source="cli")
     except ValidationError as exc:
         raise CliError("登记未完成:" + ";".join(f"{k}:{v}" for k, v in exc.errors.items())) from None
     d = done.deadline
@@ -300,15 +299,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_notice(args: argparse.Namespace) -> int:
     from workstation.services import cases, documents
-    from workstation.services.users import CLI_ACTOR
-
     db = open_store(args, create=False)
     case = cases.find_by_number(db, args.case)
     out = Path(args.out)
     if out.exists() and out.is_dir():
         raise CliError(f"{out} 是文件夹,请给出 PDF 文件名")
     try:
-        doc = documents.issue(db, CLI_ACTOR, case.id, args.kind, provisional_ok=args.provisional_ok)
+        doc = documents.issue(db, signed_in(args, db), case.id, args.kind, provisional_ok=args.provisional_ok)
     except documents.ProvisionalDates as exc:
         raise CliError(exc.message.replace("可选择“仍然出具”", "可加 --provisional-ok 仍然出具")) from None
     from workstation.files import write_private_bytes
@@ -328,6 +325,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 def register_all(sub: Any) -> None:
     p = sub.add_parser("register", help="从 JSON 登记一件申请")
     add_db_options(p)
+    add_login_option(p)
     p.add_argument("--json", required=True, metavar="FILE|-", help="申请数据 JSON 文件,- 表示标准输入")
     p.set_defaults(func=cmd_register)
 
@@ -365,6 +363,7 @@ def register_all(sub: Any) -> None:
     p.add_argument("kind", choices=list(KINDS), help="文书种类")
     p.add_argument("--case", required=True, metavar="NUMBER", help="受理编号")
     add_db_options(p)
+    add_login_option(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--provisional-ok", action="store_true",
                    help="文书写明的日期按预估的节假日安排推算时仍然出具(文书上注明预估)")

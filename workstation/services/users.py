@@ -26,7 +26,7 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 5
 MIN_PASSWORD = 6
 
-# The built-in user of the command line: it may register and print, as a clerk.
+# A built-in clerk for code that calls the services directly (tests, the demo): the command line signs in instead.
 CLI_ACTOR = Actor(None, "cli", "命令行", frozenset({Role.CLERK}))
 SYSTEM_ACTOR = Actor(None, "system", "系统", frozenset(Role))
 
