@@ -71,3 +71,22 @@ def test_the_registers_tooltip_escapes_typed_data(gui_db, case_id):
     model.set_ids([case_id], TODAY, TODAY)
     tips = [model.index(0, col).data(Qt.ItemDataRole.ToolTipRole) for col in range(model.columnCount())]
     assert tips and all("&lt;b style" in tip and "<b " not in tip and "<img" not in tip for tip in tips)
+
+
+def test_a_message_box_shows_typed_markup_as_text(qtbot):
+    """A sentence naming what a person typed ("<b>…</b>") reads in a message box as written; other sentences
+    pass unchanged."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from workstation.gui.widgets import plain_message
+
+    typed = '登录名“<b style="color:red">已核验</b><img src="/etc/passwd">”已被使用'
+    box = QMessageBox(QMessageBox.Icon.Warning, "无法完成", plain_message(typed))
+    qtbot.addWidget(box)
+    box.show()
+    label = next(label for label in box.findChildren(QLabel) if "登录名" in label.text())
+    document = QTextDocument()
+    document.setHtml(label.text())  # the box takes it for markup, as Qt guesses
+    assert document.toPlainText() == typed  # and what the clerk reads is what was typed
+    assert plain_message("本申请已答复") == "本申请已答复"

@@ -39,6 +39,7 @@ from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .password_dialog import ChangePasswordDialog
+from .widgets import plain_message
 from .worker import TaskRunner
 
 _IMPORTED_AT = time.perf_counter()
@@ -110,7 +111,7 @@ def handle_uncaught(exc_type: type[BaseException], exc: BaseException, tb: Trace
         known_error(exc, None) if isinstance(exc, DBAPIError | sqlite3.Error) else None)
     parent = QApplication.activeWindow()
     if known is not None:
-        QMessageBox.warning(parent, "无法完成", known.message)
+        QMessageBox.warning(parent, "无法完成", plain_message(known.message))
         return
     if tb is not None and exc.__traceback__ is None:
         exc = exc.with_traceback(tb)
@@ -202,12 +203,12 @@ def run_gui(args: argparse.Namespace) -> int:
             else:
                 db = open_database(args)
                 if db.notices:
-                    QMessageBox.information(None, "数据库文件", "\n".join(db.notices))
+                    QMessageBox.information(None, "数据库文件", plain_message("\n".join(db.notices)))
                 user = sign_in(db, args)
                 if user is None and _exit_after_shown():
                     return 0
         except UserError as exc:
-            QMessageBox.critical(None, "无法打开数据库", exc.message)
+            QMessageBox.critical(None, "无法打开数据库", plain_message(exc.message))
             return 2
         try:
             while user is not None:
@@ -226,7 +227,7 @@ def run_gui(args: argparse.Namespace) -> int:
                 user = sign_in(db, args, again=True)
             return 1
         except UserError as exc:
-            QMessageBox.critical(None, "无法打开恢复后的数据库", exc.message)
+            QMessageBox.critical(None, "无法打开恢复后的数据库", plain_message(exc.message))
             return 2
         finally:
             tasks.wait()

@@ -23,6 +23,7 @@ from workstation.services.documents import IssuedDocument
 from .backup_dialog import ask
 from .context import AppContext
 from .pdf_preview_dialog import PdfPreviewDialog, PrintSession
+from .widgets import plain_message
 from .worker import Progress
 
 
@@ -73,7 +74,7 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
                 issue_document(ctx, parent, case_id, kind, then=then, details=details, provisional_ok=True)
                 return
         else:
-            QMessageBox.warning(parent if alive else None, "未能出具文书", exc.message)
+            QMessageBox.warning(parent if alive else None, "未能出具文书", plain_message(exc.message))
         if then is not None and alive:
             then(None)
 
@@ -94,6 +95,6 @@ def show_archived(ctx: AppContext, parent: QWidget | None, doc_id: int, *, title
     try:
         pdf = documents.archived_pdf(ctx.db, doc_id)
     except UserError as exc:
-        QMessageBox.warning(parent, "无法打开文书", exc.message)
+        QMessageBox.warning(parent, "无法打开文书", plain_message(exc.message))
         return
     open_preview(ctx, parent, pdf, title or "已出具的文书")

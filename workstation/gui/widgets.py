@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from PySide6 import QtGui
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -133,6 +134,12 @@ class Label(QLabel):
 def plain_tip(text: str) -> str:
     """A tooltip showing ``text`` as typed (Qt always guesses whether a tooltip is markup)."""
     return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def plain_message(text: str) -> str:
+    """A message box's text shown as written: text that Qt would take for markup (a typed name such as
+    "<b>…</b>" inside a sentence) is escaped and given as markup; any other text is passed as it is."""
+    return plain_tip(text) if QtGui.Qt.mightBeRichText(text) else text
 
 
 def error_label() -> QLabel:

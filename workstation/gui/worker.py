@@ -18,6 +18,8 @@ from shiboken6 import isValid
 
 from workstation.domain.errors import UserError
 
+from .widgets import plain_message
+
 SHOW_PROGRESS_AFTER_MS = 400
 
 
@@ -125,7 +127,7 @@ class Task(QObject):
             if self._on_error is not None:
                 self._on_error(exc)
             else:
-                QMessageBox.warning(self._parent, "未能完成", exc.message)
+                QMessageBox.warning(self._parent, "未能完成", plain_message(exc.message))
             return
         raise exc
 
