@@ -183,3 +183,24 @@ def test_notice_with_a_provisional_date_needs_the_flag(capsys, tmp_path):
     code, out, err = run(capsys, *args, "--provisional-ok")
     assert code == 0, err
     assert json_.loads(out)["kind"] == "extension"
+
+
+@pytest.mark.parametrize(("word", "key"), [("快递", "registered_post"), ("窗口", "in_person"), ("网络", "online"),
+                                         ("平信", "ordinary_post")])
+def test_register_takes_every_channel_word_the_ledger_takes(capsys, tmp_path, word, key):
+    """One vocabulary of 递交方式 for the command line and the ledger import (they disagreed on 快递, 窗口, 网络)."""
+    from workstation.domain.ledger import channel_key
+    from workstation.services import cases
+    from workstation.store.database import Database
+
+    assert channel_key(word) == key
+    db = tmp_path / "r.sqlite3"
+    request = tmp_path / "req.json"
+    request.write_text(json.dumps({"channel": word, "received": "2026-03-04", "applicant": "王小明",
+                                   "id_number": "11010519491231002X", "phone": "13800138000",
+                                   "content": "申请公开道路工程招标文件"}, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "register", "--db", str(db), "--json", str(request))
+    assert code == 0, err
+    opened = Database.open_path(db)
+    assert cases.get_case(opened, json.loads(out)["id"]).channel == key
+    opened.close()

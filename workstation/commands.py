@@ -25,26 +25,6 @@ from workstation.cli import (
 
 NEW_PASSWORD_ENV = "WORKSTATION_NEW_PASSWORD"
 
-_CHANNEL_WORDS = {
-    "当面提交": "in_person", "当面": "in_person", "现场": "in_person",
-    "邮寄": "registered_post", "邮寄(需签收)": "registered_post", "挂号信": "registered_post", "EMS": "registered_post",
-    "平常信函": "ordinary_post", "平信": "ordinary_post",
-    "传真": "fax",
-    "互联网": "online", "电子邮件": "online", "互联网/电子邮件": "online", "网上申请": "online",
-}
-
-
-def channel_key(text: str) -> str | None:
-    from workstation.domain.results import CHANNELS
-
-    text = (text or "").strip()
-    if not text:
-        return "in_person"
-    if text in CHANNELS:
-        return text
-    return _CHANNEL_WORDS.get(text)
-
-
 def _lookup(mapping: dict[str, str], text: str) -> str | None:
     text = (text or "").strip()
     if text in mapping:
@@ -58,6 +38,7 @@ def _lookup(mapping: dict[str, str], text: str) -> str | None:
 def intake_from_json(obj: Any) -> Any:
     """An IntakeData from the JSON object of `workstation register` (labels or keys accepted)."""
     from workstation.domain.intake import RECEIVED_FACT, IntakeData
+    from workstation.domain.ledger import channel_key
     from workstation.domain.results import DELIVERY_WAYS, WANTED_FORMS, applicant_kind_key
 
     if not isinstance(obj, dict):
@@ -82,7 +63,7 @@ def intake_from_json(obj: Any) -> Any:
         except ValueError:
             raise CliError(f"字段 {name} 的日期“{value}”无效,应为真实存在的日期 YYYY-MM-DD") from None
 
-    channel = channel_key(obj.get("channel", ""))
+    channel = channel_key(obj.get("channel", ""))  # the ledger's table: one vocabulary for both
     if channel is None:
         raise CliError(f"递交方式“{obj.get('channel')}”无法识别,可用:当面提交、邮寄、平常信函、传真、互联网")
     kind = applicant_kind_key(obj.get("applicant_kind", "自然人") or "自然人")
