@@ -55,19 +55,6 @@ NON_POSTAL = "other"
 
 
 @dataclass(frozen=True)
-class DeadlineSettings:
-    """Day counts an office may change (defaults from the Regulation)."""
-
-    reply_days: int = 20  # Art. 33
-    extension_days: int = 20  # Art. 33, at most
-    correction_notice_days: int = 7  # Art. 30
-    correction_period_days: int = 15  # a reasonable period to correct
-    third_party_days: int = 15  # Art. 32
-    other_body_days: int = 15  # Art. 34
-    fee_days: int = 20  # 国办函〔2020〕109号
-
-
-@dataclass(frozen=True)
 class Pause:
     start: date
     end: date | None  # None while the pause is still running
@@ -409,8 +396,3 @@ def letter_period(calendar: WorkCalendar, kind: str, sent: date, way: str, days:
         received = sent
     assumed = received if received is not None else sent + timedelta(days=postal_days if way == "post" else 0)
     return LetterPeriod(kind, sent, way, days, received, calendar.add_workdays(assumed, days))
-
-
-def third_party_answer_by(calendar: WorkCalendar, letter_received: date, days: int = 15) -> date:
-    """Last day for a third party's answer (Art. 32: 15 working days from receiving the letter)."""
-    return calendar.add_workdays(letter_received, days)

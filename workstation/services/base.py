@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -192,11 +192,3 @@ def get_settings(db: Database, session: Session | None = None) -> dict[str, Any]
 def invalidate(db: Database, *names: str) -> None:
     for name in names:
         db.cache.pop(name, None)
-
-
-def changed_fields(old: dict[str, Any], new: dict[str, Any], keys: Iterable[str]) -> tuple[dict, dict]:
-    before, after = {}, {}
-    for k in keys:
-        if old.get(k) != new.get(k):
-            before[k], after[k] = old.get(k), new.get(k)
-    return before, after

@@ -160,9 +160,3 @@ def set_override(db: Database, actor: Actor, day: date, working: bool | None, re
         tx.event("calendar_override", before=before,
                  after=None if working is None else {"day": day, "working": working, "reason": reason.strip()})
         return _calendar_changed(tx, f"调整{day.isoformat()}的工作日安排", today)
-
-
-def list_overrides(db: Database) -> list[Override]:
-    with db.read() as s:
-        return [Override(o.day, o.working, o.reason)
-                for o in s.execute(select(CalendarOverride).order_by(CalendarOverride.day)).scalars()]

@@ -8,7 +8,7 @@ from the deadline engine, recomputed from the case's events.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from workstation.domain.deadline import (
 from workstation.domain.errors import UserError
 from workstation.domain.intake import IntakeData, received_date, validate_intake
 from workstation.domain.numbers import format_number
-from workstation.domain.results import APPLICANT_KINDS_BY_KEY, CHANNELS, RESULTS_BY_KEY
+from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
 from workstation.services.base import (
     Actor,
@@ -854,18 +854,3 @@ def full_id_number(db: Database, actor: Actor, case_id: int) -> str:
         r = _get(tx.session, case_id)
         tx.event("id_revealed", request_id=r.id, after={"field": "id_number"})
         return r.id_number or ""
-
-
-def channel_label(key: str) -> str:
-    return CHANNELS.get(key, key)
-
-
-def kind_label(key: str) -> str:
-    kind = APPLICANT_KINDS_BY_KEY.get(key)
-    return kind.label if kind else key
-
-
-def as_dict(case: CaseSummary) -> dict[str, Any]:
-    out = asdict(case)
-    out["status"] = str(case.status)
-    return out
