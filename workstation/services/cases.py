@@ -645,14 +645,14 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
         r = _get_open(tx, case_id, "延期")
         if r.extended:
             raise UserError("本申请已经延期过一次,不能再次延期")
-        d = _engine(db).compute(clock_of(db, tx.session, r), as_of=approved_on, explain=False)
+        engine, clock = _engine(db), clock_of(db, tx.session, r)
+        d = engine.compute(clock, as_of=approved_on, explain=False)
         if approved_on > d.original_due and not override_reason.strip():
             raise UserError(f"原答复期限{d.original_due.isoformat()}已过,不能再延期;确有正当理由的,请填写理由后继续。",
                             field="override_reason")
         r.extended = True
-        clock = clock_of(db, tx.session, r)
-        extended = _engine(db).compute(replace(clock, extension_days=clock.extension_days + days),
-                                       as_of=approved_on, explain=False)
+        extended = engine.compute(replace(clock, extension_days=clock.extension_days + days),
+                                  as_of=approved_on, explain=False)
         tx.event("extended", request_id=r.id, before={"due": d.due},
                  after={"days": days, "approved_by": actor.display_name, "approved_on": approved_on,
                         "reason": reason.strip(), "original_due": d.original_due, "due": extended.due},

@@ -257,11 +257,9 @@ def _fee(session: Any, r: Request, settings: dict[str, Any]) -> dict[str, Any]:
         calc = per_page(int(pause["pages"]))
     else:
         first = r.received.replace(day=1)
-        same = (Request.id_number == r.id_number) if r.id_number else (
-            (Request.applicant_name == r.applicant_name) & (Request.applicant_kind == r.applicant_kind))
         earlier = (Request.received < r.received) | ((Request.received == r.received) & (Request.id <= r.id))
         ordinal = session.execute(select(func.count()).select_from(Request)
-                                  .where(same, Request.received >= first, earlier)).scalar_one()
+                                  .where(_same_applicant(r), Request.received >= first, earlier)).scalar_one()
         calc = per_piece(ordinal, f"{r.received.year}年{r.received.month}月")
     if calc.amount <= 0:
         raise UserError(f"按{'量' if calc.basis == 'page' else '件'}计收,本申请不收费({calc.calculation}),不能出具收费通知")
@@ -284,10 +282,15 @@ def _latest_pause(session: Any, case_id: int, kind: str) -> dict[str, Any]:
 def applicant_requests(session: Any, r: Request, start: date, end: date) -> int:
     """How many requests this applicant made from ``start`` to ``end`` (received dates, both included), this
     one among them: the same ID document number, or without one the same name and kind of applicant."""
-    same = (Request.id_number == r.id_number) if r.id_number else (
-        (Request.applicant_name == r.applicant_name) & (Request.applicant_kind == r.applicant_kind))
     return session.execute(select(func.count()).select_from(Request)
-                           .where(same, Request.received >= start, Request.received <= end)).scalar_one()
+                           .where(_same_applicant(r), Request.received >= start, Request.received <= end)).scalar_one()
+
+
+def _same_applicant(r: Request) -> Any:
+    """The requests of the same applicant as ``r``: the same ID document number, or without one the same
+    name and kind of applicant."""
+    return (Request.id_number == r.id_number) if r.id_number else (
+        (Request.applicant_name == r.applicant_name) & (Request.applicant_kind == r.applicant_kind))
 
 
 def _label(labels: dict[str, str], value: str) -> str:
@@ -327,12 +330,6 @@ _LETTER_EVENTS = {"correction": ("correction_requested", "on", None),
                   "third-party": ("pause_started", "on", "third_party"),
                   "consultation": ("pause_started", "on", "other_body"),
                   "fee": ("pause_started", "on", "fee")}
-
-
-def _latest_pause(session: Any, case_id: int, pause_kind: str) -> dict[str, Any]:
-    rows = session.execute(select(Event.after).where(Event.request_id == case_id, Event.action == "pause_started")
-                           .order_by(Event.seq.desc())).scalars()
-    return next((dict(a) for a in rows if a and a.get("kind") == pause_kind), {})
 
 
 _ATTEMPTS = 5
