@@ -39,3 +39,22 @@ def reply_with(db, users, case_id: int, result_key: str, on: date, **stated):
     reason = "" if reviewed_key == result_key else "经复核改变结论"
     return review.reply(db, users["clerk"], case_id, review.ReplyData(result_key, on, reason=reason, **stated),
                         today=on)
+
+
+def record_reply(db, actor, case_id: int, result_key: str, on: date, *, today: date | None = None,
+                 extra: dict | None = None):
+    """The state a reply leaves (result, closing date, ``closed`` event), written without walking the review.
+
+    For tests of what is computed from replies (tallies, notices, clocks, the audit chain) that need many
+    closed requests of every result; a register imported from a ledger or kept by an earlier version holds
+    such replies. The review path itself is tested in test_review.py and test_case_actions.py.
+    """
+    from workstation.domain.status import Status
+    from workstation.services.base import writing
+    from workstation.services.case_records import close_request, get_request
+
+    assert on <= (today or on)
+    with writing(db, actor) as tx:
+        r = get_request(tx.session, case_id)
+        assert Status(r.status).is_open, "record_reply: the request is already finished"
+        return close_request(tx, r, result_key, on, status=Status.REPLIED, extra=extra)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import person
+from reply_support import record_reply
 
 from workstation.domain.results import TALLY_COLUMNS
 from workstation.domain.tally import ROW_KEYS
@@ -67,7 +68,7 @@ def build_register(db, users) -> dict[str, cases.CaseSummary]:
         if result == "withdrawn":
             cases.withdraw(db, clerk, made[name].id, closed_on, today=TODAY)
         else:
-            cases.close(db, clerk, made[name].id, result, closed_on, today=TODAY)
+            record_reply(db, clerk, made[name].id, result, closed_on, today=TODAY)
     return made
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from conftest import TEST_DB_URL, person
+from reply_support import record_reply
 
 from workstation.cli import main
 from workstation.domain.replay import replay
@@ -32,7 +33,7 @@ def _demo_with_window_work(db) -> None:
     cases.record_corrected(db, ACTOR, a, date(2026, 11, 5), today=TODAY)
     cases.start_pause(db, ACTOR, a, "third_party", date(2026, 11, 6), party="某公司", today=TODAY)
     cases.end_pause(db, ACTOR, a, date(2026, 11, 10), today=TODAY)
-    cases.close(db, ACTOR, a, "disclosed", date(2026, 11, 12), today=TODAY)
+    record_reply(db, ACTOR, a, "disclosed", date(2026, 11, 12), today=TODAY)
     b = cases.register(db, ACTOR, person(handed_in_on=on, applicant_name="李四"), today=TODAY).case.id
     cases.withdraw(db, ACTOR, b, date(2026, 11, 4), today=TODAY)
     cases.register(db, ACTOR, person(handed_in_on=on, applicant_name="赵六"), today=TODAY)

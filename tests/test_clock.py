@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import person
+from reply_support import record_reply
 
 from workstation.domain.calendar import WorkCalendar
 from workstation.domain.deadline import Clock, DeadlineEngine, Delivered
@@ -35,7 +36,7 @@ def norm(text: str) -> str:
 
 def replied(db, users, on: date = date(2026, 3, 27)):
     case = cases.register(db, users["clerk"], person(), today=TODAY).case
-    cases.close(db, users["clerk"], case.id, "unavailable.not_held", on, today=TODAY)
+    record_reply(db, users["clerk"], case.id, "unavailable.not_held", on, today=TODAY)
     return case
 
 
@@ -246,7 +247,7 @@ def test_the_explanation_prints_the_count_the_pause_the_delivery_and_the_verdict
     cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 12), today=TODAY)
     due = cases.get_case(db, case.id).due  # 5 working days 3-06..3-12 paused: 2026-04-07 (清明 4-06 off)
     assert due == date(2026, 4, 7)
-    cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 4, 3), today=TODAY)
+    record_reply(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 4, 3), today=TODAY)
     review.deliver(db, users["clerk"], case.id, "post", date(2026, 4, 8), tracking_no="1150012345678",
                    carrier="ems", today=TODAY)
     doc = documents.issue(db, users["clerk"], case.id, "deadline-explanation", today=TODAY)

@@ -56,7 +56,7 @@ def _worker(path: Path, fd: int, seed: int) -> None:
             elif step < 0.5:
                 cases.end_pause(db, actor, case_id, TODAY, today=TODAY)
             elif step < 0.7:
-                cases.close(db, actor, case_id, "disclosed", TODAY, today=TODAY)
+                cases.close(db, actor, case_id, "other.other", TODAY, today=TODAY)
             elif step < 0.8:
                 cases.extend(db, actor, case_id, 20, TODAY, reason="测试", override_reason="测试", today=TODAY)
         except UserError:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cli_support import login, sign_in
 from conftest import person
-from reply_support import REASONS
+from reply_support import REASONS, record_reply
 
 from workstation.cli import main
 from workstation.documents import fonts as doc_fonts
@@ -266,7 +266,7 @@ def test_a_3000_character_request_flows_onto_a_second_page_cleanly(setup, tmp_pa
 def test_a_partly_disclosed_reply_without_the_withheld_part_is_refused(setup):
     db, users = setup
     case = register(db, users).case
-    cases.close(db, users["clerk"], case.id, "partly_disclosed", TODAY, today=TODAY)
+    record_reply(db, users["clerk"], case.id, "partly_disclosed", TODAY, today=TODAY)
     with pytest.raises(UserError, match="不予公开的部分及理由"):
         documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
 

@@ -82,7 +82,7 @@ def test_the_head_extends_after_giving_a_reason(qtbot, gui_db, staff, make_ctx, 
     assert "王主任" in view.deadline_labels["extension"].text()
     assert view.timeline_model.index(0, 1).data() == "延期答复"
     assert not view.buttons["extend"].isEnabled()
-    assert view.buttons["extend"].toolTip() == "本申请已经延期过一次"
+    assert view.buttons["extend"].toolTip().startswith("本申请已经延期过一次")
 
 
 def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, make_ctx):
@@ -141,24 +141,23 @@ def test_a_date_the_service_refuses_is_shown_beside_the_date(qtbot, staff, make_
 
 
 def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff, make_ctx, case_id):
+    """其他处理办结 offers only the 其他处理 endings; a reply on the substance is made through the review."""
     view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
     click(qtbot, view.buttons["close"])
     dialog = view.dialog
     assert isinstance(dialog, CloseDialog)
     click(qtbot, dialog.ok_button)
     assert dialog.error("result").text() == "请选择办理结果"
-    dialog.result.setCurrentIndex(dialog.result.findData("withheld.query_matter"))  # a referral, not a refusal
-    assert "复议前置" not in dialog.basis.text() and "第三十六条第(七)项" in dialog.basis.text()
-    dialog.result.setCurrentIndex(dialog.result.findData("partly_disclosed"))  # one act: all of it
-    assert "复议前置" in dialog.basis.text()
-    dialog.result.setCurrentIndex(dialog.result.findData("withheld.process_info"))
-    assert "复议前置" in dialog.basis.text()
+    offered = {dialog.result.itemData(i) for i in range(dialog.result.count())} - {None}
+    assert offered == {"other.no_fee", "other.other"}
+    dialog.result.setCurrentIndex(dialog.result.findData("other.no_fee"))
+    assert "第四十二条" in dialog.basis.text()
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
     case = cases.get_case(gui_db, case_id)
-    assert case.status is Status.REPLIED and case.result_key == "withheld.process_info"
-    assert view.status.text() == "已答复待送达 · 不予公开·属于四类过程性信息"
-    assert all(not b.isEnabled() and b.toolTip() == "本申请已办结" for b in view.buttons.values())
+    assert case.status is Status.REPLIED and case.result_key == "other.no_fee"
+    assert view.status.text().startswith("已答复待送达 · 其他处理·申请人逾期未按收费通知要求缴纳费用")
+    assert all(not b.isEnabled() and b.toolTip().startswith("本申请已办结") for b in view.buttons.values())
 
 
 def test_a_reviewer_may_look_at_the_full_id_number_and_it_is_audited(qtbot, gui_db, staff, make_ctx, case_id):

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from reply_support import record_reply
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from test_gui_support import QT_NOISE, Answers, press_enter, type_text, wait_idle
@@ -355,7 +356,7 @@ def test_the_issue_menu_follows_the_state_of_the_case(qtbot, gui_db, staff, make
     extended = register(gui_db, staff["clerk"])
     cases.extend(gui_db, head, extended, 20, TODAY, reason="需调取档案", today=TODAY)
     replied = register(gui_db, staff["clerk"])
-    cases.close(gui_db, clerk, replied, "disclosed", TODAY, today=TODAY)
+    record_reply(gui_db, clerk, replied, "disclosed", TODAY, today=TODAY)
     withdrawn = register(gui_db, staff["clerk"])
     cases.withdraw(gui_db, clerk, withdrawn, TODAY, today=TODAY)
 

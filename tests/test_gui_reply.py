@@ -80,6 +80,20 @@ def test_the_slot_of_the_result_appears_refuses_empty_and_keeps_what_is_typed(qt
     assert review.reply_details(gui_db, case_id)[slot] == typed
 
 
+def test_a_refusal_says_the_notice_will_name_review_first(qtbot, gui_db, staff, make_ctx):
+    """复议前置 (《行政复议法》art. 23 para. 1 item (4)) for refusals under Art. 14-16, not for a referral."""
+    case_id = register(gui_db, staff, date(2026, 6, 1))
+    signed(gui_db, staff, case_id)
+    dialog = open_dialog(qtbot, make_ctx(staff["clerk"], TODAY), case_id, "withheld.query_matter")
+    assert not dialog.refusal_note.isVisible()  # a referral (Art. 36(7)), not a refusal
+    dialog.result.setCurrentIndex(dialog.result.findData("partly_disclosed"))  # one act: all of it
+    assert dialog.refusal_note.isVisible() and "复议前置" in dialog.refusal_note.text()
+    dialog.result.setCurrentIndex(dialog.result.findData("withheld.process_info"))
+    assert dialog.refusal_note.isVisible() and "复议前置" in dialog.refusal_note.text()
+    dialog.result.setCurrentIndex(dialog.result.findData("disclosed"))
+    assert not dialog.refusal_note.isVisible()
+
+
 def test_third_party_asks_for_the_objection_and_the_weighing(qtbot, gui_db, staff, make_ctx):
     case_id = register(gui_db, staff, date(2026, 6, 1))
     signed(gui_db, staff, case_id)

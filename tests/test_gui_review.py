@@ -380,7 +380,7 @@ def test_each_role_sees_its_own_steps(qtbot, staff, make_ctx, case_id):
     clerk = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
     assert "审核签发…" not in visible_button_texts(clerk)
     assert {"审查…", "答复…", "送达…", "复议/诉讼…"} <= visible_button_texts(clerk)
-    assert clerk.review_buttons["reply"].toolTip() == "审查经审核签发后才能答复"
+    assert clerk.review_buttons["reply"].toolTip() == "尚未完成审查:审查经审核签发后才能答复"
 
     reviewer = open_view(qtbot, make_ctx(staff["reviewer"], TODAY), case_id)
     assert {"审查…", "答复…", "送达…", "复议/诉讼…"}.isdisjoint(visible_button_texts(reviewer))

@@ -12,6 +12,7 @@ import pytest
 from conftest import person
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from reply_support import record_reply
 from test_gui_support import QT_NOISE, Answers, type_date, wait_idle
 
 from workstation.domain.results import TALLY_COLUMNS
@@ -69,7 +70,7 @@ def register(gui_db, staff) -> dict[str, cases.CaseSummary]:
         if result == "withdrawn":
             cases.withdraw(gui_db, clerk, made[name].id, closed_on, today=TODAY)
         else:
-            cases.close(gui_db, clerk, made[name].id, result, closed_on, today=TODAY)
+            record_reply(gui_db, clerk, made[name].id, result, closed_on, today=TODAY)
     return made
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import person
+from reply_support import record_reply
 
 from workstation.documents import TEMPLATE_KINDS, render_document
 from workstation.domain.errors import UserError
@@ -56,7 +57,7 @@ def register(db, users, **overrides):
 
 def closed(db, users, result_key: str, **extra):
     case = register(db, users)
-    cases.close(db, users["clerk"], case.id, result_key, TODAY, today=TODAY, extra=extra)
+    record_reply(db, users["clerk"], case.id, result_key, TODAY, today=TODAY, extra=extra)
     return case
 
 
@@ -167,7 +168,7 @@ def test_a_reply_printed_later_is_dated_and_numbered_on_its_reply_date(setup, tm
     db, users = setup
     old = date(2018, 6, 4)
     case = cases.register(db, users["clerk"], person(handed_in_on=old), today=old).case
-    cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2018, 6, 20), today=old.replace(day=20))
+    record_reply(db, users["clerk"], case.id, "unavailable.not_held", date(2018, 6, 20), today=old.replace(day=20))
     doc = documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     text = text_of(doc.pdf, tmp_path)
     assert "〔2018〕" in doc.number and doc.issued_on == date(2018, 6, 20)

@@ -8,7 +8,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from reply_support import REASONS, reply_with, reviewed
+from reply_support import REASONS, record_reply, reply_with, reviewed
 
 from workstation.domain.errors import UserError
 from workstation.domain.reply_reasons import WITHHELD_GROUNDS, required_slots, slot_errors
@@ -101,7 +101,7 @@ def test_a_notice_for_a_reply_recorded_without_its_reason_is_refused(setup):
     with pytest.raises(UserError, match="处理的具体理由"):
         documents.issue(db, users["clerk"], case.id, "reply", today=TODAY)
     withheld = reviewed(db, users, TODAY)
-    cases.close(db, users["clerk"], withheld.id, "withheld.security_stability", TODAY, today=TODAY)
+    record_reply(db, users["clerk"], withheld.id, "withheld.security_stability", TODAY, today=TODAY)
     with pytest.raises(UserError, match="具体危害"):
         documents.issue(db, users["clerk"], withheld.id, "reply", today=TODAY)
 

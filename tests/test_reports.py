@@ -21,6 +21,7 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from reply_support import record_reply
 from tally_support import OFFICE, PERSONAL, TODAY, build_register, open_register
 
 from workstation import reports
@@ -521,7 +522,7 @@ def test_a_broken_appeal_names_its_request_even_outside_the_period(db, users):
     from workstation.store.models import Appeal
 
     case = cases.register(db, users["clerk"], person(handed_in_on=date(2024, 3, 4)), today=date(2024, 3, 4)).case
-    cases.close(db, users["clerk"], case.id, "disclosed", date(2024, 3, 20), today=date(2024, 3, 20))
+    record_reply(db, users["clerk"], case.id, "disclosed", date(2024, 3, 20), today=date(2024, 3, 20))
     with db.write() as s:
         s.add(Appeal(request_id=case.id, kind="mediation", filed_on=date(2025, 2, 1)))
     result = tally_service.tally(db, date(2025, 1, 1), date(2025, 12, 31))

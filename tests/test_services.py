@@ -231,14 +231,22 @@ def test_manual_due_for_article_35(db, users):
 
 # --- closing --------------------------------------------------------------------------------------
 def test_close_with_result(db, users):
+    """其他处理办结 records a 其他处理 ending; a reply on the substance goes through the review."""
     case = reg(db, users["clerk"]).case
     with pytest.raises(UserError, match="未知的办理结果"):
         cases.close(db, users["clerk"], case.id, "granted", date(2026, 3, 20), today=TODAY)
-    closed = cases.close(db, users["clerk"], case.id, "unavailable.not_held", date(2026, 3, 20), today=TODAY)
-    assert closed.result_key == "unavailable.not_held" and closed.closed_on == date(2026, 3, 20)
+    for substance in ("disclosed", "unavailable.not_held", "withheld.state_secret", "not_processed.petition"):
+        with pytest.raises(UserError, match="须经审查、审核签发") as refused:
+            cases.close(db, users["clerk"], case.id, substance, date(2026, 3, 20), today=TODAY)
+        assert refused.value.field == "result"
+    with pytest.raises(UserError, match="视为放弃申请"):
+        cases.close(db, users["clerk"], case.id, "other.no_correction", date(2026, 3, 20), today=TODAY)
+    assert cases.get_case(db, case.id).closed_on is None
+    closed = cases.close(db, users["clerk"], case.id, "other.no_fee", date(2026, 3, 20), today=TODAY)
+    assert closed.result_key == "other.no_fee" and closed.closed_on == date(2026, 3, 20)
     assert closed.status is Status.REPLIED and closed.due == date(2026, 3, 30)  # on the clock until delivered
     with pytest.raises(UserError, match="已办结"):
-        cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 21), today=TODAY)
+        cases.close(db, users["clerk"], case.id, "other.other", date(2026, 3, 21), today=TODAY)
 
 
 def test_withdraw_never_reuses_the_number(db, users):
@@ -252,14 +260,14 @@ def test_withdraw_never_reuses_the_number(db, users):
 def test_close_before_received_refused(db, users):
     case = reg(db, users["clerk"]).case
     with pytest.raises(UserError, match="不能早于收到申请日期"):
-        cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 1), today=TODAY)
+        cases.close(db, users["clerk"], case.id, "other.other", date(2026, 3, 1), today=TODAY)
 
 
 def test_every_change_writes_one_event_in_the_same_transaction(db, users):
     case = reg(db, users["clerk"]).case
     cases.start_pause(db, users["clerk"], case.id, "fee", date(2026, 3, 4), today=TODAY)
     cases.end_pause(db, users["clerk"], case.id, date(2026, 3, 6), today=TODAY)
-    cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 20), today=TODAY)
+    cases.close(db, users["clerk"], case.id, "other.no_fee", date(2026, 3, 20), today=TODAY)
     assert actions(db, case.id) == ["registered", "pause_started", "pause_ended", "closed"]
     # a refused change leaves no event behind
     with pytest.raises(UserError):
@@ -278,7 +286,7 @@ def test_full_id_number_needs_a_role_and_is_audited(db, users):
 # --- audit chain ----------------------------------------------------------------------------------
 def test_audit_chain_verifies_and_detects_tampering(db, users):
     case = reg(db, users["clerk"]).case
-    cases.close(db, users["clerk"], case.id, "disclosed", date(2026, 3, 20), today=TODAY)
+    cases.close(db, users["clerk"], case.id, "other.no_fee", date(2026, 3, 20), today=TODAY)
     report = audit.verify_chain(db)
     assert report.ok and report.events >= 7
     with db.write() as s:

@@ -261,13 +261,13 @@ def test_locked_period_refuses_changes_until_a_recorded_correction(db, users, re
     with pytest.raises(PeriodLocked, match="2025-03-01至2025-03-31的统计已锁定"):
         cases.register(db, clerk, person(handed_in_on=date(2025, 3, 20)), today=TODAY)
     with pytest.raises(PeriodLocked):
-        cases.close(db, clerk, register["A5"].id, "disclosed", date(2025, 3, 15), today=TODAY)
+        cases.close(db, clerk, register["A5"].id, "other.other", date(2025, 3, 15), today=TODAY)
     with pytest.raises(PeriodLocked):
         cases.withdraw(db, clerk, register["A5"].id, date(2025, 3, 31), today=TODAY)
     assert tally_service.tally(db, date(2025, 3, 1), date(2025, 3, 31)).to_json() == lock.figures
 
     cases.register(db, clerk, person(handed_in_on=date(2025, 4, 1)), today=TODAY)  # outside: allowed
-    cases.close(db, clerk, register["A5"].id, "disclosed", date(2025, 4, 3), today=TODAY)
+    cases.close(db, clerk, register["A5"].id, "other.other", date(2025, 4, 3), today=TODAY)
     assert tally_service.tally(db, date(2025, 3, 1), date(2025, 3, 31)).to_json() == lock.figures
 
     with pytest.raises(PermissionDenied):

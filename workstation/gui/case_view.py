@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.domain.case_actions import CASE_ROLES, HEAD_ROLES, STEPS
 from workstation.domain.deadline import PAUSE_KINDS, Deadline, cn_date
 from workstation.domain.errors import UserError
 from workstation.domain.intake import RECEIVED_FACT, IntakeData
@@ -78,13 +79,11 @@ from .widgets import (
     show_error,
 )
 
-CASE_ROLES = (Role.CLERK, Role.HEAD)
-OPEN_STATES = (Status.OPEN, Status.REVIEW, Status.REPLY)
-# The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼): its buttons and who may use them.
-REVIEW_ACTIONS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
-    ("review", "审查…", CASE_ROLES), ("signoff", "审核签发…", (Role.REVIEWER, Role.HEAD)),
-    ("reply", "答复…", CASE_ROLES), ("deliver", "送达…", CASE_ROLES), ("appeal", "复议/诉讼…", CASE_ROLES),
-    ("correct_result", "更正结果…", (Role.HEAD,)),
+# The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼): its buttons; who may use them is the state
+# machine's (domain.case_actions.STEPS).
+REVIEW_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("review", "审查…"), ("signoff", "审核签发…"), ("reply", "答复…"), ("deliver", "送达…"),
+    ("appeal", "复议/诉讼…"), ("correct_result", "更正结果…"),
 )
 REVIEW_STATES = {"submitted": "待审核", "signed": "已审核签发", "returned": "已退回"}
 
@@ -93,30 +92,6 @@ def local_time(utc_text: str) -> str:
     """Event times are stored in UTC; the clerk reads local time."""
     at = datetime.strptime(utc_text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone()
     return at.strftime("%Y-%m-%d %H:%M")
-
-
-def issuable_kinds(case: CaseSummary, entries: list[TimelineEntry]) -> list[str]:
-    """The documents that fit the case now: the receipt always, each notice once its step was taken."""
-    kinds = ["receipt", "application-form"]
-    actions = {e.action for e in entries}
-    if "correction_requested" in actions:
-        kinds.append("correction")
-    if case.extended:
-        kinds.append("extension")
-    pauses = [e.after or {} for e in entries if e.action == "pause_started"]
-    if case.status == Status.PAUSED and pauses:
-        kinds += {"third_party": ["third-party"], "fee": ["fee"], "other_body": ["consultation"]}.get(
-            pauses[-1].get("kind", ""), [])
-    if any(p.get("kind") == "third_party" for p in pauses):
-        kinds.append("third-party-decision")
-    if Status(case.status).is_open:
-        kinds.append("reasons")  # Art. 35: asking for reasons, while the request is open
-    if "manual_due_set" in actions:
-        kinds.append("delay")
-    closings = [e.after or {} for e in entries if e.action == "closed"]
-    if case.result_key and closings and not closings[-1].get("withdrawn"):
-        kinds += ["reply", "delivery"]
-    return kinds
 
 
 class CaseView(QWidget):
@@ -129,7 +104,7 @@ class CaseView(QWidget):
         self.ctx = ctx
         self.case_id = case_id
         self.case: CaseSummary | None = None
-        self.correction_asked = False  # 补正 may be asked once (Art. 30)
+        self.allowed: dict[str, str] = {}  # each step: "" if allowed now, else why not (domain.case_actions)
         self.deadline: Deadline | None = None
         self.dialog: QDialog | None = None
 
@@ -256,7 +231,8 @@ class CaseView(QWidget):
         self.review_buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         shown = 0
-        for key, text, roles in REVIEW_ACTIONS:
+        for key, text in REVIEW_ACTIONS:
+            roles = STEPS[key].roles
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, k=key: self.start_action(k))
@@ -284,7 +260,7 @@ class CaseView(QWidget):
         specs: list[tuple[str, str]] = [
             ("correction", "补正告知…"), ("corrected", "收到补正…"), ("pause", "暂停计时…"),
             ("resume", "恢复计时…"), ("extend", "延期…"), ("manual_due", "另行确定期限…"),
-            ("withdraw", "申请人撤回…"), ("deem_withdrawn", "视为放弃申请…"), ("close", "答复办结…"),
+            ("withdraw", "申请人撤回…"), ("deem_withdrawn", "视为放弃申请…"), ("close", "其他处理办结…"),
             ("letter_received", "登记函件收到日期…"),
         ]
         for i, (key, text) in enumerate(specs):
@@ -378,6 +354,8 @@ class CaseView(QWidget):
             as_of = self.ctx.today()
         self.deadline = cases.deadline(db, self.case_id, as_of=as_of)
         entries = cases.timeline(db, self.case_id)
+        state = cases.state_of(db, self.case_id, self.ctx.actor)
+        self.allowed = state.allowed
         self.setWindowTitle(f"{case.number} — {case.applicant_name}")
         self.number.setText(case.number)
         self.status.setText(case.status_label + (f" · {case.result_label}" if case.result_label else ""))
@@ -385,9 +363,8 @@ class CaseView(QWidget):
         self._show_deadline(case, self.deadline, entries)
         self._show_data(case, cases.intake_of(db, self.case_id, viewer=self.ctx.actor))
         self._show_attachments()
-        self._show_documents(case, entries)
+        self._show_documents(state.documents)
         self.timeline_model.set_rows(list(reversed(entries)))
-        self.correction_asked = any(e.action == "correction_requested" for e in entries)
         self._update_actions(case)
         self._show_review(case)
 
@@ -543,14 +520,14 @@ class CaseView(QWidget):
             self.attachment_list.addItem("(无)")
         self.attach_button.setEnabled(self.ctx.has(*CASE_ROLES))
 
-    def _show_documents(self, case: CaseSummary, entries: list[TimelineEntry]) -> None:
+    def _show_documents(self, issuable: list[str]) -> None:
         issued = documents.documents_of(self.ctx.db, self.case_id)
         self.documents_model.set_rows(list(reversed(issued)))
         if issued:
             self.documents_table.selectRow(0)
         self.show_document_button.setEnabled(bool(issued))
         self.issue_menu.clear()
-        for kind in issuable_kinds(case, entries):
+        for kind in issuable:
             action = self.issue_menu.addAction(KINDS[kind])
             action.setData(kind)
             action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
@@ -580,36 +557,8 @@ class CaseView(QWidget):
     # -- what can be done ---------------------------------------------------------------
     def _update_actions(self, case: CaseSummary) -> None:
         status = case.status
-        is_open = status.is_open
-        worker = self.ctx.has(*CASE_ROLES)
-        head = self.ctx.has(Role.HEAD)
-        allowed = {
-            "correction": status == Status.OPEN and not self.correction_asked,
-            "corrected": status == Status.CORRECTION,
-            "pause": status in OPEN_STATES,
-            "resume": status == Status.PAUSED,
-            "extend": status in OPEN_STATES + (Status.PAUSED,) and not case.extended,
-            "manual_due": is_open and status != Status.CORRECTION,
-            "withdraw": is_open,
-            "deem_withdrawn": status == Status.CORRECTION,
-            "close": is_open and status != Status.CORRECTION,
-            "letter_received": status in (Status.CORRECTION, Status.PAUSED),
-        }
-        why = {"extend": "本申请已经延期过一次" if case.extended else "",
-               "correction": "已经告知过补正:条例第三十条规定只能一次性告知" if self.correction_asked
-               else ""}
         for key, button in self.buttons.items():
-            needs_head = key in ("extend", "manual_due")
-            if not is_open:
-                tip = "本申请已办结"
-            elif needs_head and not head:
-                tip = "需要负责人批准" if key == "extend" else "需要负责人决定"
-            elif not needs_head and not worker:
-                tip = "需要承办人或负责人角色"
-            elif not allowed[key]:
-                tip = why.get(key) or f"当前状态({status.label})不能进行此操作"
-            else:
-                tip = ""
+            tip = self.allowed.get(key, "")
             button.setEnabled(not tip)
             button.setToolTip(tip)
         self.buttons["pause"].setVisible(status != Status.PAUSED)
@@ -624,7 +573,8 @@ class CaseView(QWidget):
         for i, button in enumerate(visible):
             self.action_grid.addWidget(button, i // 3, i % 3)
         notes = []
-        if is_open and not head:
+        worker, head = self.ctx.has(*CASE_ROLES), self.ctx.has(*HEAD_ROLES)
+        if status.is_open and not head:
             notes.append("延期和另行确定期限需要负责人批准,请由负责人登录后办理。")
         if not worker:
             notes.append("您的角色不能办理申请(需要承办人或负责人)。")
@@ -677,36 +627,14 @@ class CaseView(QWidget):
         self.appeals_label.setText("复议/诉讼:" + ("".join(
             f"\n{a.label},{a.filed_on.isoformat()} 提出{',' + a.body if a.body else ''};{a.result_label}"
             + (f"({a.result_on.isoformat()})" if a.result_on else "") for a in appeals) if appeals else "无"))
-        why = self._review_blocked(case, latest)
         for key, button in self.review_buttons.items():
-            button.setEnabled(not why[key])
-            button.setToolTip(why[key])
+            tip = self.allowed.get(key, "")
+            button.setEnabled(not tip)
+            button.setToolTip(tip)
 
     @staticmethod
     def _result(key: str | None) -> str:
         return RESULTS_BY_KEY[key].label if key in RESULTS_BY_KEY else "—"
-
-    @staticmethod
-    def _review_blocked(case: CaseSummary, latest: review.ReviewInfo | None) -> dict[str, str]:
-        """Why each step of the review flow cannot be taken now ("" when it can)."""
-        status = case.status
-        replied = "本申请已答复" if case.closed_on else ""
-        pending = latest is not None and latest.status == "submitted"
-        return {
-            "review": replied or {
-                Status.OPEN: "", Status.CORRECTION: "等待补正,收到补正后才能审查",
-                Status.PAUSED: "暂停计时期间不能提交审查,请先恢复计时",
-                Status.REVIEW: "审查已提交,等待审核人签发", Status.REPLY: "审查已审核签发,可以答复",
-            }.get(status, ""),
-            "signoff": "" if status == Status.REVIEW else replied or (
-                "正在征询第三方意见(暂停计时),恢复计时后再审核" if status == Status.PAUSED and pending
-                else "没有待审核的审查"),
-            "reply": "" if status == Status.REPLY else replied or "审查经审核签发后才能答复",
-            "deliver": "" if status == Status.REPLIED else (
-                "已登记送达" if case.delivered_on else replied or "答复后才能登记送达"),
-            "appeal": "" if case.closed_on else "答复后才能登记复议或诉讼",
-            "correct_result": "" if case.closed_on else "办结后才能更正办理结果",
-        }
 
     def _follow_up(self, dialog: ServiceDialog) -> None:
         """After a reply its notice is issued at once; after a review or a delivery a document is offered."""

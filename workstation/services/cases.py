@@ -15,6 +15,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from workstation.domain.case_actions import (
+    CASE_ROLES,
+    allowed_actions,
+    ending_result_reason,
+)
 from workstation.domain.deadline import (
     LETTER_WAYS,
     Clock,
@@ -41,11 +46,21 @@ from workstation.services.base import (
     writing,
 )
 from workstation.services.calendar import MovedDue, load_calendar
+from workstation.services.case_records import (
+    CaseSummary,
+    close_request,
+    facts_of,
+    get_open,
+    get_request,
+    issuable_documents,
+    mask_id_number,
+    step,
+    summary,
+    today_or,
+)
 from workstation.settings import SETTINGS
 from workstation.store.database import Database
 from workstation.store.models import Event, Request
-
-CASE_ROLES = (Role.CLERK, Role.HEAD)
 
 # Events the deadline engine reads.
 CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set",
@@ -53,55 +68,9 @@ CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extende
 
 
 @dataclass(frozen=True)
-class CaseSummary:
-    id: int
-    number: str
-    received: date
-    channel: str
-    applicant_kind: str
-    applicant_name: str
-    id_number_masked: str
-    content: str
-    status: Status
-    due: date | None
-    due_provisional: bool
-    result_key: str | None
-    closed_on: date | None
-    delivered_on: date | None
-    extended: bool
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label
-
-    @property
-    def result_label(self) -> str:
-        return RESULTS_BY_KEY[self.result_key].label if self.result_key in RESULTS_BY_KEY else ""
-
-
-@dataclass(frozen=True)
 class Registered:
     case: CaseSummary
     deadline: Deadline
-
-
-def _mask(value: str | None) -> str:
-    from workstation.domain.identity import mask_id
-
-    return mask_id(value or "")
-
-
-def summary(r: Request) -> CaseSummary:
-    return CaseSummary(
-        id=r.id, number=r.number, received=r.received, channel=r.channel, applicant_kind=r.applicant_kind,
-        applicant_name=r.applicant_name, id_number_masked=_mask(r.id_number), content=r.content,
-        status=Status(r.status), due=r.due, due_provisional=r.due_provisional, result_key=r.result_key,
-        closed_on=r.closed_on, delivered_on=r.delivered_on, extended=r.extended,
-    )
-
-
-def _today(today: date | None) -> date:
-    return today or date.today()
 
 
 # --- the clock ------------------------------------------------------------------
@@ -159,7 +128,7 @@ def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
 
 def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: bool = True) -> Deadline:
     with db.read() as s:
-        r = _get(s, case_id)
+        r = get_request(s, case_id)
         clock = clock_of(db, s, r)
     if as_of is not None:
         end = as_of
@@ -232,18 +201,20 @@ def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timelin
     return _engine(db).judge(d.due, Delivered(method, on))
 
 
-def _get(session: Session, case_id: int) -> Request:
-    r = session.get(Request, case_id)
-    if r is None:
-        raise UserError(f"找不到编号为 {case_id} 的申请")
-    return r
+@dataclass(frozen=True)
+class CaseState:
+    """The case's state-machine view for one user: each step allowed ("") or why not, and the documents that fit."""
+
+    allowed: dict[str, str]
+    documents: list[str]
 
 
-def _get_open(tx: Tx, case_id: int, action: str) -> Request:
-    r = _get(tx.session, case_id)
-    if r.closed_on is not None or r.status in (Status.REPLIED, Status.CLOSED):
-        raise UserError(f"申请 {r.number} 已办结,不能再{action}")
-    return r
+def state_of(db: Database, case_id: int, actor: Actor) -> CaseState:
+    """What the case view offers: the same answers the services give when the step is tried."""
+    with db.read() as s:
+        r = get_request(s, case_id)
+        facts = facts_of(s, r)
+        return CaseState(allowed_actions(facts, actor.roles), issuable_documents(s, r, facts))
 
 
 def find_by_number(db: Database, number: str) -> CaseSummary:
@@ -256,7 +227,7 @@ def find_by_number(db: Database, number: str) -> CaseSummary:
 
 def get_case(db: Database, case_id: int) -> CaseSummary:
     with db.read() as s:
-        return summary(_get(s, case_id))
+        return summary(get_request(s, case_id))
 
 
 # --- register ---------------------------------------------------------------------
@@ -271,7 +242,7 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
              source: str = "window") -> Registered:
     """Register a request: validate, derive the received date, number it, and start its clock."""
     require(actor, *CASE_ROLES, action="登记申请")
-    today = _today(today)
+    today = today_or(today)
     data = data.cleaned()
     errors = validate_intake(data, today)
     if errors:
@@ -310,10 +281,10 @@ def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
 
     require(viewer, *Role, action="查看登记信息")
     with db.read() as s:
-        r = _get(s, case_id)
+        r = get_request(s, case_id)
         values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
     if values["id_number"] and not may_reveal_ids(viewer):
-        values["id_number"] = _mask(values["id_number"])
+        values["id_number"] = mask_id_number(values["id_number"])
     return IntakeData(**{k: (v if v is not None else ("" if k not in ("handed_in_on", "signed_on", "confirmed_on") else None))
                          for k, v in values.items()})
 
@@ -324,13 +295,13 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
     require(actor, *CASE_ROLES, action="更正登记信息")
     if not reason.strip():
         raise UserError("请填写更正原因", field="reason")
-    today = _today(today)
+    today = today_or(today)
     data = data.cleaned()
     errors = validate_intake(data, today)
     if errors:
         raise ValidationError(errors)
     with writing(db, actor) as tx:
-        r = _get(tx.session, case_id)
+        r = get_request(tx.session, case_id)
         before, after = {}, {}
         for k in _INTAKE_COLUMNS:
             new = getattr(data, k)
@@ -365,7 +336,7 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
     from workstation.domain.notices import CORRECTION_POINTS
 
     require(actor, *CASE_ROLES, action="发出补正告知")
-    today = _today(today)
+    today = today_or(today)
     unknown = [m for m in missing if m not in CORRECTION_POINTS]
     if unknown:
         raise ValueError(f"unknown correction points: {unknown}")
@@ -376,13 +347,9 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         raise UserError("补正告知日期不能晚于今天", field="on")
     settings = get_settings(db)
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "要求补正")
+        r = step(tx, case_id, "correction")
         if on < r.received:
             raise UserError("补正告知日期不能早于收到申请日期", field="on")
-        asked = tx.session.execute(select(Event.id).where(Event.request_id == r.id,
-                                                         Event.action == "correction_requested")).first()
-        if asked:
-            raise UserError("本申请已经要求过补正;条例第三十条规定只能一次性告知补正。")
         calendar = load_calendar(db)
         limit = calendar.add_workdays(r.received, int(settings["days.correction_notice"]))
         if on > limit and not override_reason.strip():
@@ -403,11 +370,11 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
                      today: date | None = None) -> Deadline:
     """The corrected request arrived: the reply period starts again from that day (a restart)."""
     require(actor, *CASE_ROLES, action="登记补正材料")
-    today = _today(today)
+    today = today_or(today)
     if on > today:
         raise UserError("收到补正日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "登记补正")
+        r = step(tx, case_id, "corrected")
         asked = tx.session.execute(
             select(Event.after).where(Event.request_id == r.id, Event.action == "correction_requested")
         ).scalar_one_or_none()
@@ -478,13 +445,13 @@ def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
 def letters(db: Database, case_id: int) -> list[LetterPeriod]:
     """The case's letters, latest first, each with the end of its period (final, or 预计)."""
     with db.read() as s:
-        return list(reversed(_letters(db, s, _get(s, case_id))))
+        return list(reversed(_letters(db, s, get_request(s, case_id))))
 
 
 def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
     """The letter whose answer the case now waits for (补正 or a pause), if any."""
     with db.read() as s:
-        r = _get(s, case_id)
+        r = get_request(s, case_id)
         if r.status not in (Status.CORRECTION, Status.PAUSED):
             return None
         found = _letters(db, s, r)
@@ -495,13 +462,11 @@ def record_letter_received(db: Database, actor: Actor, case_id: int, on: date, *
                            today: date | None = None) -> LetterPeriod:
     """The day the awaited letter was received (the signed postal receipt): its period's end becomes final."""
     require(actor, *CASE_ROLES, action="登记函件收到日期")
-    today = _today(today)
+    today = today_or(today)
     if on > today:
         raise UserError("收到日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "登记函件收到日期")
-        if r.status not in (Status.CORRECTION, Status.PAUSED):
-            raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
+        r = step(tx, case_id, "letter_received")
         found = _letters(db, tx.session, r)
         if not found:
             raise UserError("本申请没有等待答复的函件(补正告知、征求意见函或收费通知)")
@@ -519,11 +484,9 @@ def record_letter_received(db: Database, actor: Actor, case_id: int, on: date, *
 def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today: date | None = None) -> CaseSummary:
     """No correction within the period and no good reason: 视为放弃申请 (其他处理·逾期不补正)."""
     require(actor, *CASE_ROLES, action="按视为放弃申请办结")
-    today = _today(today)
+    today = today_or(today)
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "办结")
-        if r.status != Status.CORRECTION:
-            raise UserError("只有等待补正的申请才能视为放弃申请")
+        r = step(tx, case_id, "deem_withdrawn")
         letter = next(x for x in reversed(_letters(db, tx.session, r)) if x.kind == "correction")
         correct_by = letter.end
         if letter.estimated:
@@ -533,7 +496,7 @@ def deem_withdrawn(db: Database, actor: Actor, case_id: int, on: date, *, today:
             raise UserError(f"补正期限到{correct_by.isoformat()}才届满,届满后才能视为放弃申请", field="on")
         if on > today:
             raise UserError("办结日期不能晚于今天", field="on")
-        return _close(tx, r, "other.no_correction", on, status=Status.CLOSED,
+        return close_request(tx, r, "other.no_correction", on, status=Status.CLOSED,
                       note=f"申请人未在补正期限({correct_by.isoformat()})内补正")
 
 
@@ -555,9 +518,9 @@ def start_pause(db: Database, actor: Actor, case_id: int, kind: str, on: date, *
     ``way`` is how the letter went out; the answer (or payment) period runs from its receipt.
     """
     require(actor, *CASE_ROLES, action="暂停计时")
-    today = _today(today)
+    today = today_or(today)
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "暂停计时")
+        r = step(tx, case_id, "pause")
         return pause_in(tx, r, kind, on, party=party, note=note, amount=amount, pages=pages, way=way, today=today)
 
 
@@ -609,11 +572,11 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
 def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
               today: date | None = None) -> Deadline:
     require(actor, *CASE_ROLES, action="恢复计时")
-    today = _today(today)
+    today = today_or(today)
     if on > today:
         raise UserError("恢复计时日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "恢复计时")
+        r = step(tx, case_id, "resume")
         started = tx.session.execute(
             select(Event.after).where(Event.request_id == r.id, Event.action == "pause_started")
             .order_by(Event.seq.desc()).limit(1)).scalar_one_or_none()
@@ -632,7 +595,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
            override_reason: str = "", today: date | None = None) -> Deadline:
     """Extend the reply period (Art. 33): only the head (负责人) approves, before the original due date."""
     require(actor, Role.HEAD, action="批准延期答复")
-    today = _today(today)
+    today = today_or(today)
     settings = get_settings(db)
     limit = int(settings["days.extension"])
     if not 1 <= days <= limit:
@@ -642,9 +605,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
     if approved_on > today:
         raise UserError("批准日期不能晚于今天", field="approved_on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "延期")
-        if r.extended:
-            raise UserError("本申请已经延期过一次,不能再次延期")
+        r = step(tx, case_id, "extend")
         engine, clock = _engine(db), clock_of(db, tx.session, r)
         d = engine.compute(clock, as_of=approved_on, explain=False)
         if approved_on > d.original_due and not override_reason.strip():
@@ -664,11 +625,11 @@ def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: 
                    *, today: date | None = None) -> Deadline:
     """Art. 35: a request far beyond a reasonable number gets a stated period set by hand."""
     require(actor, Role.HEAD, action="另行确定答复期限")
-    today = _today(today)
+    today = today_or(today)
     if not reason.strip():
         raise UserError("请填写另行确定期限的理由(条例第三十五条)", field="reason")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "另行确定期限")
+        r = step(tx, case_id, "manual_due")
         if due <= r.received:
             raise UserError("答复期限必须晚于收到申请日期", field="due")
         before = {"due": r.due}
@@ -678,40 +639,25 @@ def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: 
 
 
 # --- ending a case -----------------------------------------------------------------------
-def _close(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, note: str | None = None,
-           extra: dict[str, Any] | None = None) -> CaseSummary:
-    from workstation.services.locks import check_not_locked
-
-    if result_key not in RESULTS_BY_KEY:
-        raise UserError(f"未知的办理结果:{result_key}", field="result")
-    if on < r.received:
-        raise UserError("办结日期不能早于收到申请日期", field="on")
-    check_not_locked(tx.session, [on], what=f"在{on.isoformat()}办结")
-    before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
-    if status == Status.REPLIED:  # a reply stays on the clock until its delivery counts (235号)
-        clock = clock_of(tx.db, tx.session, r)
-        r.due = _engine(tx.db).compute(clock, as_of=max(on, r.received), explain=False).due
-    else:
-        r.due = None
-    r.result_key, r.closed_on, r.status = result_key, on, status
-    tx.event("closed", request_id=r.id, before=before,
-             after={"status": status, "result_key": result_key, "result": RESULTS_BY_KEY[result_key].label,
-                    "closed_on": on, **(extra or {})}, effective_on=on, note=note)
-    return summary(r)
-
-
 def close(db: Database, actor: Actor, case_id: int, result_key: str, on: date, *, note: str = "",
           extra: dict[str, Any] | None = None, today: date | None = None) -> CaseSummary:
-    """Close with a result (the reply, 答复): the request counts in the tally of that date."""
-    require(actor, *CASE_ROLES, action="答复办结")
-    today = _today(today)
+    """其他处理办结: end the request with a 其他处理 result (fee not paid, 其他) and a notice that says so.
+
+    A reply on the substance (公开, 不予公开, 无法提供, 不予处理) goes through the review (review.reply);
+    逾期不补正 through deem_withdrawn, withdrawal through withdraw. Counts in the tally of that date.
+    """
+    require(actor, *CASE_ROLES, action="其他处理办结")
+    today = today_or(today)
+    if result_key not in RESULTS_BY_KEY:
+        raise UserError(f"未知的办理结果:{result_key}", field="result")
+    refused = ending_result_reason(result_key)
+    if refused:
+        raise UserError(refused, field="result")
     if on > today:
-        raise UserError("答复日期不能晚于今天", field="on")
+        raise UserError("办结日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "答复")
-        if r.status == Status.CORRECTION and result_key not in ("other.no_correction", "other.other"):
-            raise UserError("申请正在等待补正;收到补正后才能答复")
-        return _close(tx, r, result_key, on, status=Status.REPLIED, note=note or None, extra=extra)
+        r = step(tx, case_id, "close")
+        return close_request(tx, r, result_key, on, status=Status.REPLIED, note=note or None, extra=extra)
 
 
 # Events that leave a request as it came in at the window (a reply on the spot is still possible).
@@ -729,7 +675,7 @@ def reply_on_the_spot(db: Database, actor: Actor, case_id: int, *, published_at:
     from workstation.domain.reply_reasons import slot_errors
 
     require(actor, *CASE_ROLES, action="当场答复")
-    today = _today(today)
+    today = today_or(today)
     if not published_at.strip():
         raise UserError("请写明已主动公开的信息在哪里可以获取(网址、公开栏、查阅场所等)", field="published_at")
     released = [m.strip() for m in materials if m.strip()]
@@ -740,14 +686,14 @@ def reply_on_the_spot(db: Database, actor: Actor, case_id: int, *, published_at:
     if not signed_by.strip():
         raise UserError("请填写签收人(当场签收答复的申请人或其代理人)", field="signed_by")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "当场答复")
+        r = get_open(tx, case_id, "当场答复")
         if r.channel != "in_person" or r.received != today:
             raise UserError("只有今天当面提交的申请才能当场答复;其他申请请按审查、答复、送达办理。")
         other = tx.session.execute(select(Event.action).where(
             Event.request_id == r.id, Event.action.not_in(_AT_INTAKE)).limit(1)).first()
         if other is not None or r.status != Status.OPEN:
             raise UserError("本申请登记后已有办理记录,不能再当场答复;请按审查、答复、送达办理。")
-        _close(tx, r, "disclosed", today, status=Status.REPLIED, note="当场答复(条例第三十三条第一款)",
+        close_request(tx, r, "disclosed", today, status=Status.REPLIED, note="当场答复(条例第三十三条第一款)",
                extra={"on_the_spot": True, "published_at": published_at.strip(), "materials": released,
                       "basis": "《中华人民共和国政府信息公开条例》第三十六条第(一)项"})
         due = r.due  # kept by the reply: the delivery is judged against it
@@ -763,12 +709,12 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
              today: date | None = None) -> CaseSummary:
     """The applicant withdrew (申请人撤回): 其他处理·其他. The number is never reused."""
     require(actor, *CASE_ROLES, action="登记撤回")
-    today = _today(today)
+    today = today_or(today)
     if on > today:
         raise UserError("撤回日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "撤回")
-        return _close(tx, r, "other.other", on, status=Status.CLOSED, note=note or "申请人撤回申请",
+        r = step(tx, case_id, "withdraw")
+        return close_request(tx, r, "other.other", on, status=Status.CLOSED, note=note or "申请人撤回申请",
                       extra={"withdrawn": True})
 
 
@@ -778,7 +724,7 @@ def recompute_due_dates_in(tx: Tx, *, reason: str, today: date | None = None) ->
     A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
     is recomputed too. Returns the cases whose due date moved, each with a ``due_recomputed`` event.
     """
-    today = _today(today)
+    today = today_or(today)
     moved: list[MovedDue] = []
     rows = tx.session.execute(select(Request).where(
         or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
@@ -851,6 +797,6 @@ def full_id_number(db: Database, actor: Actor, case_id: int) -> str:
 
     require(actor, *REVEAL_ROLES, action="查看完整证件号码")
     with writing(db, actor) as tx:
-        r = _get(tx.session, case_id)
+        r = get_request(tx.session, case_id)
         tx.event("id_revealed", request_id=r.id, after={"field": "id_number"})
         return r.id_number or ""

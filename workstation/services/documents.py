@@ -27,6 +27,7 @@ from workstation.domain.results import (
 )
 from workstation.domain.status import Role
 from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.case_records import get_request, issuable_documents
 from workstation.services.review import PROVISION_FORMS
 from workstation.store.database import Database
 from workstation.store.models import Document, Event, NumberSequence, Request
@@ -335,6 +336,16 @@ _LETTER_EVENTS = {"correction": ("correction_requested", "on", None),
 _ATTEMPTS = 5
 
 
+# Why a document does not fit the case yet (the step that makes it fit).
+_NOT_YET = {
+    "correction": "发出补正告知后才能出具", "extension": "批准延期后才能出具",
+    "third-party": "征询第三方意见期间才能出具", "fee": "等待缴费期间才能出具",
+    "consultation": "征求其他机关意见期间才能出具", "third-party-decision": "征询过第三方意见后才能出具",
+    "reasons": "办结后不能再要求说明理由", "delay": "另行确定答复期限后才能出具",
+    "reply": "尚未答复,答复后才能出具", "delivery": "尚未答复,答复后才能出具",
+}
+
+
 def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | None = None,
           replaces: int | None = None, details: dict[str, str] | None = None,
           provisional_ok: bool = False) -> IssuedDocument:
@@ -360,12 +371,14 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
     handler = actor.display_name if actor.id is not None else ""
     for _attempt in range(_ATTEMPTS):
         with db.read() as s:
-            r = _case(s, case_id)
+            r = get_request(s, case_id)
             dated = notice_date(s, r, kind, today)
             seq = _document_seq(s, dated.year) + 1 if kind in NUMBERED else None
             number = _document_number(settings, dated.year, seq) if seq else None
             mark = _case_mark(s, case_id)
             context = build_context(db, s, r, kind, dated, number, details=details, handler=handler)
+            if kind not in issuable_documents(s, r):
+                raise UserError(f"本申请现在不能出具{KINDS[kind]}:{_NOT_YET.get(kind, '办理到相应步骤后才能出具')}")
         when, years = provisional_dates(db, context, kind)
         if years and not provisional_ok:
             listed = "、".join(str(y) for y in years)
@@ -392,13 +405,6 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
         return IssuedDocument(doc.id, case_id, kind, doc.template, doc.template_version, number, dated,
                               doc.fonts_embedded, doc.pdf, warnings)
     raise UserError("其他窗口正在同时办理这件申请或出具文书,文书未能出具;请稍后再试。")
-
-
-def _case(session: Any, case_id: int) -> Request:
-    r = session.get(Request, case_id)
-    if r is None:
-        raise UserError(f"找不到编号为 {case_id} 的申请")
-    return r
 
 
 def _document_seq(session: Any, year: int) -> int:

@@ -24,17 +24,8 @@ from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
 from workstation.services.base import Actor, get_settings, require, utcnow, writing
-from workstation.services.cases import (
-    CASE_ROLES,
-    CaseSummary,
-    PauseStarted,
-    _close,
-    _get,
-    _get_open,
-    _today,
-    pause_in,
-    summary,
-)
+from workstation.services.case_records import CaseSummary, close_request, step, summary, today_or
+from workstation.services.cases import CASE_ROLES, PauseStarted, pause_in
 from workstation.store.database import Database
 from workstation.store.models import Appeal, Review
 
@@ -163,7 +154,7 @@ def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, b
     from workstation.domain.checklist import propose
 
     require(actor, *CASE_ROLES, action="提交审查")
-    today = _today(today)
+    today = today_or(today)
     checklist = _checklist(db)
     known = {item.id for item in checklist.items}
     unknown = set(answers) - known
@@ -179,13 +170,7 @@ def submit_review(db: Database, actor: Actor, case_id: int, answers: dict[str, b
         if chosen_result != proposal.result_key and not choice_reason.strip():
             raise UserError("所选结果与审查建议不同,请说明理由", field="choice_reason")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "提交审查")
-        if r.status == Status.CORRECTION:
-            raise UserError("申请正在等待补正,收到补正后才能审查")
-        if r.status == Status.REVIEW:
-            raise UserError("本申请已有待审核的审查,请等审核人处理")
-        if r.status == Status.PAUSED:
-            raise UserError("暂停计时期间不能提交审查,请先恢复计时")
+        r = step(tx, case_id, "review")
         asked = _consultation(tx.session, r.id) if proposal.consult_third_party else None
         rv = Review(request_id=r.id, answers=dict(answers), notes=notes.strip() or None,
                     proposed_result=proposal.result_key, chosen_result=chosen_result,
@@ -227,13 +212,11 @@ def sign_off(db: Database, actor: Actor, case_id: int, *, today: date | None = N
     require(actor, Role.REVIEWER, Role.HEAD, action="审核签发")
     allow_self = bool(get_settings(db)["review.allow_self_signoff"])
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "审核")
+        r = step(tx, case_id, "signoff")
         rv = _pending(tx, case_id)
         same = rv.prepared_by == actor.id
         if same and not allow_self:
             raise UserError("承办人和审核人不能是同一人。单人机关可在“设置”中允许同一人承办并审核。")
-        if r.status == Status.PAUSED:
-            raise UserError("正在征询第三方意见(暂停计时),请在收到意见或期限届满、恢复计时后再审核")
         rv.status, rv.signed_by, rv.signed_at, rv.self_signoff = "signed", actor.id, utcnow(), same
         before = {"status": r.status}
         r.status = Status.REPLY
@@ -249,12 +232,11 @@ def send_back(db: Database, actor: Actor, case_id: int, reason: str) -> ReviewIn
     if not reason.strip():
         raise UserError("请填写退回理由", field="reason")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "退回")
+        r = step(tx, case_id, "send_back")
         rv = _pending(tx, case_id)
         rv.status, rv.return_reason, rv.signed_by, rv.signed_at = "returned", reason.strip(), actor.id, utcnow()
         before = {"status": r.status}
-        if r.status == Status.REVIEW:
-            r.status = Status.OPEN
+        r.status = Status.OPEN
         tx.event("review_returned", request_id=r.id, before=before,
                  after={"review_id": rv.id, "status": r.status}, note=reason.strip())
         return _info(tx.session, rv, None, db)
@@ -338,13 +320,13 @@ def reply(db: Database, actor: Actor, case_id: int, data: ReplyData, *, today: d
     from workstation.services.base import ValidationError
 
     require(actor, *CASE_ROLES, action="答复")
-    today = _today(today)
+    today = today_or(today)
     if data.result_key not in RESULTS_BY_KEY:
         raise UserError("请选择办理结果", field="result")
     if data.on > today:
         raise UserError("答复日期不能晚于今天", field="on")
     with writing(db, actor) as tx:
-        r = _get_open(tx, case_id, "答复")
+        r = step(tx, case_id, "reply")
         rv = tx.session.execute(select(Review).where(Review.request_id == r.id, Review.status == "signed")
                                 .order_by(Review.id.desc()).limit(1)).scalar_one_or_none()
         if rv is None:
@@ -366,7 +348,7 @@ def reply(db: Database, actor: Actor, case_id: int, data: ReplyData, *, today: d
         if errors:
             raise ValidationError(errors)
         extra = {k: v for k, v in {**stated, "review_id": rv.id, "reviewed_result": reviewed}.items() if v}
-        return _close(tx, r, data.result_key, data.on, status=Status.REPLIED, note=data.reason.strip() or None,
+        return close_request(tx, r, data.result_key, data.on, status=Status.REPLIED, note=data.reason.strip() or None,
                       extra=extra)
 
 
@@ -404,7 +386,7 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
     from workstation.services.cases import _engine, clock_of
 
     require(actor, *CASE_ROLES, action="登记送达")
-    today = _today(today)
+    today = today_or(today)
     if method not in DELIVERY_METHODS:
         raise UserError("请选择送达方式", field="method")
     basis = COUNTING_BASIS[method]
@@ -423,9 +405,7 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
     if method == "entrusted" and not body.strip():
         raise UserError("委托送达的,请填写代为送达的机关", field="body")
     with writing(db, actor) as tx:
-        r = _get(tx.session, case_id)
-        if r.status != Status.REPLIED or r.closed_on is None:
-            raise UserError("只有已答复、尚未送达的申请才能登记送达")
+        r = step(tx, case_id, "deliver")
         if on < r.closed_on:
             raise UserError(f"{basis.removesuffix('之日')}日期不能早于答复日期", field="on")
         label = DELIVERY_METHODS[method]
@@ -483,13 +463,13 @@ def _appeal_info(a: Appeal) -> AppealInfo:
 def record_appeal(db: Database, actor: Actor, case_id: int, kind: str, filed_on: date, *, body: str = "",
                   note: str = "", today: date | None = None) -> AppealInfo:
     require(actor, *CASE_ROLES, action="登记复议或诉讼")
-    today = _today(today)
+    today = today_or(today)
     if kind not in APPEAL_KINDS:
         raise UserError("请选择类型:行政复议、行政诉讼(未经复议直接起诉)或行政诉讼(复议后起诉)", field="kind")
     if filed_on > today:
         raise UserError("申请或起诉日期不能晚于今天", field="filed_on")
     with writing(db, actor) as tx:
-        r = _get(tx.session, case_id)
+        r = step(tx, case_id, "appeal")
         if filed_on < r.received:
             raise UserError("申请或起诉日期不能早于收到政府信息公开申请的日期", field="filed_on")
         a = Appeal(request_id=r.id, kind=kind, filed_on=filed_on, body=body.strip() or None, note=note or None)
@@ -503,7 +483,7 @@ def record_appeal(db: Database, actor: Actor, case_id: int, kind: str, filed_on:
 def set_appeal_result(db: Database, actor: Actor, appeal_id: int, result: str, result_on: date, *,
                       note: str = "", today: date | None = None) -> AppealInfo:
     require(actor, *CASE_ROLES, action="登记复议或诉讼结果")
-    today = _today(today)
+    today = today_or(today)
     if result not in APPEAL_RESULTS:
         raise UserError("请选择结果:维持、纠正或其他结果", field="result")
     if result_on > today:

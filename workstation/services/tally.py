@@ -149,6 +149,7 @@ def correct_locked_result(db: Database, actor: Actor, case_id: int, result_key: 
                           reason: str) -> None:
     """A recorded correction (更正) of a closed case's result or date, also inside a locked period."""
     from workstation.domain.results import RESULTS_BY_KEY
+    from workstation.services.case_records import step
 
     require(actor, Role.HEAD, action="更正已锁定期间的数据")
     if not reason.strip():
@@ -156,9 +157,7 @@ def correct_locked_result(db: Database, actor: Actor, case_id: int, result_key: 
     if result_key not in RESULTS_BY_KEY:
         raise UserError(f"未知的办理结果:{result_key}", field="result")
     with writing(db, actor) as tx:
-        r = tx.session.get(Request, case_id)
-        if r is None or r.closed_on is None:
-            raise UserError("只能更正已办结申请的结果")
+        r = step(tx, case_id, "correct_result")
         if closed_on < r.received:
             raise UserError("办结日期不能早于收到申请日期", field="on")
         before = {"result_key": r.result_key, "closed_on": r.closed_on}

@@ -1,12 +1,13 @@
-"""答复办结: the reply, with its result (one row of the annual report) and date."""
+"""其他处理办结: a 其他处理 ending (fee not paid, 其他) with its date; a reply on the substance is made in 答复."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QSizePolicy
 
+from workstation.domain.case_actions import ENDING_RESULTS
 from workstation.domain.errors import UserError
 from workstation.domain.remedies import review_first
-from workstation.domain.results import RESULTS, RESULTS_BY_KEY
+from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import cases
 
 from ..widgets import Label, date_edit, to_date
@@ -14,15 +15,17 @@ from .base import ServiceDialog, text_field
 
 
 class CloseDialog(ServiceDialog):
-    title = "答复办结"
-    ok_text = "答复办结"
-    intro = "邮寄答复的,以交邮之日为答复日期;当面领取的,以签收之日为答复日期。"
+    title = "其他处理办结"
+    ok_text = "办结"
+    results: tuple[str, ...] = ENDING_RESULTS
+    intro = ("用于逾期未缴纳信息处理费等其他处理的情形;公开、不予公开、无法提供、不予处理的答复,"
+             "请经“审查”“审核签发”后在“答复”中作出。申请人撤回、逾期不补正请用各自的按钮。")
 
     def build(self) -> None:
         self.result = QComboBox()
         self.result.addItem("请选择办理结果", None)
-        for r in RESULTS:
-            self.result.addItem(r.label, r.key)
+        for key in self.results:
+            self.result.addItem(RESULTS_BY_KEY[key].label, key)
         self.result.setMaxVisibleItems(22)
         self.form.add("result", "办理结果", self.result)
         self.basis = Label()
@@ -30,7 +33,7 @@ class CloseDialog(ServiceDialog):
         self.basis.setWordWrap(True)
         self.basis.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # the row's width
         self.form.layout.addRow("", self.basis)
-        self.on = self.form.add("on", "答复日期", date_edit(self.ctx.today()))
+        self.on = self.form.add("on", "办结日期", date_edit(self.ctx.today()))
         self.note = self.form.add("note", "备注", text_field())
         self.result.currentIndexChanged.connect(self._show_basis)
         self.setMinimumWidth(620)
@@ -47,4 +50,4 @@ class CloseDialog(ServiceDialog):
             raise UserError("请选择办理结果", field="result")
         done = cases.close(self.ctx.db, self.ctx.actor, self.case.id, key, to_date(self.on.date()),
                            note=self.note.toPlainText(), today=self.ctx.today())
-        return f"已答复办结:{done.result_label}。"
+        return f"已办结:{done.result_label}。"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 
 from workstation.domain.errors import UserError
+from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import tally
 
 from ..widgets import to_date
@@ -18,6 +19,7 @@ from .close_dialog import CloseDialog
 
 class CorrectResultDialog(CloseDialog):
     title = "更正办理结果"
+    results = tuple(RESULTS_BY_KEY)  # any result: the recorded one may be wrong in any direction
     ok_text = "记录更正"
     intro = ("已办结申请的办理结果或办结日期有误时,由负责人更正并写明理由,更正记入审计记录。"
              "已锁定(已报送或公开)期间的数字不会改写:统计页将锁定时的数字与更正后的数字并列显示。")
