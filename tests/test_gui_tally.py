@@ -26,8 +26,11 @@ from workstation.domain.tally import (
     row_label,
 )
 from workstation.gui.main_window import MainWindow
-from workstation.gui.tally_view import GROUP_NAMES, KEY_ROLE, TallyView
+from workstation.gui.tally_chart import GROUP_NAMES
+from workstation.gui.tally_grid import KEY_ROLE, GridModel
+from workstation.gui.tally_view import TallyView
 from workstation.gui.widgets import SOON_BACK, to_qdate
+from workstation.reports.tables import table3_grid, table4_grid
 from workstation.services import cases
 from workstation.services import tally as tally_service
 from workstation.services.users import SYSTEM_ACTOR
@@ -96,23 +99,23 @@ def choose(qtbot, view: TallyView, period: Period) -> None:
         mode = "quarter"
     else:
         mode = "range"
-    view.mode.setCurrentIndex(view.mode.findData(mode))
+    view.picker.mode.setCurrentIndex(view.picker.mode.findData(mode))
     wait_idle(qtbot, ctx)
     if mode == "range":
-        for edit, day in ((view.date_from, period.start), (view.date_to, period.end)):
+        for edit, day in ((view.picker.date_from, period.start), (view.picker.date_to, period.end)):
             type_date(qtbot, edit, day)
             qtbot.keyClick(edit, Qt.Key.Key_Return)
             wait_idle(qtbot, ctx)
     else:
-        view.year.setFocus()
-        qtbot.keyClick(view.year, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClicks(view.year, str(y))
-        qtbot.keyClick(view.year, Qt.Key.Key_Return)
+        view.picker.year.setFocus()
+        qtbot.keyClick(view.picker.year, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(view.picker.year, str(y))
+        qtbot.keyClick(view.picker.year, Qt.Key.Key_Return)
         wait_idle(qtbot, ctx)
         if mode == "month":
-            view.month.setCurrentIndex(period.start.month - 1)
+            view.picker.month.setCurrentIndex(period.start.month - 1)
         elif mode == "quarter":
-            view.quarter.setCurrentIndex((period.start.month - 1) // 3)
+            view.picker.quarter.setCurrentIndex((period.start.month - 1) // 3)
     wait_idle(qtbot, ctx)
     qtbot.waitUntil(lambda: not view.loading and view.result is not None and view.result.period == period)
 
@@ -160,7 +163,7 @@ def click(qtbot, table, index, *, double: bool = False) -> None:
 def test_the_current_year_is_shown_first(qtbot, staff, make_ctx, register):
     view = open_view(qtbot, make_ctx(staff["clerk"], TODAY))
     assert view.result is not None and view.result.period == Period.year(2026)
-    assert view.mode.currentData() == "year" and view.year.value() == 2026
+    assert view.picker.mode.currentData() == "year" and view.picker.year.value() == 2026
     assert view.title.text() == "2026年政府信息公开申请统计"
     assert shown_numbers(view)[("carried_out", "total")] == "2"  # F and J are still open
 
@@ -209,22 +212,42 @@ def test_switching_the_period(qtbot, gui_db, staff, make_ctx, register):
         assert {k: int(v) for k, v in shown_numbers(view).items()} == {
             k: expected.cell(*k) for k in shown_numbers(view)}, period
         assert view.title.text() == f"{period.label}政府信息公开申请统计"
-    assert view.mode.currentData() == "range"
+    assert view.picker.mode.currentData() == "range"
     assert label_of_row(view, "new") == "一、本期新收政府信息公开申请数量"  # not a year: 本期, not 本年
 
     # the end before the start: a Chinese message, the typed dates stay, the last table stays
-    type_date(qtbot, view.date_to, date(2025, 2, 1))
-    qtbot.keyClick(view.date_to, Qt.Key.Key_Return)
+    type_date(qtbot, view.picker.date_to, date(2025, 2, 1))
+    qtbot.keyClick(view.picker.date_to, Qt.Key.Key_Return)
     wait_idle(qtbot, ctx)
     assert view.error.isVisible()
     assert "结束日期(2025-02-01)不能早于开始日期(2025-03-04)" in view.error.text()
-    assert view.date_to.date() == to_qdate(date(2025, 2, 1))
+    assert view.picker.date_to.date() == to_qdate(date(2025, 2, 1))
     assert view.result.period == Period(date(2025, 3, 4), date(2025, 7, 31))
-    type_date(qtbot, view.date_to, date(2025, 3, 31))
-    qtbot.keyClick(view.date_to, Qt.Key.Key_Return)
+    type_date(qtbot, view.picker.date_to, date(2025, 3, 31))
+    qtbot.keyClick(view.picker.date_to, Qt.Key.Key_Return)
     wait_idle(qtbot, ctx)
     qtbot.waitUntil(lambda: view.result.period == Period(date(2025, 3, 4), date(2025, 3, 31)))
     assert not view.error.isVisible()
+
+
+def test_the_grid_models_pass_qtmodeltester(qtmodeltester, gui_db, staff, register):
+    """Tables 三 and 四 of a locked month with a recorded correction (locked figures beside current ones)."""
+    head = staff["head"].actor()
+    tally_service.lock_period(gui_db, head, MARCH.start, MARCH.end)
+    tally_service.correct_locked_result(gui_db, head, register["G"].id, "partly_disclosed", date(2025, 3, 6),
+                                        "答复书载明部分公开")
+    [lock] = tally_service.locks(gui_db)
+    for period, figures in ((MARCH, lock.figures), (YEAR, None)):
+        result = tally_service.tally(gui_db, period.start, period.end)
+        table3 = GridModel("table3")
+        table3.set_grid(table3_grid(result), group_totals={g: result.cell(g) for g in GROUP_ROWS}, figures=figures)
+        assert table3.rowCount() == table3.grid.rows and table3.columnCount() == 10
+        assert len(table3.locked) == (4 if figures else 0)
+        qtmodeltester.check(table3)
+        table4 = GridModel("table4")
+        table4.set_grid(table4_grid(result), figures=figures)
+        assert (table4.rowCount(), table4.columnCount()) == (4, 15)
+        qtmodeltester.check(table4)
 
 
 # --- the requests behind a number -------------------------------------------------------------------
@@ -359,7 +382,7 @@ def test_a_head_locks_and_a_recorded_correction_shows_beside_the_locked_figures(
     assert not view.lock_button.isEnabled() and view.lock_button.text() == "本期已锁定"
     assert view.lock_note.isVisible() and "当前数字与锁定时一致" in view.lock_note.text()
     assert not view.lock_warning.isVisible()
-    assert view.locks_model.rowCount() == 1 and view.locks_model.index(0, 0).data() == "2025年3月"
+    assert view.locks_page.model.rowCount() == 1 and view.locks_page.model.index(0, 0).data() == "2025年3月"
     assert view.changed_figures() == 0
 
     # G was replied 予以公开 on 03-06; the head records that it was in fact 部分公开
@@ -388,10 +411,10 @@ def test_a_head_locks_and_a_recorded_correction_shows_beside_the_locked_figures(
     assert not view.lock_warning.isVisible() and view.changed_figures() == 0
     assert view.lock_button.isEnabled()
     view.tabs.setCurrentWidget(view.locks_page)
-    click(qtbot, view.locks_table, view.locks_model.index(0, 0), double=True)
+    click(qtbot, view.locks_page.table, view.locks_page.model.index(0, 0), double=True)
     wait_idle(qtbot, ctx)
     qtbot.waitUntil(lambda: view.result.period == MARCH and not view.loading)
-    assert view.mode.currentData() == "month" and view.month.currentIndex() == 2
+    assert view.picker.mode.currentData() == "month" and view.picker.month.currentIndex() == 2
     assert view.lock_warning.isVisible()
 
 
@@ -400,15 +423,15 @@ def test_the_chart_shows_new_and_concluded_requests_and_results_by_month(qtbot, 
     ctx = make_ctx(staff["clerk"], TODAY)
     view = open_view(qtbot, ctx)
     choose(qtbot, view, YEAR)
-    assert view.flow_chart is None  # built when the tab is first shown
+    assert view.trend_page.flow_chart is None  # built when the tab is first shown
     view.tabs.setCurrentWidget(view.trend_page)
     wait_idle(qtbot, ctx)
-    qtbot.waitUntil(lambda: view.trend is not None and view.trend.year == 2025)
+    qtbot.waitUntil(lambda: view.trend_page.trend is not None and view.trend_page.trend.year == 2025)
     months = [tally_service.tally(gui_db, p.start, p.end) for p in (Period.month(2025, m) for m in range(1, 13))]
-    assert [s.name() for s in view.flow_chart.series()] == ["新收", "办结"]
-    [bars] = view.result_chart.series()
+    assert [s.name() for s in view.trend_page.flow_chart.series()] == ["新收", "办结"]
+    [bars] = view.trend_page.result_chart.series()
     assert [b.label() for b in bars.barSets()] == list(GROUP_NAMES.values())
-    series = view.chart_series()
+    series = view.trend_page.chart_series()
     assert series["新收"] == [m.cell("new") for m in months]
     assert series["办结"] == [m.cell("total") for m in months]
     for group, name in GROUP_NAMES.items():
@@ -418,10 +441,10 @@ def test_the_chart_shows_new_and_concluded_requests_and_results_by_month(qtbot, 
 
     # the current year: only the months that have begun carry a line
     choose(qtbot, view, Period.year(2026))
-    qtbot.waitUntil(lambda: view.trend is not None and view.trend.year == 2026 and not ctx.tasks.busy)
-    assert view.trend.months == 2
-    assert len(view.chart_series()["新收"]) == 2
-    assert "已过 2 个月" in view.trend_status.text()
+    qtbot.waitUntil(lambda: view.trend_page.trend is not None and view.trend_page.trend.year == 2026 and not ctx.tasks.busy)
+    assert view.trend_page.trend.months == 2
+    assert len(view.trend_page.chart_series()["新收"]) == 2
+    assert "已过 2 个月" in view.trend_page.status.text()
 
 
 def test_qtcharts_is_not_loaded_at_startup():

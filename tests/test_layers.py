@@ -3,11 +3,14 @@ services import no Qt."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
+import workstation
 import workstation.domain
 import workstation.services
 
@@ -45,3 +48,26 @@ def test_domain_needs_neither_qt_nor_sqlalchemy():
 def test_services_need_no_qt():
     proc = _run(["PySide6"], _modules(workstation.services) + ["workstation.cli", "workstation.commands"])
     assert proc.returncode == 0, proc.stderr
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a source file imports, at the top or inside a function, relative imports resolved."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = "workstation" + (f".{node.module}" if node.module else "") if node.level else node.module or ""
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_commands_do_not_import_the_cli():
+    """cli.py builds the parser from the commands modules; they take their helpers from cli_args, not from it."""
+    package = Path(workstation.__file__).parent
+    commands = sorted(package.glob("commands*.py"))
+    assert commands
+    for path in commands:
+        assert "workstation.cli" not in _imported_modules(path), path.name
+    assert "workstation.cli" not in _imported_modules(package / "cli_args.py")

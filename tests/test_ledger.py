@@ -3,6 +3,7 @@ all-or-nothing import into a real register."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 import zipfile
@@ -15,6 +16,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from sqlalchemy import func, select
 
 from workstation.domain import ledger as ledger_module
+from workstation.domain import ledger_file
 from workstation.domain.errors import DataFileError
 from workstation.domain.identity import check_credit_code, check_id_number, id_check_digit
 from workstation.domain.ledger import LedgerRejected, parse_ledger, read_ledger, sequence_of
@@ -267,8 +269,18 @@ def test_more_rows_than_the_limit_are_refused(monkeypatch):
                         today=TODAY).data_rows == 100
 
 
+def test_reading_a_file_gives_its_rows_as_written_and_checks_nothing():
+    raw = "\ufeff受理编号,收到日期\nA-1,不是日期\n".encode()
+    opened = ledger_file.open_ledger(raw, "t.csv")
+    assert (opened.name, opened.sha256) == ("t.csv", hashlib.sha256(raw).hexdigest())
+    assert list(opened.rows) == [("受理编号", "收到日期"), ("A-1", "不是日期")]
+    assert opened.epoch == ledger_file.EXCEL_EPOCH
+    with pytest.raises(DataFileError, match="没有任何内容"):
+        ledger_file.open_ledger(b" \r\n", "t.csv")
+
+
 def test_the_limits_are_the_ones_the_office_was_promised():
-    assert ledger_module.MAX_ROWS == 100_000 and ledger_module.MAX_BYTES == 20 * 1024 * 1024
+    assert ledger_module.MAX_ROWS == 100_000 and ledger_file.MAX_BYTES == 20 * 1024 * 1024
 
 
 def test_sequence_of_reads_the_office_pattern():

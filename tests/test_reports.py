@@ -27,7 +27,8 @@ from tally_support import OFFICE, PERSONAL, TODAY, build_register, open_register
 from workstation import reports
 from workstation.documents import fonts as doc_fonts
 from workstation.domain.errors import UserError
-from workstation.domain.tally import Period
+from workstation.domain.tally import GROUP_ROWS, Period
+from workstation.reports.tables import table3_grid, table4_grid
 from workstation.services import cases
 from workstation.services import tally as tally_service
 from workstation.services.users import SYSTEM_ACTOR
@@ -129,6 +130,24 @@ def label_rows(ws, first: int) -> dict[str, tuple[int, int]]:
 
 def numbers(ws, row: int, first_col: int = 4, count: int = 7) -> list[object]:
     return [ws.cell(row, c).value for c in range(first_col, first_col + count)]
+
+
+def test_the_grids_cells_carry_the_tallys_keys(year):
+    """Each number of the printed grids says which row and column of the tally it is, each row label its row,
+    so the screen finds a number by its keys and not by the wording of a label."""
+    grid = table3_grid(year)
+    numbers = [c for c in grid.cells if c.kind == "number"]
+    assert {(c.row_key, c.col_key) for c in numbers} == {(r, k) for r in SPEC_ROWS for k in SPEC_COLUMNS
+                                                         if r not in GROUP_ROWS}
+    assert all(c.value == year.cell(c.row_key, c.col_key) for c in numbers)
+    assert all(c.col_key == SPEC_COLUMNS[c.col - grid.label_cols] for c in numbers)
+    labels = {c.row_key: c for c in grid.cells if c.kind == "label" and c.row_key}
+    assert set(labels) == set(SPEC_ROWS)
+    assert all(norm(c.value) == norm(SPEC_ROWS[key]) for key, c in labels.items())
+    assert {labels[g].rowspan for g in GROUP_ROWS} == {len(m) for m in GROUP_ROWS.values()}
+    table4 = [c for c in table4_grid(year).cells if c.kind == "number"]
+    assert [(c.row_key, c.col_key) for c in table4] == [(k, c) for k in APPEAL_KINDS for c in APPEAL_RESULTS]
+    assert all(c.value == year.table4[c.row_key][c.col_key] for c in table4)
 
 
 def test_xlsx_table3_has_the_official_layout_and_the_engines_numbers(exported, year):

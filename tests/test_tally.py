@@ -10,7 +10,7 @@ from conftest import person
 from tally_support import TODAY, build_register, full_table
 
 from workstation.domain.errors import UserError
-from workstation.domain.results import TALLY_COLUMNS
+from workstation.domain.results import RESULT_GROUPS, TALLY_COLUMNS
 from workstation.domain.tally import (
     ROW_KEYS,
     AppealRecord,
@@ -113,6 +113,32 @@ def test_months_add_up_to_the_year(db, register):
     quarter = tally_service.tally(db, Period.quarter(2025, 1).start, Period.quarter(2025, 1).end)
     assert quarter.cell("new") == sum(m.cell("new") for m in months[:3]) == 12
     assert quarter.cell("carried_out") == months[2].cell("carried_out") == 4
+
+
+def test_the_monthly_trend_is_the_months_tallies(db, register):
+    trend = tally_service.monthly_trend(db, 2025, TODAY)
+    assert (trend.year, trend.months) == (2025, 12)
+    months = [tally_service.tally(db, p.start, p.end) for p in (Period.month(2025, m) for m in range(1, 13))]
+    assert trend.new == [m.cell("new") for m in months]
+    assert trend.concluded == [m.cell("total") for m in months]
+    assert trend.groups == {g: [m.cell(g) for m in months] for g in RESULT_GROUPS}
+    assert (trend.new[2], trend.concluded[2]) == (6, 7)  # MARCH_2025, counted by hand
+    assert sum(trend.new) == 23 and sum(trend.concluded) == 23  # YEAR_2025's new; its 办结 总计
+
+    # the current year (TODAY is 2026-02-01): January and February have begun, the other months stay 0
+    heard: list[tuple[int, int]] = []
+    now = tally_service.monthly_trend(db, 2026, TODAY, lambda done, total: heard.append((done, total)))
+    assert now.months == 2 and now.new == [1] + [0] * 11 and heard == [(0, 2), (1, 2), (2, 2)]
+    assert tally_service.monthly_trend(db, 2027, TODAY).months == 0
+
+
+def test_the_monthly_trend_stops_when_its_progress_raises(db, register):
+    def cancel(done: int, total: int) -> None:
+        if done == 3:
+            raise UserError("已取消")
+
+    with pytest.raises(UserError):
+        tally_service.monthly_trend(db, 2025, TODAY, cancel)
 
 
 def test_requests_behind_a_cell(db, register):

@@ -1,4 +1,4 @@
-"""The command-line commands that work on a register (see cli.py for the parser basics)."""
+"""The command-line commands that work on a register (see cli_args.py for the parser basics)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workstation.cli import (
+from workstation.cli_args import (
     PASSWORD_ENV,
     CliError,
-    _Parser,
-    _print_json,
+    Parser,
     add_db_options,
     add_login_option,
     int_in_range,
     open_store,
+    print_json,
     read_text_file,
     signed_in,
 )
@@ -112,7 +112,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise CliError("登记未完成:" + ";".join(f"{k}:{v}" for k, v in exc.errors.items())) from None
     d = done.deadline
-    _print_json({"id": done.case.id, "number": done.case.number, "received": d.received.isoformat(),
+    print_json({"id": done.case.id, "number": done.case.number, "received": d.received.isoformat(),
                  "due": d.due.isoformat(), "provisional": d.provisional,
                  "correction_notice_by": d.correction_notice_by.isoformat()})
     return 0
@@ -140,7 +140,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     report = verify_chain(open_store(args, create=False), against=args.against)
     if args.json:
-        _print_json({"ok": report.ok, "events": report.events, "problems": report.problems,
+        print_json({"ok": report.ok, "events": report.events, "problems": report.problems,
                      "mismatches": report.mismatches})
     else:
         print(report.text())
@@ -269,7 +269,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = bench.run(args.cases, log=lambda m: sys.stderr.write(m + "\n"), skip_gui=args.no_gui)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         for key, value in result.items():
             if key != "targets_met":
@@ -297,7 +297,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
         raise CliError(f"无法写入 {out}:{exc.strerror}(文书已出具并存档,可在案件中重新打印)") from None
     for warning in doc.warnings:
         sys.stderr.write(f"workstation: 注意:{warning}\n")
-    _print_json({"document_id": doc.id, "kind": doc.kind, "number": doc.number, "template": doc.template,
+    print_json({"document_id": doc.id, "kind": doc.kind, "number": doc.number, "template": doc.template,
                  "template_version": doc.template_version, "fonts_embedded": doc.fonts_embedded,
                  "out": str(out)})
     return 0
@@ -316,7 +316,7 @@ def register_all(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_demo)
 
-    a = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_command", parser_class=_Parser,
+    a = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_command", parser_class=Parser,
                                                                 metavar="子命令", required=True)
     p = a.add_parser("verify", help="校验审计记录哈希链")
     add_db_options(p)
@@ -356,7 +356,7 @@ def register_all(sub: Any) -> None:
     p.add_argument("--no-gui", action="store_true", help="不测量界面启动和内存")
     p.set_defaults(func=cmd_bench)
 
-    u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=_Parser,
+    u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=Parser,
                                                            metavar="子命令", required=True)
     p = u.add_parser("add", help="添加用户(需管理员登录)")
     add_db_options(p)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workstation.cli import (
+from workstation.cli_args import (
     EXIT_USAGE,
     CliError,
     add_db_options,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workstation.cli import CliError, add_db_options, int_in_range, iso_date, open_store
+from workstation.cli_args import CliError, add_db_options, int_in_range, iso_date, open_store
 from workstation.domain.errors import UserError
 from workstation.domain.tally import Period
 

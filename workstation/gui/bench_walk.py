@@ -74,7 +74,7 @@ def walk(window: MainWindow) -> dict[str, list[float]]:
     assert isinstance(tally, TallyView)
     until_idle(window)
     steps = itertools.cycle([-1, 1])
-    times["tally_year"] = timed(window, lambda: tally.year.setValue(tally.year.value() + next(steps)))
+    times["tally_year"] = timed(window, lambda: tally.picker.year.setValue(tally.picker.year.value() + next(steps)))
 
     def back(_made: object) -> None:
         window.show_page("dashboard")

@@ -38,6 +38,10 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     kind: str = "label"  # header | label | number
+    # what the cell stands for in the tally: a number of table 三 its row and column key (domain/tally.py),
+    # a row label its row key, a result group's spanning label the group; in table 四 the kind and column
+    row_key: str = ""
+    col_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,11 @@ def table3_grid(result: TallyResult) -> Grid:
     row = 3
 
     def numbers(key: str) -> None:
-        cells.extend(Cell(row, 3 + i, result.cell(key, c), kind="number") for i, c in enumerate(TALLY_COLUMNS))
+        cells.extend(Cell(row, 3 + i, result.cell(key, c), kind="number", row_key=key, col_key=c)
+                     for i, c in enumerate(TALLY_COLUMNS))
 
     for key in ("new", "carried_in"):
-        cells.append(Cell(row, 0, row_label(key, period), colspan=3))
+        cells.append(Cell(row, 0, row_label(key, period), colspan=3, row_key=key))
         numbers(key)
         row += 1
     results_rows = 1 + sum(len(GROUP_ROWS.get(g, (g,))) for g in RESULT_GROUPS)
@@ -75,19 +80,19 @@ def table3_grid(result: TallyResult) -> Grid:
     for group in RESULT_GROUPS:
         members = GROUP_ROWS.get(group)
         if members is None:
-            cells.append(Cell(row, 1, row_label(group, period), colspan=2))
+            cells.append(Cell(row, 1, row_label(group, period), colspan=2, row_key=group))
             numbers(group)
             row += 1
             continue
-        cells.append(Cell(row, 1, row_label(group, period), rowspan=len(members)))
+        cells.append(Cell(row, 1, row_label(group, period), rowspan=len(members), row_key=group))
         for key in members:
-            cells.append(Cell(row, 2, row_label(key, period)))
+            cells.append(Cell(row, 2, row_label(key, period), row_key=key))
             numbers(key)
             row += 1
-    cells.append(Cell(row, 1, row_label("total", period), colspan=2))
+    cells.append(Cell(row, 1, row_label("total", period), colspan=2, row_key="total"))
     numbers("total")
     row += 1
-    cells.append(Cell(row, 0, row_label("carried_out", period), colspan=3))
+    cells.append(Cell(row, 0, row_label("carried_out", period), colspan=3, row_key="carried_out"))
     numbers("carried_out")
     return Grid(rows=row + 1, cols=10, header_rows=3, cells=tuple(cells), label_cols=3)
 
@@ -104,7 +109,8 @@ def table4_grid(result: TallyResult) -> Grid:
         *[Cell(2, 10 + i, label, kind="header") for i, label in enumerate(outcome)],
     ]
     for k, kind in enumerate(APPEAL_KINDS):
-        cells.extend(Cell(3, 5 * k + i, result.table4[kind][c], kind="number") for i, c in enumerate(APPEAL_COLUMNS))
+        cells.extend(Cell(3, 5 * k + i, result.table4[kind][c], kind="number", row_key=kind, col_key=c)
+                     for i, c in enumerate(APPEAL_COLUMNS))
     return Grid(rows=4, cols=15, header_rows=3, cells=tuple(cells))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,6 +55,43 @@ def tally(db: Database, start: date, end: date) -> Any:
         raise UserError("统计期间的结束日期不能早于开始日期")
     records, appeals = _records(db, start, end)
     return compute_tally(records, appeals, Period(start, end))
+
+
+@dataclass(frozen=True)
+class Trend:
+    """New and concluded requests per month of one year, and the concluded ones by result group."""
+
+    year: int
+    months: int  # months that have begun (12 for a past year)
+    new: list[int]
+    concluded: list[int]
+    groups: dict[str, list[int]]
+
+
+def monthly_trend(db: Database, year: int, today: date,
+                  progress: Callable[[int, int], None] | None = None) -> Trend:
+    """The twelve monthly tallies of ``year`` (only months that have begun), counted as table 三 counts.
+
+    ``progress(done, months)`` hears before each month is counted and once all are; it may raise (a cancel
+    button) to stop.
+    """
+    from workstation.domain.results import RESULT_GROUPS
+    from workstation.domain.tally import Period
+
+    months = 12 if year < today.year else (today.month if year == today.year else 0)
+    new, concluded = [0] * 12, [0] * 12
+    groups = {g: [0] * 12 for g in RESULT_GROUPS}
+    for i in range(months):
+        if progress is not None:
+            progress(i, months)
+        period = Period.month(year, i + 1)
+        result = tally(db, period.start, period.end)
+        new[i], concluded[i] = result.cell("new"), result.cell("total")
+        for g in RESULT_GROUPS:
+            groups[g][i] = result.cell(g)
+    if progress is not None:
+        progress(months, months)
+    return Trend(year, months, new, concluded, groups)
 
 
 def export(db: Database, result: Any, fmt: str, *, filled_by: str = "", today: date | None = None) -> Any:
