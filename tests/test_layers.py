@@ -45,3 +45,13 @@ def test_domain_needs_neither_qt_nor_sqlalchemy():
 def test_services_need_no_qt():
     proc = _run(["PySide6"], _modules(workstation.services) + ["workstation.cli", "workstation.commands"])
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_clock_imports_neither_cases_nor_calendar():
+    """services/clock.py is below the use cases that move the clock: no circle through cases or calendar."""
+    code = ("import sys, workstation.services.clock; "
+            "print(sorted(m for m in ('workstation.services.cases', 'workstation.services.calendar') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -12,17 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.deadline import (
     LETTER_WAYS,
-    Clock,
     Deadline,
-    DeadlineEngine,
     Delivered,
     LetterPeriod,
-    Pause,
     Timeliness,
     letter_period,
 )
@@ -40,17 +37,12 @@ from workstation.services.base import (
     utcnow,
     writing,
 )
-from workstation.services.calendar import MovedDue, load_calendar
+from workstation.services.clock import clock_of, deadline_engine, load_calendar, refresh_due
 from workstation.settings import SETTINGS
 from workstation.store.database import Database
 from workstation.store.models import Event, Request
 
 CASE_ROLES = (Role.CLERK, Role.HEAD)
-
-# Events the deadline engine reads.
-CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set",
-                 "delivered")
-
 
 @dataclass(frozen=True)
 class CaseSummary:
@@ -104,59 +96,7 @@ def _today(today: date | None) -> date:
     return today or date.today()
 
 
-# --- the clock ------------------------------------------------------------------
-def _engine(db: Database, session: Session | None = None) -> DeadlineEngine:
-    return DeadlineEngine(load_calendar(db, session))
-
-
-def clock_of(db: Database, session: Session, r: Request) -> Clock:
-    """The clock of a case, from its received date and its events."""
-    settings = get_settings(db, session)
-    events = session.execute(
-        select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
-        .order_by(Event.seq)
-    ).all()
-    restarts: list[date] = []
-    pauses: list[Pause] = []
-    open_pause: tuple[date, str] | None = None
-    extension = 0
-    manual: date | None = None
-    delivered: Delivered | None = None
-    for action, after in events:
-        after = after or {}
-        if action == "correction_received":
-            restarts.append(date.fromisoformat(after["on"]))
-        elif action == "pause_started":
-            open_pause = (date.fromisoformat(after["on"]), after["kind"])
-        elif action == "pause_ended" and open_pause is not None:
-            pauses.append(Pause(open_pause[0], date.fromisoformat(after["on"]), open_pause[1]))
-            open_pause = None
-        elif action == "extended":
-            extension += int(after["days"])
-        elif action == "manual_due_set":
-            manual = date.fromisoformat(after["due"])
-        elif action == "delivered":
-            delivered = Delivered(after.get("method", ""), date.fromisoformat(after.get("counting_on") or after["on"]))
-    if open_pause is not None:
-        pauses.append(Pause(open_pause[0], None, open_pause[1]))
-    return Clock(
-        received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
-        manual_due=manual, reply_days=int(settings["days.reply"]),
-        correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
-    )
-
-
-def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
-    """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached."""
-    clock = clock_of(tx.db, tx.session, r)
-    d = _engine(tx.db, tx.session).compute(clock, as_of=max(today, r.received), explain=False)
-    waiting = r.status in (Status.CORRECTION, Status.PAUSED)
-    finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
-    r.due = None if waiting or finished else d.due
-    r.due_provisional = d.provisional
-    return d
-
-
+# --- the deadline (the clock itself is services/clock.py) ---------------------------------
 def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: bool = True) -> Deadline:
     with db.read() as s:
         r = _get(s, case_id)
@@ -169,7 +109,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
         end = r.closed_on
     else:  # open, or replied and still to be delivered: the clock runs until delivery
         end = date.today()
-    return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+    return deadline_engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
@@ -183,7 +123,7 @@ def explanation_context(db: Database, session: Session, r: Request, issue_date: 
         as_of = r.closed_on
     else:
         as_of = issue_date
-    d = _engine(db).compute(clock, as_of=max(as_of, r.received))
+    d = deadline_engine(db).compute(clock, as_of=max(as_of, r.received))
     counted = [span for span in d.explanation if span.counted]
     events = {e.action: dict(e.after or {}) for e in session.execute(
         select(Event).where(Event.request_id == r.id, Event.action.in_(("extended", "manual_due_set", "delivered")))
@@ -229,7 +169,7 @@ def _iso_date(value: Any) -> date | None:
 def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timeliness:
     """On time or late if the delivery counted on ``on`` (the delivery dialog shows it before recording)."""
     d = deadline(db, case_id, as_of=on, explain=False)
-    return _engine(db).judge(d.due, Delivered(method, on))
+    return deadline_engine(db).judge(d.due, Delivered(method, on))
 
 
 def _get(session: Session, case_id: int) -> Request:
@@ -295,7 +235,7 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         r.applicant_name, r.content = data.applicant_name, data.content
         tx.session.add(r)
         tx.session.flush()
-        d = _refresh_due(tx, r, today)
+        d = refresh_due(tx, r, today)
         after = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
         after.update(number=number, received=received, due=d.due, provisional=d.provisional)
         tx.event("registered", request_id=r.id, after=after, effective_on=received,
@@ -346,7 +286,7 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
         if not after:
             raise UserError("没有需要更正的内容")
         tx.event("registration_corrected", request_id=r.id, before=before, after=after, note=reason.strip())
-        _refresh_due(tx, r, today)
+        refresh_due(tx, r, today)
         return summary(r)
 
 
@@ -395,7 +335,7 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         tx.event("correction_requested", request_id=r.id, before=before,
                  after={"on": on, "items": items.strip(), "missing": missing, **_letter_after(letter),
                         "limit": limit, "status": r.status}, effective_on=on, note=override_reason.strip() or None)
-        _refresh_due(tx, r, today)
+        refresh_due(tx, r, today)
         return letter.end
 
 
@@ -418,7 +358,7 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
         r.status = Status.OPEN
         tx.event("correction_received", request_id=r.id, before={"status": Status.CORRECTION},
                  after={"on": on, "status": r.status}, effective_on=on, note=note or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 def correction_due(db: Database, case_id: int) -> date | None:
@@ -602,7 +542,7 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
                     "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {}),
                     **({"pages": pages} if kind == "fee" and pages > 0 else {})},
              effective_on=on, note=note or None)
-    _refresh_due(tx, r, today)
+    refresh_due(tx, r, today)
     return PauseStarted(kind, on, letter.end, letter.estimated)
 
 
@@ -624,7 +564,7 @@ def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str =
         r.status = started.get("resume_status", Status.OPEN)
         tx.event("pause_ended", request_id=r.id, before={"status": Status.PAUSED},
                  after={"on": on, "kind": started["kind"], "status": r.status}, effective_on=on, note=note or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 # --- extension (延期) and Art. 35 ------------------------------------------------------
@@ -645,7 +585,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
         r = _get_open(tx, case_id, "延期")
         if r.extended:
             raise UserError("本申请已经延期过一次,不能再次延期")
-        engine, clock = _engine(db), clock_of(db, tx.session, r)
+        engine, clock = deadline_engine(db), clock_of(db, tx.session, r)
         d = engine.compute(clock, as_of=approved_on, explain=False)
         if approved_on > d.original_due and not override_reason.strip():
             raise UserError(f"原答复期限{d.original_due.isoformat()}已过,不能再延期;确有正当理由的,请填写理由后继续。",
@@ -657,7 +597,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
                  after={"days": days, "approved_by": actor.display_name, "approved_on": approved_on,
                         "reason": reason.strip(), "original_due": d.original_due, "due": extended.due},
                  effective_on=approved_on, note=override_reason.strip() or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: str,
@@ -674,7 +614,7 @@ def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: 
         before = {"due": r.due}
         tx.event("manual_due_set", request_id=r.id, before=before, after={"due": due, "reason": reason.strip()},
                  note=reason.strip())
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 # --- ending a case -----------------------------------------------------------------------
@@ -690,7 +630,7 @@ def _close(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, not
     before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
     if status == Status.REPLIED:  # a reply stays on the clock until its delivery counts (235号)
         clock = clock_of(tx.db, tx.session, r)
-        r.due = _engine(tx.db).compute(clock, as_of=max(on, r.received), explain=False).due
+        r.due = deadline_engine(tx.db).compute(clock, as_of=max(on, r.received), explain=False).due
     else:
         r.due = None
     r.result_key, r.closed_on, r.status = result_key, on, status
@@ -770,27 +710,6 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
         r = _get_open(tx, case_id, "撤回")
         return _close(tx, r, "other.other", on, status=Status.CLOSED, note=note or "申请人撤回申请",
                       extra={"withdrawn": True})
-
-
-def recompute_due_dates_in(tx: Tx, *, reason: str, today: date | None = None) -> list[MovedDue]:
-    """Inside the transaction that changed the calendar: recompute every open case's due date.
-
-    A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
-    is recomputed too. Returns the cases whose due date moved, each with a ``due_recomputed`` event.
-    """
-    today = _today(today)
-    moved: list[MovedDue] = []
-    rows = tx.session.execute(select(Request).where(
-        or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
-    for r in rows:
-        old_due, old_prov = r.due, r.due_provisional
-        _refresh_due(tx, r, today)
-        if r.due != old_due or r.due_provisional != old_prov:
-            moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
-            tx.event("due_recomputed", request_id=r.id,
-                     before={"due": old_due, "provisional": old_prov},
-                     after={"due": r.due, "provisional": r.due_provisional}, note=reason)
-    return moved
 
 
 # --- the timeline -------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def provisional_dates(db: Database, context: dict[str, Any], kind: str) -> tuple
 
     The receipt and the explanation of the clock mark their estimate in the text already; these are the
     notices that promise a date: the extension's new due date, the correction's last day."""
-    from workstation.services.calendar import load_calendar
+    from workstation.services.clock import load_calendar
 
     calendar = load_calendar(db)
     if kind == "extension":
@@ -97,8 +97,8 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     """
     details = details or {}
     from workstation.domain.identity import mask_id
-    from workstation.services.cases import clock_of
     from workstation.services.cases import deadline as case_deadline
+    from workstation.services.clock import clock_of
 
     settings = get_settings(db, session)
     d = case_deadline(db, r.id, as_of=issue_date, explain=False)

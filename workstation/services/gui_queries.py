@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from workstation.domain.calendar import DayInfo, Source
 from workstation.services.base import get_settings
-from workstation.services.calendar import imported_years, load_calendar
+from workstation.services.calendar import imported_years
+from workstation.services.clock import load_calendar
 from workstation.store.database import Database
 
 

@@ -42,7 +42,7 @@ from workstation.services.base import (
     utcnow,
     writing,
 )
-from workstation.services.calendar import load_calendar
+from workstation.services.clock import load_calendar
 from workstation.services.locks import PeriodLocked, check_not_locked
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Request

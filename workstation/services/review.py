@@ -401,7 +401,7 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
     Post by a courier that is not 邮政企业 is recorded only with ``override_reason``. The case is then
     finished (已办结) and judged on time or late against its due date.
     """
-    from workstation.services.cases import _engine, clock_of
+    from workstation.services.clock import clock_of, deadline_engine
 
     require(actor, *CASE_ROLES, action="登记送达")
     today = _today(today)
@@ -434,8 +434,8 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
         elif method == "entrusted":
             label += f"({body.strip()}代为送达)"
         clock = clock_of(db, tx.session, r)
-        d = _engine(db).compute(clock, as_of=on, explain=False)
-        judged = _engine(db).judge(d.due, Delivered(method, on))
+        d = deadline_engine(db).compute(clock, as_of=on, explain=False)
+        judged = deadline_engine(db).judge(d.due, Delivered(method, on))
         r.delivered_on = on
         r.due = d.due
         r.status = Status.CLOSED
