@@ -118,7 +118,9 @@ class Tx:
         after: dict | None = None,
         note: str | None = None,
         effective_on: date | None = None,
+        flush: bool = True,
     ) -> Event:
+        """Append an event to the chain; ``flush=False`` leaves the insert to the next flush (many events in a row)."""
         head = self._lock_head()
         ev = Event(
             seq=head.seq + 1,
@@ -137,7 +139,8 @@ class Tx:
         head.seq = ev.seq
         head.last_hash = ev.hash
         self.session.add(ev)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return ev
 
     def next_number(self, name: str, year: int) -> int:

@@ -8,8 +8,11 @@ calendar per database with its version and reads it again when another window or
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -77,11 +80,15 @@ def deadline_engine(db: Database, session: Session | None = None) -> DeadlineEng
 
 def clock_of(db: Database, session: Session, r: Request) -> Clock:
     """The clock of a case, from its received date and its events."""
-    settings = get_settings(db, session)
     events = session.execute(
         select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
         .order_by(Event.seq)
     ).all()
+    return _clock(r.received, events, get_settings(db, session))
+
+
+def _clock(received: date, events: Iterable[tuple[str, dict | None]], settings: dict[str, Any]) -> Clock:
+    """The clock from the received date and the clock events (action, data), in their order."""
     restarts: list[date] = []
     pauses: list[Pause] = []
     open_pause: tuple[date, str] | None = None
@@ -106,21 +113,40 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
     if open_pause is not None:
         pauses.append(Pause(open_pause[0], None, open_pause[1]))
     return Clock(
-        received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
+        received=received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
         manual_due=manual, reply_days=int(settings["days.reply"]),
         correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
     )
 
 
-def refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
-    """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached."""
-    clock = clock_of(tx.db, tx.session, r)
-    d = deadline_engine(tx.db, tx.session).compute(clock, as_of=max(today, r.received), explain=False)
+def refresh_due(tx: Tx, r: Request, today: date, *, clock: Clock | None = None,
+                engine: DeadlineEngine | None = None) -> Deadline:
+    """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached.
+
+    ``clock`` and ``engine``, when the caller has them (a recompute of every open case), save the queries.
+    """
+    clock = clock or clock_of(tx.db, tx.session, r)
+    engine = engine or deadline_engine(tx.db, tx.session)
+    d = engine.compute(clock, as_of=max(today, r.received), explain=False)
     waiting = r.status in (Status.CORRECTION, Status.PAUSED)
     finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
     r.due = None if waiting or finished else d.due
     r.due_provisional = d.provisional
     return d
+
+
+def running_clocks(db: Database, session: Session) -> list[tuple[Request, Clock]]:
+    """Every case on the clock (open, or replied and awaiting delivery) with its clock: two queries for all."""
+    on_the_clock = or_(Request.closed_on.is_(None), Request.status == Status.REPLIED)
+    rows = session.execute(select(Request).where(on_the_clock)).scalars().all()
+    events: dict[int, list[tuple[str, dict | None]]] = defaultdict(list)
+    for request_id, action, after in session.execute(
+            select(Event.request_id, Event.action, Event.after).where(
+                Event.action.in_(CLOCK_ACTIONS), Event.request_id.in_(select(Request.id).where(on_the_clock)))
+            .order_by(Event.seq)):
+        events[request_id].append((action, after))
+    settings = get_settings(db, session)
+    return [(r, _clock(r.received, events[r.id], settings)) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -141,14 +167,14 @@ def recompute_due_dates_in(tx: Tx, *, reason: str, today: date | None = None) ->
     """
     today = today or date.today()
     moved: list[MovedDue] = []
-    rows = tx.session.execute(select(Request).where(
-        or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
-    for r in rows:
+    engine = deadline_engine(tx.db, tx.session)
+    for r, clock in running_clocks(tx.db, tx.session):
         old_due, old_prov = r.due, r.due_provisional
-        refresh_due(tx, r, today)
+        refresh_due(tx, r, today, clock=clock, engine=engine)
         if r.due != old_due or r.due_provisional != old_prov:
             moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
             tx.event("due_recomputed", request_id=r.id,
                      before={"due": old_due, "provisional": old_prov},
-                     after={"due": r.due, "provisional": r.due_provisional}, note=reason)
+                     after={"due": r.due, "provisional": r.due_provisional}, note=reason, flush=False)
+    tx.session.flush()
     return moved
