@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.settings import SETTINGS
+from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Setting
 
@@ -190,6 +190,11 @@ def get_settings(db: Database, session: Session | None = None) -> dict[str, Any]
             values = load(s)
     db.cache["settings"] = values
     return dict(values)
+
+
+def office_settings(db: Database, session: Session | None = None) -> OfficeSettings:
+    """The settings, typed (the values of ``get_settings``: cached until a setting changes)."""
+    return OfficeSettings.of(get_settings(db, session))
 
 
 def invalidate(db: Database, *names: str) -> None:

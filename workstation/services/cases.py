@@ -32,13 +32,13 @@ from workstation.services.base import (
     Actor,
     Tx,
     ValidationError,
-    get_settings,
+    office_settings,
     require,
     utcnow,
     writing,
 )
 from workstation.services.clock import clock_of, deadline_engine, load_calendar, refresh_due
-from workstation.settings import SETTINGS
+from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import Event, Request
 
@@ -218,14 +218,14 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         raise ValidationError(errors)
     received = received_date(data)
     assert received is not None  # validate_intake demands the channel's fact
-    settings = get_settings(db)
+    settings = office_settings(db)
     with writing(db, actor) as tx:
         from workstation.services.locks import check_not_locked
 
         check_not_locked(tx.session, [received], what=f"登记收到日期为{received.isoformat()}的申请")
         year = received.year
         seq = tx.next_number("request", year)
-        number = format_number(settings["numbers.request_pattern"], settings["numbers.request_prefix"], year, seq,
+        number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
                                label=SETTINGS["numbers.request_pattern"].label)
         r = Request(number=number, number_year=year, number_seq=seq, source=source, received=received,
                     status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
@@ -314,7 +314,7 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         raise UserError("请勾选或写明需要补正的事项", field="items")
     if on > today:
         raise UserError("补正告知日期不能晚于今天", field="on")
-    settings = get_settings(db)
+    settings = office_settings(db)
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "要求补正")
         if on < r.received:
@@ -324,12 +324,12 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         if asked:
             raise UserError("本申请已经要求过补正;条例第三十条规定只能一次性告知补正。")
         calendar = load_calendar(db)
-        limit = calendar.add_workdays(r.received, int(settings["days.correction_notice"]))
+        limit = calendar.add_workdays(r.received, settings.correction_notice_days)
         if on > limit and not override_reason.strip():
             raise UserError(f"补正告知期限已过(应在{limit.isoformat()}前发出)。如确需补正,请填写理由。",
                             field="override_reason")
-        days = int(settings["days.correction_period"])
-        letter = letter_period(calendar, "correction", on, _way(way), days, None, int(settings["days.postal"]))
+        days = settings.correction_period_days
+        letter = letter_period(calendar, "correction", on, _way(way), days, None, settings.postal_days)
         before = {"status": r.status}
         r.status = Status.CORRECTION
         tx.event("correction_requested", request_id=r.id, before=before,
@@ -373,10 +373,14 @@ def correction_letter(db: Database, case_id: int) -> LetterPeriod | None:
 
 # --- letters (函): periods that run from their receipt (Art. 30, 32, 34; the fee notice) ------------------
 LETTER_ACTIONS = ("correction_requested", "pause_started", "letter_received")
-_LETTER_DAYS = {"correction": "days.correction_period", "third_party": "days.third_party",
-                "other_body": "days.third_party", "fee": "days.fee"}
 # the key under which an event (and the notice) keeps the end of the period: a date only once it is final
 _END_KEY = {"correction": "correct_by", "third_party": "answer_by", "other_body": "answer_by", "fee": "answer_by"}
+
+
+def _letter_days(settings: OfficeSettings, kind: str) -> int:
+    """The working days a letter of ``kind`` gives for the answer (or the payment), as the office set them."""
+    return {"correction": settings.correction_period_days, "third_party": settings.third_party_days,
+            "other_body": settings.third_party_days, "fee": settings.fee_days}[kind]
 
 
 def _way(way: str) -> str:
@@ -393,9 +397,9 @@ def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
 
 
 def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
-    settings = get_settings(db, session)
+    settings = office_settings(db, session)
     calendar = load_calendar(db)
-    postal = int(settings["days.postal"])
+    postal = settings.postal_days
     rows = session.execute(select(Event.action, Event.after).where(
         Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
     out: list[LetterPeriod] = []
@@ -408,7 +412,7 @@ def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
                                         date.fromisoformat(after["on"]), postal)
             continue
         kind = "correction" if action == "correction_requested" else after.get("kind", "third_party")
-        days = int(after.get("days") or settings[_LETTER_DAYS[kind]])
+        days = int(after.get("days") or _letter_days(settings, kind))
         # events from before the way was recorded: the period was counted from the day sent
         out.append(letter_period(calendar, kind, date.fromisoformat(after["on"]), after.get("way", "in_person"),
                                  days, None, postal))
@@ -532,9 +536,9 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
     if on < r.received:
         raise UserError("暂停开始日期不能早于收到申请日期", field="on")
     fee = _fee_amount(amount) if kind == "fee" else ""
-    settings = get_settings(tx.db, tx.session)
-    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), int(settings[_LETTER_DAYS[kind]]), None,
-                           int(settings["days.postal"]))
+    settings = office_settings(tx.db, tx.session)
+    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), _letter_days(settings, kind), None,
+                           settings.postal_days)
     before = {"status": r.status}
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
@@ -573,8 +577,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
     """Extend the reply period (Art. 33): only the head (负责人) approves, before the original due date."""
     require(actor, Role.HEAD, action="批准延期答复")
     today = _today(today)
-    settings = get_settings(db)
-    limit = int(settings["days.extension"])
+    limit = office_settings(db).extension_days
     if not 1 <= days <= limit:
         raise UserError(f"延期天数应为 1 至 {limit} 个工作日", field="days")
     if not reason.strip():

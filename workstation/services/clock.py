@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session
 from workstation.domain.calendar import ImportedYear, Override, WorkCalendar
 from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Delivered, Pause
 from workstation.domain.status import Status
-from workstation.services.base import Tx, get_settings
+from workstation.services.base import Tx, office_settings
+from workstation.settings import OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import CalendarOverride, Event, ImportedNotice, Request, Setting
 
@@ -84,10 +84,10 @@ def clock_of(db: Database, session: Session, r: Request) -> Clock:
         select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
         .order_by(Event.seq)
     ).all()
-    return _clock(r.received, events, get_settings(db, session))
+    return _clock(r.received, events, office_settings(db, session))
 
 
-def _clock(received: date, events: Iterable[tuple[str, dict | None]], settings: dict[str, Any]) -> Clock:
+def _clock(received: date, events: Iterable[tuple[str, dict | None]], settings: OfficeSettings) -> Clock:
     """The clock from the received date and the clock events (action, data), in their order."""
     restarts: list[date] = []
     pauses: list[Pause] = []
@@ -114,8 +114,8 @@ def _clock(received: date, events: Iterable[tuple[str, dict | None]], settings: 
         pauses.append(Pause(open_pause[0], None, open_pause[1]))
     return Clock(
         received=received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
-        manual_due=manual, reply_days=int(settings["days.reply"]),
-        correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
+        manual_due=manual, reply_days=settings.reply_days,
+        correction_notice_days=settings.correction_notice_days, delivered=delivered,
     )
 
 
@@ -145,7 +145,7 @@ def running_clocks(db: Database, session: Session) -> list[tuple[Request, Clock]
                 Event.action.in_(CLOCK_ACTIONS), Event.request_id.in_(select(Request.id).where(on_the_clock)))
             .order_by(Event.seq)):
         events[request_id].append((action, after))
-    settings = get_settings(db, session)
+    settings = office_settings(db, session)
     return [(r, _clock(r.received, events[r.id], settings)) for r in rows]
 
 

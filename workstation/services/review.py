@@ -23,7 +23,7 @@ from workstation.domain.deadline import (  # DELIVERY_METHODS and POSTAL_CARRIER
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
-from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.services.cases import (
     CASE_ROLES,
     CaseSummary,
@@ -46,7 +46,7 @@ def _checklist(db: Database) -> Any:
 
     cached = db.cache.get("checklist")
     if cached is None:
-        extra = get_settings(db).get("review.extra_checklist") or ""
+        extra = office_settings(db).extra_checklist
         cached = load_checklist(extra=Path(extra) if extra else None)
         db.cache["checklist"] = cached
     return cached
@@ -225,7 +225,7 @@ def _pending(tx: Any, case_id: int) -> Review:
 def sign_off(db: Database, actor: Actor, case_id: int, *, today: date | None = None) -> ReviewInfo:
     """The reviewer signs off; the same person who prepared it may not, unless the office allows it."""
     require(actor, Role.REVIEWER, Role.HEAD, action="审核签发")
-    allow_self = bool(get_settings(db)["review.allow_self_signoff"])
+    allow_self = office_settings(db).allow_self_signoff
     with writing(db, actor) as tx:
         r = _get_open(tx, case_id, "审核")
         rv = _pending(tx, case_id)
