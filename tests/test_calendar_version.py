@@ -28,7 +28,8 @@ from sqlalchemy import select
 from workstation.domain.status import Role
 from workstation.services import cases, queries
 from workstation.services.base import Actor
-from workstation.services.calendar import DUE_VERSION_KEY, VERSION_KEY, import_notice, set_override
+from workstation.services.calendar import import_notice, set_override
+from workstation.services.clock import DUE_VERSION_KEY, VERSION_KEY
 from workstation.store.database import Database
 from workstation.store.models import CalendarOverride, Request, Setting
 

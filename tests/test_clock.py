@@ -280,6 +280,40 @@ def test_a_calendar_change_moves_the_due_date_of_a_reply_awaiting_delivery(db, u
     assert cases.deadline(db, case.id).timeliness.on_time
 
 
+def test_the_clocks_of_all_running_cases_read_at_once_are_each_case_s_own_clock(db, users):
+    """A calendar change reads every running clock in two queries; each is the clock the case reads alone."""
+    from workstation.services.clock import clock_of, running_clocks
+    from workstation.store.models import Request
+
+    clerk, head = users["clerk"], users["head"]
+
+    def new(day: date) -> int:
+        return cases.register(db, clerk, person(handed_in_on=day), today=TODAY).case.id
+
+    plain = new(RECEIVED)
+    corrected = new(date(2026, 3, 3))
+    cases.request_correction(db, clerk, corrected, date(2026, 3, 4), "请写明年份", today=TODAY)
+    cases.record_corrected(db, clerk, corrected, date(2026, 3, 9), today=TODAY)
+    paused = new(date(2026, 3, 4))
+    cases.start_pause(db, clerk, paused, "third_party", date(2026, 3, 5), today=TODAY)
+    cases.end_pause(db, clerk, paused, date(2026, 3, 12), today=TODAY)
+    cases.start_pause(db, clerk, paused, "fee", date(2026, 3, 16), amount="100", today=TODAY)
+    extended = new(date(2026, 3, 5))
+    cases.extend(db, head, extended, 10, date(2026, 3, 20), reason="需调取档案", today=TODAY)
+    manual = new(date(2026, 3, 6))
+    cases.set_manual_due(db, head, manual, date(2026, 6, 30), "申请数量明显超过合理范围", today=TODAY)
+    awaiting = replied(db, users).id
+    withdrawn = new(date(2026, 3, 9))
+    cases.withdraw(db, clerk, withdrawn, date(2026, 3, 10), today=TODAY)
+    with db.read() as s:
+        together = {r.id: clock for r, clock in running_clocks(db, s)}
+        alone = {case_id: clock_of(db, s, s.get(Request, case_id))
+                 for case_id in (plain, corrected, paused, extended, manual, awaiting)}
+    assert together == alone  # the withdrawn case is off the clock
+    assert together[corrected].restarts and together[paused].pauses[-1].end is None
+    assert together[extended].extension_days == 10 and together[manual].manual_due == date(2026, 6, 30)
+
+
 # --- a reply on the spot (当场答复, Art. 33 para. 1) ---------------------------------------------------------------
 def test_a_reply_on_the_spot_closes_and_delivers_the_request_the_day_it_came_in(db, users):
     from workstation.services import documents

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -195,3 +196,125 @@ def test_sigkill_of_a_backup_never_leaves_a_backup_that_is_not_one(tmp_path):
     print(f"\nbackup kill test: {BACKUP_KILLS} kills (one backup takes {whole:.2f} s), {left['unfinished']} left an "
           f"unfinished file, {left['journals']} journal files, {left['completed']} finished before the kill; "
           f"no file with a backup name was partial; {time.monotonic() - started:.1f} s")
+
+
+NOTICE_KILLS = 6
+NOTICE_OPEN = 5000
+NOTICE_TODAY = date(2027, 2, 1)
+NOTICE = Path(__file__).parent / "data" / "synthetic" / "2027-notice-for-kill-test.txt"
+
+
+def _open_register(path: Path, count: int) -> None:
+    """``count`` open requests received in January 2027, their due dates stored by the clock, in one transaction."""
+    from workstation.domain.status import Status
+    from workstation.services.base import Actor, utcnow, writing
+    from workstation.services.clock import recompute_due_dates_in
+    from workstation.store.database import Database
+    from workstation.store.models import Request
+
+    rng = random.Random(2027)
+    db = Database.open_path(path)
+    with writing(db, Actor(None, "crash", "断电测试", frozenset(Role))) as tx:
+        for n in range(1, count + 1):
+            received = date(2027, 1, 4) + timedelta(days=rng.randint(0, 25))
+            tx.session.add(Request(number=f"测试〔2027〕第{n:05d}号", number_year=2027, number_seq=n, source="cli",
+                                   channel="in_person", handed_in_on=received, received=received,
+                                   applicant_kind="natural", applicant_name=f"测试{n}", content="节假日导入中断测试",
+                                   status=Status.OPEN, created_at=utcnow()))
+        tx.session.flush()
+        assert len(recompute_due_dates_in(tx, reason="测试登记", today=NOTICE_TODAY)) == count
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _import_notice(path: Path) -> None:
+    """The child: import the notice (which moves due dates) and leave without returning into pytest."""
+    from workstation.services.base import Actor
+    from workstation.services.calendar import import_notice
+    from workstation.store.database import Database
+
+    try:
+        import_notice(Database.open_path(path), Actor(None, "crash", "断电测试", frozenset(Role)),
+                      NOTICE.read_text(encoding="utf-8"), today=NOTICE_TODAY)
+    finally:
+        os._exit(0)
+
+
+def _disagreeing(path: Path) -> tuple[int, int, list[tuple[str, date | None, date | None]], int]:
+    """The calendar's version, the due dates' version, the open requests whose stored due (or its provisional
+    mark) differs from the one computed now from the calendar the register holds, and how many are open."""
+    from workstation.services.clock import (
+        DUE_VERSION_KEY,
+        deadline_engine,
+        running_clocks,
+        stored_version,
+    )
+    from workstation.store.database import Database
+
+    db = Database.open_path(path)  # a new process's view: nothing cached
+    try:
+        with db.read() as s:
+            engine = deadline_engine(db, s)
+            clocks = running_clocks(db, s)
+            wrong = []
+            for r, clock in clocks:
+                d = engine.compute(clock, as_of=max(NOTICE_TODAY, r.received), explain=False)
+                if (r.due, r.due_provisional) != (d.due, d.provisional):
+                    wrong.append((r.number, r.due, d.due))
+            return stored_version(s), stored_version(s, DUE_VERSION_KEY), wrong, len(clocks)
+    finally:
+        db.close()
+
+
+def _run_import(path: Path, kill_after: float | None) -> None:
+    pid = os.fork()
+    if pid == 0:
+        _import_notice(path)
+    if kill_after is not None:
+        time.sleep(kill_after)
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def test_sigkill_of_a_holiday_import_leaves_the_calendar_and_every_due_date_agreeing(tmp_path):
+    """A notice import into a register of 5,000 open requests killed at random moments: after every kill the
+    register holds either the old calendar with the old dates or the new one with the new dates."""
+    started = time.monotonic()
+    template = tmp_path / "template.sqlite3"
+    _open_register(template, NOTICE_OPEN)
+    filled = time.monotonic() - started
+    version, due_version, wrong, count = _disagreeing(template)
+    assert (version, due_version, wrong, count) == (0, 0, [], NOTICE_OPEN)
+
+    whole = tmp_path / "whole.sqlite3"
+    shutil.copy(template, whole)
+    began = time.monotonic()
+    _run_import(whole, None)
+    full = time.monotonic() - began
+    version, due_version, wrong, _ = _disagreeing(whole)
+    assert version == due_version == 1 and not wrong
+    before = dict(sqlite3.connect(template).execute("SELECT number, due FROM request").fetchall())
+    after = dict(sqlite3.connect(whole).execute("SELECT number, due FROM request").fetchall())
+    moved = sum(before[n] != after[n] for n in before)
+    assert moved > 0  # the notice moves due dates: a stale date would be seen
+
+    rng = random.Random(20270201)
+    outcomes = {"imported": 0, "not imported": 0}
+    for kill in range(NOTICE_KILLS):
+        path = tmp_path / f"kill{kill}.sqlite3"
+        shutil.copy(template, path)
+        _run_import(path, 1.2 * full * (kill + rng.random()) / NOTICE_KILLS)  # spread over the import and its end
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"kill {kill}"
+        conn.close()
+        version, due_version, wrong, count = _disagreeing(path)
+        assert version == due_version, f"kill {kill}: calendar version {version}, due dates of version {due_version}"
+        assert not wrong, f"kill {kill}: {len(wrong)} stored due dates disagree with the calendar: {wrong[:3]}"
+        assert count == NOTICE_OPEN
+        outcomes["imported" if version else "not imported"] += 1
+        path.unlink()
+    print(f"\nholiday import kill test: {NOTICE_OPEN} open requests (filled in {filled:.1f} s), one import "
+          f"{full:.2f} s moving {moved} due dates, {NOTICE_KILLS} kills: {outcomes}; "
+          f"{time.monotonic() - started:.1f} s")

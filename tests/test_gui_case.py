@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from test_gui_support import QT_NOISE, click, open_view, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
@@ -83,6 +84,19 @@ def test_the_head_extends_after_giving_a_reason(qtbot, gui_db, staff, make_ctx, 
     assert view.timeline_model.index(0, 1).data() == "延期答复"
     assert not view.buttons["extend"].isEnabled()
     assert view.buttons["extend"].toolTip().startswith("本申请已经延期过一次")
+
+
+def test_the_extension_dialog_offers_the_days_the_office_set(qtbot, gui_db, staff, make_ctx, case_id):
+    from workstation.services import office
+
+    office.save_settings(gui_db, staff["admin"].actor(), {"days.extension": 15, "days.reply": 18})
+    view = open_view(qtbot, make_ctx(staff["head"], TODAY), case_id)
+    click(qtbot, view.buttons["extend"])
+    dialog = view.dialog
+    assert isinstance(dialog, ExtensionDialog) and dialog.days.maximum() == dialog.days.value() == 15
+    [intro] = [label.text() for label in dialog.findChildren(QLabel) if label.objectName() == "hint"]
+    assert "不能在18个工作日内答复" in intro and "最长不得超过15个工作日" in intro and "20个工作日" not in intro
+    dialog.reject()
 
 
 def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, make_ctx):

@@ -71,3 +71,13 @@ def test_commands_do_not_import_the_cli():
     for path in commands:
         assert "workstation.cli" not in _imported_modules(path), path.name
     assert "workstation.cli" not in _imported_modules(package / "cli_args.py")
+
+
+def test_the_clock_imports_neither_cases_nor_calendar():
+    """services/clock.py is below the use cases that move the clock: no circle through cases or calendar."""
+    code = ("import sys, workstation.services.clock; "
+            "print(sorted(m for m in ('workstation.services.cases', 'workstation.services.calendar') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

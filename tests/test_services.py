@@ -384,6 +384,27 @@ def test_due_soon_is_one_setting_for_the_dashboard_and_the_register(db, users):
     assert queries.count_cases(db, queries.CaseFilter(view="due_soon"), today=early) == 1
     assert gui_queries.due_soon_text(db) == "5个工作日内到期"
 
+def test_settings_are_declared_once_and_read_typed(db, users):
+    """Each setting is one field of OfficeSettings (key, label, type, default, range); reads come back typed."""
+    from dataclasses import fields
+
+    from workstation.services import office
+    from workstation.services.base import office_settings
+    from workstation.settings import SETTINGS, OfficeSettings
+
+    assert [d.name for d in SETTINGS.values()] == [f.name for f in fields(OfficeSettings)]
+    assert office_settings(db) == OfficeSettings()  # the defaults, as SETTINGS declares them
+    assert {d.key: getattr(OfficeSettings(), d.name) for d in SETTINGS.values()} == {
+        d.key: d.default for d in SETTINGS.values()}
+    office.save_settings(db, users["admin"], {"days.reply": "15", "office.name": "示范县城关镇人民政府",
+                                              "review.allow_self_signoff": True})
+    typed = office_settings(db)
+    assert typed.reply_days == 15 and typed.office_name == "示范县城关镇人民政府" and typed.allow_self_signoff is True
+    assert typed.extension_days == 20 and typed.backup_dir == ""
+    case = cases.register(db, users["clerk"], person(handed_in_on=date(2026, 3, 2)), today=date(2026, 3, 2))
+    assert case.deadline.due == date(2026, 3, 23)  # 15 working days, as the office set
+
+
 def test_sorting_by_due_date_puts_requests_without_one_last_both_ways(db, users):
     from workstation.services import queries
 

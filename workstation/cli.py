@@ -58,9 +58,9 @@ def _calendar(args: argparse.Namespace) -> Any:
     from workstation.domain.calendar import WorkCalendar
 
     if getattr(args, "db", None) or getattr(args, "db_url", None):
-        from workstation.services import calendar as calendar_service
+        from workstation.services.clock import load_calendar
 
-        return calendar_service.load_calendar(open_store(args, create=False))
+        return load_calendar(open_store(args, create=False))
     return WorkCalendar()
 
 

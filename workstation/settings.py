@@ -6,8 +6,9 @@ that knows their names and defaults.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, get_type_hints
 
 
 @dataclass(frozen=True)
@@ -18,37 +19,69 @@ class SettingDef:
     default: Any
     minimum: int | None = None
     maximum: int | None = None
+    name: str = ""  # the field of OfficeSettings that holds it
 
 
-_DEFS: tuple[SettingDef, ...] = (
-    SettingDef("office.name", "机关名称", str, ""),
-    SettingDef("office.address", "办公地址", str, ""),
-    SettingDef("office.phone", "联系电话", str, ""),
-    SettingDef("office.postcode", "邮政编码", str, ""),
-    SettingDef("office.seal_text", "印章文字", str, ""),
-    SettingDef("office.review_body", "行政复议机关", str, ""),
-    SettingDef("office.court", "管辖法院", str, ""),
-    SettingDef("fee.payment", "信息处理费缴纳方式", str, ""),
-    SettingDef("numbers.request_prefix", "受理编号前缀", str, "政依申"),
-    SettingDef("numbers.request_pattern", "受理编号格式", str, "{prefix}〔{year}〕第{seq:04d}号"),
-    SettingDef("numbers.document_prefix", "文号前缀", str, "政信复"),
-    SettingDef("numbers.document_pattern", "文号格式", str, "{prefix}〔{year}〕{seq}号"),
-    SettingDef("days.reply", "答复期限(工作日)", int, 20, 1, 60),
-    SettingDef("days.extension", "延期(工作日)", int, 20, 1, 60),
-    SettingDef("days.correction_notice", "补正告知期限(工作日)", int, 7, 1, 30),
-    SettingDef("days.correction_period", "补正期限(工作日)", int, 15, 1, 60),
-    SettingDef("days.third_party", "第三方答复期限(工作日)", int, 15, 1, 60),
-    SettingDef("days.fee", "缴费期限(工作日)", int, 20, 1, 60),
-    SettingDef("days.postal", "邮寄在途天数(日历日,用于预计收到日期)", int, 3, 0, 30),
-    SettingDef("days.due_soon", "临近到期提醒(答复期限前几个工作日)", int, 3, 1, 10),
-    SettingDef("review.allow_self_signoff", "允许同一人承办并审核(单人机关)", bool, False),
-    SettingDef("review.extra_checklist", "本机关补充审查项目文件", str, ""),
-    SettingDef("documents.template_dir", "自定义模板文件夹", str, ""),
-    SettingDef("documents.font_paths", "字体文件路径(以分号分隔)", str, ""),
-    SettingDef("printing.printer", "默认打印机(留空则用系统默认打印机)", str, ""),
-    SettingDef("printing.receipt_direct", "打印回执时直接送默认打印机(不弹出打印对话框)", bool, False),
-    SettingDef("backup.dir", "备份文件夹", str, ""),
-    SettingDef("backup.keep", "保留备份份数", int, 30, 1, 1000),
+def _setting(key: str, label: str, default: Any, minimum: int | None = None, maximum: int | None = None) -> Any:
+    return field(default=default, metadata={"key": key, "label": label, "minimum": minimum, "maximum": maximum})
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    """The office's settings, typed: each field declares its key in the setting table, label, default and range.
+
+    Read them through ``services.base.office_settings``; ``SETTINGS`` below is the same list by key, for the
+    settings dialog and for validating what is saved.
+    """
+
+    office_name: str = _setting("office.name", "机关名称", "")
+    office_address: str = _setting("office.address", "办公地址", "")
+    office_phone: str = _setting("office.phone", "联系电话", "")
+    office_postcode: str = _setting("office.postcode", "邮政编码", "")
+    seal_text: str = _setting("office.seal_text", "印章文字", "")
+    review_body: str = _setting("office.review_body", "行政复议机关", "")
+    court: str = _setting("office.court", "管辖法院", "")
+    fee_payment: str = _setting("fee.payment", "信息处理费缴纳方式", "")
+    request_prefix: str = _setting("numbers.request_prefix", "受理编号前缀", "政依申")
+    request_pattern: str = _setting("numbers.request_pattern", "受理编号格式", "{prefix}〔{year}〕第{seq:04d}号")
+    document_prefix: str = _setting("numbers.document_prefix", "文号前缀", "政信复")
+    document_pattern: str = _setting("numbers.document_pattern", "文号格式", "{prefix}〔{year}〕{seq}号")
+    reply_days: int = _setting("days.reply", "答复期限(工作日)", 20, 1, 60)
+    extension_days: int = _setting("days.extension", "延期(工作日)", 20, 1, 60)
+    correction_notice_days: int = _setting("days.correction_notice", "补正告知期限(工作日)", 7, 1, 30)
+    correction_period_days: int = _setting("days.correction_period", "补正期限(工作日)", 15, 1, 60)
+    third_party_days: int = _setting("days.third_party", "第三方答复期限(工作日)", 15, 1, 60)
+    fee_days: int = _setting("days.fee", "缴费期限(工作日)", 20, 1, 60)
+    postal_days: int = _setting("days.postal", "邮寄在途天数(日历日,用于预计收到日期)", 3, 0, 30)
+    due_soon_days: int = _setting("days.due_soon", "临近到期提醒(答复期限前几个工作日)", 3, 1, 10)
+    allow_self_signoff: bool = _setting("review.allow_self_signoff", "允许同一人承办并审核(单人机关)", False)
+    extra_checklist: str = _setting("review.extra_checklist", "本机关补充审查项目文件", "")
+    template_dir: str = _setting("documents.template_dir", "自定义模板文件夹", "")
+    font_paths: str = _setting("documents.font_paths", "字体文件路径(以分号分隔)", "")
+    printer: str = _setting("printing.printer", "默认打印机(留空则用系统默认打印机)", "")
+    receipt_direct: bool = _setting("printing.receipt_direct", "打印回执时直接送默认打印机(不弹出打印对话框)", False)
+    backup_dir: str = _setting("backup.dir", "备份文件夹", "")
+    backup_keep: int = _setting("backup.keep", "保留备份份数", 30, 1, 1000)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> OfficeSettings:
+        """The settings from the stored values by key (a missing key keeps its default), each as its type."""
+        return cls(**{d.name: _typed(d, values[d.key]) for d in SETTINGS.values() if d.key in values})
+
+
+def _typed(d: SettingDef, value: Any) -> Any:
+    if d.type is int:
+        return int(value)
+    if d.type is bool:
+        return bool(value)
+    return "" if value is None else str(value)
+
+
+_TYPES = get_type_hints(OfficeSettings)
+_DEFS: tuple[SettingDef, ...] = tuple(
+    SettingDef(f.metadata["key"], f.metadata["label"], _TYPES[f.name], f.default, f.metadata["minimum"],
+               f.metadata["maximum"], f.name)
+    for f in fields(OfficeSettings)
 )
 
 SETTINGS: dict[str, SettingDef] = {d.key: d for d in _DEFS}

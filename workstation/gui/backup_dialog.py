@@ -37,7 +37,7 @@ from workstation.domain.errors import UserError
 from workstation.domain.status import Role
 from workstation.services import backup, office
 from workstation.services.backup import BackupInfo
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.services.queries import CaseFilter, count_cases
 from workstation.settings import SETTINGS
 
@@ -165,9 +165,9 @@ class BackupDialog(QDialog):
         intro.setWordWrap(True)
         intro.setObjectName("hint")
         layout.addWidget(intro)
-        settings = get_settings(self.ctx.db)
+        settings = office_settings(self.ctx.db)
         self.form = Form()
-        self.folder_edit = QLineEdit(settings["backup.dir"])
+        self.folder_edit = QLineEdit(settings.backup_dir)
         assert self.ctx.db.path is not None
         self.folder_edit.setPlaceholderText(str(self.ctx.db.path.parent / "backups"))
         self.choose_button = QPushButton("选择…")
@@ -183,7 +183,7 @@ class BackupDialog(QDialog):
         d = SETTINGS["backup.keep"]
         self.keep = QSpinBox()
         self.keep.setRange(d.minimum or 1, d.maximum or 1000)
-        self.keep.setValue(int(settings["backup.keep"]))
+        self.keep.setValue(settings.backup_keep)
         self.keep.setSuffix(" 份")
         self.form.add("backup.keep", d.label, self.keep, hint="超过这个份数时,最早的备份自动删除")
         layout.addLayout(self.form.layout)

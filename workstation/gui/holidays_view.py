@@ -34,7 +34,7 @@ from workstation.domain.holiday_notice import ParsedNotice, parse_notice
 from workstation.domain.status import Role
 from workstation.domain.text_decoding import decode_text
 from workstation.services import calendar as calendar_service
-from workstation.services.calendar import MovedDue
+from workstation.services.clock import MovedDue
 from workstation.services.gui_queries import year_calendar
 
 from .context import AppContext

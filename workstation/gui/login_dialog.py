@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from workstation.domain.errors import UserError
 from workstation.services import users
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.store.database import Database
 
 from .widgets import Form, Label
@@ -21,7 +21,7 @@ class LoginDialog(QDialog):
         self.db = db
         self.user: users.UserInfo | None = None
         self.setWindowTitle("信息公开申请工作台 — 登录")
-        office = get_settings(db)["office.name"] or "信息公开申请工作台"
+        office = office_settings(db).office_name or "信息公开申请工作台"
         title = Label(office)
         title.setObjectName("dialogTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)

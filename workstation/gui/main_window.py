@@ -28,7 +28,7 @@ from workstation.domain.status import Role
 from workstation.services import backup as backup_service
 from workstation.services.audit import AUDIT_ROLES
 from workstation.services.backup import BackupInfo
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 
 from .audit_view import AuditView
 from .backup_dialog import BackupDialog, Restored, ask, tell, when
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _show_title(self) -> None:
-        name = get_settings(self.ctx.db)["office.name"]
+        name = office_settings(self.ctx.db).office_name
         self.setWindowTitle("信息公开申请工作台" + (f" — {name}" if name else ""))
         self.user_label.setText(f"当前用户:{self.ctx.user.display_name}({self.ctx.role_text()})")
 

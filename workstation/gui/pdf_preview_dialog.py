@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from workstation.documents import spool
 from workstation.domain.errors import UserError
 from workstation.files import safe_file_stem, write_private_bytes
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 
 from .context import AppContext
 from .widgets import error_label, fit_resize, show_error
@@ -265,7 +265,7 @@ class PdfPreviewDialog(QDialog):
     def chosen_printer(self) -> str:
         """The printer chosen last in this session, else the office's default printer (设置 → 打印), if present."""
         printers = available_printers()
-        for name in (PrintSession.of(self.ctx).printer_name, get_settings(self.ctx.db)["printing.printer"]):
+        for name in (PrintSession.of(self.ctx).printer_name, office_settings(self.ctx.db).printer):
             if name and name in printers:
                 return name
         return ""

@@ -17,7 +17,7 @@ from shiboken6 import isValid
 from workstation.domain.errors import UserError
 from workstation.domain.notices import KINDS
 from workstation.services import cases, documents
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.services.documents import IssuedDocument
 
 from .backup_dialog import ask
@@ -62,7 +62,7 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
         title = document_title(issued.label, issued.number, case_number)
         preview = open_preview(ctx, parent if alive else None, issued.pdf, title)
         preview.show_warning(_fresh_warnings(ctx, issued.warnings))
-        if kind == "receipt" and get_settings(ctx.db)["printing.receipt_direct"]:
+        if kind == "receipt" and office_settings(ctx.db).receipt_direct:
             preview.print_now()  # the applicant is waiting: straight to the office's printer
         if then is not None and alive:
             then(issued)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from workstation.domain.results import APPLICANT_KINDS, GROUP_SHORT, RESULT_GROUPS, RESULTS
 from workstation.files import safe_file_stem
 from workstation.services import queries, register_export
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.services.gui_queries import due_soon_limit
 from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
@@ -258,7 +258,7 @@ class RegisterView(QWidget):
         return None if clicked not in (masked, whole) else clicked is whole
 
     def export_path(self) -> Path | None:
-        office = str(get_settings(self.ctx.db)["office.name"])
+        office = office_settings(self.ctx.db).office_name
         name = safe_file_stem(f"{office}政府信息公开申请登记台账{self.ctx.today():%Y%m%d}")
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         chosen, _ = QFileDialog.getSaveFileName(self, "导出台账", str(Path(folder) / f"{name}.xlsx"),

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.services.base import Actor, get_settings, require
+from workstation.services.base import Actor, office_settings, require
 from workstation.store.database import (
     MIGRATIONS,
     SIDE_FILES,
@@ -80,7 +80,7 @@ def backup_folder(place: Path) -> Path:
 
 
 def default_backup_dir(db: Database) -> Path:
-    configured = get_settings(db).get("backup.dir") or ""
+    configured = office_settings(db).backup_dir
     if configured:
         return backup_folder(Path(configured))
     if db.path is None:
@@ -267,7 +267,7 @@ def backup(db: Database, to_dir: Path | None = None, *, actor: Actor, keep: int 
 
 def _backup(db: Database, folder: Path, keep: int | None) -> BackupInfo:
     assert db.path is not None
-    keep = keep if keep is not None else int(get_settings(db)["backup.keep"])
+    keep = keep if keep is not None else office_settings(db).backup_keep
     db.check_integrity()  # a damaged register is named as such, and no damaged copy is made
     source = sqlite3.connect(str(db.path), timeout=30)
     try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.settings import SETTINGS
+from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Setting
 
@@ -118,7 +118,9 @@ class Tx:
         after: dict | None = None,
         note: str | None = None,
         effective_on: date | None = None,
+        flush: bool = True,
     ) -> Event:
+        """Append an event to the chain; ``flush=False`` leaves the insert to the next flush (many events in a row)."""
         head = self._lock_head()
         ev = Event(
             seq=head.seq + 1,
@@ -137,7 +139,8 @@ class Tx:
         head.seq = ev.seq
         head.last_hash = ev.hash
         self.session.add(ev)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return ev
 
     def next_number(self, name: str, year: int) -> int:
@@ -187,6 +190,11 @@ def get_settings(db: Database, session: Session | None = None) -> dict[str, Any]
             values = load(s)
     db.cache["settings"] = values
     return dict(values)
+
+
+def office_settings(db: Database, session: Session | None = None) -> OfficeSettings:
+    """The settings, typed (the values of ``get_settings``: cached until a setting changes)."""
+    return OfficeSettings.of(get_settings(db, session))
 
 
 def invalidate(db: Database, *names: str) -> None:

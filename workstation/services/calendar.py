@@ -4,79 +4,38 @@ Every change of the calendar bumps a version number (``calendar.version`` in the
 same transaction that recomputes the stored due dates of open requests and records the version they
 were computed with (``calendar.due_version``). So a killed import leaves either the old calendar with
 the old dates or the new calendar with the new dates; another process notices the new version on its
-next computation (``load_calendar`` compares the cached calendar's version with the register's); and a
+next computation (``clock.load_calendar`` compares the cached calendar's version with the register's); and a
 register whose stored dates were computed with another version (an older program, a path that forgot)
 is recomputed before anything shows them (``ensure_due_dates_current``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from workstation.domain.calendar import ImportedYear, Override, WorkCalendar
 from workstation.domain.status import Role
 from workstation.services.base import Actor, Tx, require, utcnow, writing
+from workstation.services.clock import (
+    DUE_VERSION_KEY,
+    VERSION_KEY,
+    MovedDue,
+    recompute_due_dates_in,
+    set_stored_version,
+    stored_version,
+)
 from workstation.store.database import Database
-from workstation.store.models import CalendarOverride, ImportedNotice, Setting
-
-VERSION_KEY = "calendar.version"
-DUE_VERSION_KEY = "calendar.due_version"
-
-
-def _version(session: Session, key: str = VERSION_KEY) -> int:
-    row = session.get(Setting, key)
-    return int(row.value) if row is not None and isinstance(row.value, int) else 0
-
-
-def _set_version(session: Session, key: str, value: int) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-
-
-def load_calendar(db: Database, session: Session | None = None) -> WorkCalendar:
-    """The calendar with the office's overrides and imported notices, as the register holds it now.
-
-    Cached per database with its version; each call checks the register's version (one row), so a
-    calendar changed by another window or process is read again. Inside a write, pass its session:
-    the calendar it is changing is then the one computed with.
-    """
-    if session is None:
-        with db.read() as s:
-            return load_calendar(db, s)
-    version = _version(session)
-    cached = db.cache.get("calendar")
-    if isinstance(cached, tuple) and cached[0] == version:
-        return cached[1]
-    overrides = [Override(o.day, o.working, o.reason) for o in session.execute(select(CalendarOverride)).scalars()]
-    imported = [
-        ImportedYear(
-            n.year,
-            off={date.fromisoformat(k): v for k, v in n.off.items()},
-            work={date.fromisoformat(k): v for k, v in n.work.items()},
-        )
-        for n in session.execute(select(ImportedNotice)).scalars()
-    ]
-    calendar = WorkCalendar(overrides, imported)
-    db.cache["calendar"] = (version, calendar)
-    return calendar
+from workstation.store.models import CalendarOverride, ImportedNotice
 
 
 def _calendar_changed(tx: Tx, reason: str, today: date | None) -> list[MovedDue]:
     """In the transaction that changed the calendar: a new version, and every open due date with it."""
-    from workstation.services.cases import recompute_due_dates_in
-
-    version = _version(tx.session) + 1
-    _set_version(tx.session, VERSION_KEY, version)
+    version = stored_version(tx.session) + 1
+    set_stored_version(tx.session, VERSION_KEY, version)
     tx.session.flush()
     moved = recompute_due_dates_in(tx, reason=reason, today=today)
-    _set_version(tx.session, DUE_VERSION_KEY, version)
+    set_stored_version(tx.session, DUE_VERSION_KEY, version)
     return moved
 
 
@@ -87,16 +46,14 @@ def ensure_due_dates_current(db: Database, actor: Actor, *, today: date | None =
     date computed with a calendar that has since changed, whichever path changed it.
     """
     with db.read() as s:
-        if _version(s) == _version(s, DUE_VERSION_KEY):
+        if stored_version(s) == stored_version(s, DUE_VERSION_KEY):
             return []
-    from workstation.services.cases import recompute_due_dates_in
-
     with writing(db, actor) as tx:
-        version = _version(tx.session)
-        if version == _version(tx.session, DUE_VERSION_KEY):  # another window did it meanwhile
+        version = stored_version(tx.session)
+        if version == stored_version(tx.session, DUE_VERSION_KEY):  # another window did it meanwhile
             return []
         moved = recompute_due_dates_in(tx, reason="日历已变更,按现行日历重新计算", today=today)
-        _set_version(tx.session, DUE_VERSION_KEY, version)
+        set_stored_version(tx.session, DUE_VERSION_KEY, version)
         return moved
 
 
@@ -104,16 +61,6 @@ def imported_years(db: Database) -> dict[int, str]:
     """Imported years and when they were imported."""
     with db.read() as s:
         return {n.year: n.imported_at.strftime("%Y-%m-%d") for n in s.execute(select(ImportedNotice)).scalars()}
-
-
-@dataclass(frozen=True)
-class MovedDue:
-    request_id: int
-    number: str
-    applicant: str
-    old_due: date | None
-    new_due: date | None
-    provisional: bool
 
 
 def import_notice(db: Database, actor: Actor, text: str, *, today: date | None = None) -> tuple[int, list[MovedDue]]:

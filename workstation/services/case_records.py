@@ -19,6 +19,7 @@ from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
 from workstation.services.base import Tx
+from workstation.services.clock import clock_of, deadline_engine
 from workstation.store.models import Event, Request, Review
 
 
@@ -111,7 +112,6 @@ def step(tx: Tx, case_id: int, key: str) -> Request:
 def close_request(tx: Tx, r: Request, result_key: str, on: date, *, status: Status, note: str | None = None,
                   extra: dict[str, Any] | None = None) -> CaseSummary:
     """Record the case's result and closing date (a reply, a withdrawal, another ending) with its event."""
-    from workstation.services.cases import _engine, clock_of
     from workstation.services.locks import check_not_locked
 
     if result_key not in RESULTS_BY_KEY:
@@ -122,7 +122,7 @@ def close_request(tx: Tx, r: Request, result_key: str, on: date, *, status: Stat
     before = {"status": r.status, "result_key": r.result_key, "closed_on": r.closed_on}
     if status == Status.REPLIED:  # a reply stays on the clock until its delivery counts (235号)
         clock = clock_of(tx.db, tx.session, r)
-        r.due = _engine(tx.db, tx.session).compute(clock, as_of=max(on, r.received), explain=False).due
+        r.due = deadline_engine(tx.db, tx.session).compute(clock, as_of=max(on, r.received), explain=False).due
     else:
         r.due = None
     r.result_key, r.closed_on, r.status = result_key, on, status

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.case_actions import (
@@ -22,12 +22,9 @@ from workstation.domain.case_actions import (
 )
 from workstation.domain.deadline import (
     LETTER_WAYS,
-    Clock,
     Deadline,
-    DeadlineEngine,
     Delivered,
     LetterPeriod,
-    Pause,
     Timeliness,
     letter_period,
 )
@@ -40,12 +37,11 @@ from workstation.services.base import (
     Actor,
     Tx,
     ValidationError,
-    get_settings,
+    office_settings,
     require,
     utcnow,
     writing,
 )
-from workstation.services.calendar import MovedDue, load_calendar
 from workstation.services.case_records import (
     CaseSummary,
     close_request,
@@ -58,13 +54,10 @@ from workstation.services.case_records import (
     summary,
     today_or,
 )
-from workstation.settings import SETTINGS
+from workstation.services.clock import clock_of, deadline_engine, load_calendar, refresh_due
+from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import Event, Request
-
-# Events the deadline engine reads.
-CLOCK_ACTIONS = ("correction_received", "pause_started", "pause_ended", "extended", "manual_due_set",
-                 "delivered")
 
 
 @dataclass(frozen=True)
@@ -73,59 +66,7 @@ class Registered:
     deadline: Deadline
 
 
-# --- the clock ------------------------------------------------------------------
-def _engine(db: Database, session: Session | None = None) -> DeadlineEngine:
-    return DeadlineEngine(load_calendar(db, session))
-
-
-def clock_of(db: Database, session: Session, r: Request) -> Clock:
-    """The clock of a case, from its received date and its events."""
-    settings = get_settings(db, session)
-    events = session.execute(
-        select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
-        .order_by(Event.seq)
-    ).all()
-    restarts: list[date] = []
-    pauses: list[Pause] = []
-    open_pause: tuple[date, str] | None = None
-    extension = 0
-    manual: date | None = None
-    delivered: Delivered | None = None
-    for action, after in events:
-        after = after or {}
-        if action == "correction_received":
-            restarts.append(date.fromisoformat(after["on"]))
-        elif action == "pause_started":
-            open_pause = (date.fromisoformat(after["on"]), after["kind"])
-        elif action == "pause_ended" and open_pause is not None:
-            pauses.append(Pause(open_pause[0], date.fromisoformat(after["on"]), open_pause[1]))
-            open_pause = None
-        elif action == "extended":
-            extension += int(after["days"])
-        elif action == "manual_due_set":
-            manual = date.fromisoformat(after["due"])
-        elif action == "delivered":
-            delivered = Delivered(after.get("method", ""), date.fromisoformat(after.get("counting_on") or after["on"]))
-    if open_pause is not None:
-        pauses.append(Pause(open_pause[0], None, open_pause[1]))
-    return Clock(
-        received=r.received, restarts=tuple(restarts), pauses=tuple(pauses), extension_days=extension,
-        manual_due=manual, reply_days=int(settings["days.reply"]),
-        correction_notice_days=int(settings["days.correction_notice"]), delivered=delivered,
-    )
-
-
-def _refresh_due(tx: Tx, r: Request, today: date) -> Deadline:
-    """Recompute and cache the due date; while the clock waits (补正, 暂停) no due date is cached."""
-    clock = clock_of(tx.db, tx.session, r)
-    d = _engine(tx.db, tx.session).compute(clock, as_of=max(today, r.received), explain=False)
-    waiting = r.status in (Status.CORRECTION, Status.PAUSED)
-    finished = r.closed_on is not None and r.status != Status.REPLIED  # a reply awaiting delivery keeps its clock
-    r.due = None if waiting or finished else d.due
-    r.due_provisional = d.provisional
-    return d
-
-
+# --- the deadline (the clock itself is services/clock.py) ---------------------------------
 def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: bool = True) -> Deadline:
     with db.read() as s:
         r = get_request(s, case_id)
@@ -138,7 +79,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
         end = r.closed_on
     else:  # open, or replied and still to be delivered: the clock runs until delivery
         end = date.today()
-    return _engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+    return deadline_engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
@@ -152,7 +93,7 @@ def explanation_context(db: Database, session: Session, r: Request, issue_date: 
         as_of = r.closed_on
     else:
         as_of = issue_date
-    d = _engine(db).compute(clock, as_of=max(as_of, r.received))
+    d = deadline_engine(db).compute(clock, as_of=max(as_of, r.received))
     counted = [span for span in d.explanation if span.counted]
     events = {e.action: dict(e.after or {}) for e in session.execute(
         select(Event).where(Event.request_id == r.id, Event.action.in_(("extended", "manual_due_set", "delivered")))
@@ -198,7 +139,7 @@ def _iso_date(value: Any) -> date | None:
 def judge_delivery(db: Database, case_id: int, method: str, on: date) -> Timeliness:
     """On time or late if the delivery counted on ``on`` (the delivery dialog shows it before recording)."""
     d = deadline(db, case_id, as_of=on, explain=False)
-    return _engine(db).judge(d.due, Delivered(method, on))
+    return deadline_engine(db).judge(d.due, Delivered(method, on))
 
 
 @dataclass(frozen=True)
@@ -249,14 +190,14 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         raise ValidationError(errors)
     received = received_date(data)
     assert received is not None  # validate_intake demands the channel's fact
-    settings = get_settings(db)
+    settings = office_settings(db)
     with writing(db, actor) as tx:
         from workstation.services.locks import check_not_locked
 
         check_not_locked(tx.session, [received], what=f"登记收到日期为{received.isoformat()}的申请")
         year = received.year
         seq = tx.next_number("request", year)
-        number = format_number(settings["numbers.request_pattern"], settings["numbers.request_prefix"], year, seq,
+        number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
                                label=SETTINGS["numbers.request_pattern"].label)
         r = Request(number=number, number_year=year, number_seq=seq, source=source, received=received,
                     status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
@@ -266,7 +207,7 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         r.applicant_name, r.content = data.applicant_name, data.content
         tx.session.add(r)
         tx.session.flush()
-        d = _refresh_due(tx, r, today)
+        d = refresh_due(tx, r, today)
         after = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
         after.update(number=number, received=received, due=d.due, provisional=d.provisional)
         tx.event("registered", request_id=r.id, after=after, effective_on=received,
@@ -317,7 +258,7 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
         if not after:
             raise UserError("没有需要更正的内容")
         tx.event("registration_corrected", request_id=r.id, before=before, after=after, note=reason.strip())
-        _refresh_due(tx, r, today)
+        refresh_due(tx, r, today)
         return summary(r)
 
 
@@ -345,24 +286,24 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
         raise UserError("请勾选或写明需要补正的事项", field="items")
     if on > today:
         raise UserError("补正告知日期不能晚于今天", field="on")
-    settings = get_settings(db)
+    settings = office_settings(db)
     with writing(db, actor) as tx:
         r = step(tx, case_id, "correction")
         if on < r.received:
             raise UserError("补正告知日期不能早于收到申请日期", field="on")
         calendar = load_calendar(db)
-        limit = calendar.add_workdays(r.received, int(settings["days.correction_notice"]))
+        limit = calendar.add_workdays(r.received, settings.correction_notice_days)
         if on > limit and not override_reason.strip():
             raise UserError(f"补正告知期限已过(应在{limit.isoformat()}前发出)。如确需补正,请填写理由。",
                             field="override_reason")
-        days = int(settings["days.correction_period"])
-        letter = letter_period(calendar, "correction", on, _way(way), days, None, int(settings["days.postal"]))
+        days = settings.correction_period_days
+        letter = letter_period(calendar, "correction", on, _way(way), days, None, settings.postal_days)
         before = {"status": r.status}
         r.status = Status.CORRECTION
         tx.event("correction_requested", request_id=r.id, before=before,
                  after={"on": on, "items": items.strip(), "missing": missing, **_letter_after(letter),
                         "limit": limit, "status": r.status}, effective_on=on, note=override_reason.strip() or None)
-        _refresh_due(tx, r, today)
+        refresh_due(tx, r, today)
         return letter.end
 
 
@@ -385,7 +326,7 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
         r.status = Status.OPEN
         tx.event("correction_received", request_id=r.id, before={"status": Status.CORRECTION},
                  after={"on": on, "status": r.status}, effective_on=on, note=note or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 def correction_due(db: Database, case_id: int) -> date | None:
@@ -400,10 +341,14 @@ def correction_letter(db: Database, case_id: int) -> LetterPeriod | None:
 
 # --- letters (函): periods that run from their receipt (Art. 30, 32, 34; the fee notice) ------------------
 LETTER_ACTIONS = ("correction_requested", "pause_started", "letter_received")
-_LETTER_DAYS = {"correction": "days.correction_period", "third_party": "days.third_party",
-                "other_body": "days.third_party", "fee": "days.fee"}
 # the key under which an event (and the notice) keeps the end of the period: a date only once it is final
 _END_KEY = {"correction": "correct_by", "third_party": "answer_by", "other_body": "answer_by", "fee": "answer_by"}
+
+
+def _letter_days(settings: OfficeSettings, kind: str) -> int:
+    """The working days a letter of ``kind`` gives for the answer (or the payment), as the office set them."""
+    return {"correction": settings.correction_period_days, "third_party": settings.third_party_days,
+            "other_body": settings.third_party_days, "fee": settings.fee_days}[kind]
 
 
 def _way(way: str) -> str:
@@ -420,9 +365,9 @@ def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
 
 
 def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
-    settings = get_settings(db, session)
+    settings = office_settings(db, session)
     calendar = load_calendar(db)
-    postal = int(settings["days.postal"])
+    postal = settings.postal_days
     rows = session.execute(select(Event.action, Event.after).where(
         Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
     out: list[LetterPeriod] = []
@@ -435,7 +380,7 @@ def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
                                         date.fromisoformat(after["on"]), postal)
             continue
         kind = "correction" if action == "correction_requested" else after.get("kind", "third_party")
-        days = int(after.get("days") or settings[_LETTER_DAYS[kind]])
+        days = int(after.get("days") or _letter_days(settings, kind))
         # events from before the way was recorded: the period was counted from the day sent
         out.append(letter_period(calendar, kind, date.fromisoformat(after["on"]), after.get("way", "in_person"),
                                  days, None, postal))
@@ -555,9 +500,9 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
     if on < r.received:
         raise UserError("暂停开始日期不能早于收到申请日期", field="on")
     fee = _fee_amount(amount) if kind == "fee" else ""
-    settings = get_settings(tx.db, tx.session)
-    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), int(settings[_LETTER_DAYS[kind]]), None,
-                           int(settings["days.postal"]))
+    settings = office_settings(tx.db, tx.session)
+    letter = letter_period(load_calendar(tx.db), kind, on, _way(way), _letter_days(settings, kind), None,
+                           settings.postal_days)
     before = {"status": r.status}
     r.status = Status.PAUSED
     tx.event("pause_started", request_id=r.id, before=before,
@@ -565,7 +510,7 @@ def pause_in(tx: Tx, r: Request, kind: str, on: date, *, party: str = "", note: 
                     "resume_status": before["status"], "status": r.status, **({"amount": fee} if fee else {}),
                     **({"pages": pages} if kind == "fee" and pages > 0 else {})},
              effective_on=on, note=note or None)
-    _refresh_due(tx, r, today)
+    refresh_due(tx, r, today)
     return PauseStarted(kind, on, letter.end, letter.estimated)
 
 
@@ -587,7 +532,7 @@ def end_pause(db: Database, actor: Actor, case_id: int, on: date, *, note: str =
         r.status = started.get("resume_status", Status.OPEN)
         tx.event("pause_ended", request_id=r.id, before={"status": Status.PAUSED},
                  after={"on": on, "kind": started["kind"], "status": r.status}, effective_on=on, note=note or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 # --- extension (延期) and Art. 35 ------------------------------------------------------
@@ -596,8 +541,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
     """Extend the reply period (Art. 33): only the head (负责人) approves, before the original due date."""
     require(actor, Role.HEAD, action="批准延期答复")
     today = today_or(today)
-    settings = get_settings(db)
-    limit = int(settings["days.extension"])
+    limit = office_settings(db).extension_days
     if not 1 <= days <= limit:
         raise UserError(f"延期天数应为 1 至 {limit} 个工作日", field="days")
     if not reason.strip():
@@ -606,7 +550,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
         raise UserError("批准日期不能晚于今天", field="approved_on")
     with writing(db, actor) as tx:
         r = step(tx, case_id, "extend")
-        engine, clock = _engine(db), clock_of(db, tx.session, r)
+        engine, clock = deadline_engine(db), clock_of(db, tx.session, r)
         d = engine.compute(clock, as_of=approved_on, explain=False)
         if approved_on > d.original_due and not override_reason.strip():
             raise UserError(f"原答复期限{d.original_due.isoformat()}已过,不能再延期;确有正当理由的,请填写理由后继续。",
@@ -618,7 +562,7 @@ def extend(db: Database, actor: Actor, case_id: int, days: int, approved_on: dat
                  after={"days": days, "approved_by": actor.display_name, "approved_on": approved_on,
                         "reason": reason.strip(), "original_due": d.original_due, "due": extended.due},
                  effective_on=approved_on, note=override_reason.strip() or None)
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: str,
@@ -635,7 +579,7 @@ def set_manual_due(db: Database, actor: Actor, case_id: int, due: date, reason: 
         before = {"due": r.due}
         tx.event("manual_due_set", request_id=r.id, before=before, after={"due": due, "reason": reason.strip()},
                  note=reason.strip())
-        return _refresh_due(tx, r, today)
+        return refresh_due(tx, r, today)
 
 
 # --- ending a case -----------------------------------------------------------------------
@@ -716,27 +660,6 @@ def withdraw(db: Database, actor: Actor, case_id: int, on: date, *, note: str = 
         r = step(tx, case_id, "withdraw")
         return close_request(tx, r, "other.other", on, status=Status.CLOSED, note=note or "申请人撤回申请",
                       extra={"withdrawn": True})
-
-
-def recompute_due_dates_in(tx: Tx, *, reason: str, today: date | None = None) -> list[MovedDue]:
-    """Inside the transaction that changed the calendar: recompute every open case's due date.
-
-    A reply awaiting delivery is still on the clock (its delivery is judged against the due date), so it
-    is recomputed too. Returns the cases whose due date moved, each with a ``due_recomputed`` event.
-    """
-    today = today_or(today)
-    moved: list[MovedDue] = []
-    rows = tx.session.execute(select(Request).where(
-        or_(Request.closed_on.is_(None), Request.status == Status.REPLIED))).scalars().all()
-    for r in rows:
-        old_due, old_prov = r.due, r.due_provisional
-        _refresh_due(tx, r, today)
-        if r.due != old_due or r.due_provisional != old_prov:
-            moved.append(MovedDue(r.id, r.number, r.applicant_name, old_due, r.due, r.due_provisional))
-            tx.event("due_recomputed", request_id=r.id,
-                     before={"due": old_due, "provisional": old_prov},
-                     after={"due": r.due, "provisional": r.due_provisional}, note=reason)
-    return moved
 
 
 # --- the timeline -------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS
 from workstation.domain.status import Role, Status
 from workstation.services.base import Actor, event_digest, plain, utcnow, writing
-from workstation.services.calendar import load_calendar
 from workstation.services.cases import _INTAKE_COLUMNS as INTAKE_COLUMNS
+from workstation.services.clock import load_calendar
 from workstation.services.users import create_first_admin, create_user, has_users
 from workstation.store.database import Database
 from workstation.store.models import (

@@ -26,9 +26,10 @@ from workstation.domain.results import (
     WANTED_FORMS,
 )
 from workstation.domain.status import Role
-from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.services.case_records import get_request, issuable_documents
 from workstation.services.review import PROVISION_FORMS
+from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import Document, Event, NumberSequence, Request
 
@@ -45,7 +46,7 @@ def provisional_dates(db: Database, context: dict[str, Any], kind: str) -> tuple
 
     The receipt and the explanation of the clock mark their estimate in the text already; these are the
     notices that promise a date: the extension's new due date, the correction's last day."""
-    from workstation.services.calendar import load_calendar
+    from workstation.services.clock import load_calendar
 
     calendar = load_calendar(db)
     if kind == "extension":
@@ -98,17 +99,17 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     """
     details = details or {}
     from workstation.domain.identity import mask_id
-    from workstation.services.cases import clock_of
     from workstation.services.cases import deadline as case_deadline
+    from workstation.services.clock import clock_of
 
-    settings = get_settings(db, session)
+    settings = office_settings(db, session)
     d = case_deadline(db, r.id, as_of=issue_date, explain=False)
     office = {
-        "name": settings["office.name"] or "(请在“设置”中填写机关名称)",
-        "address": settings["office.address"], "phone": settings["office.phone"],
-        "postcode": settings["office.postcode"], "seal_text": settings["office.seal_text"] or settings["office.name"],
-        "review_body": settings["office.review_body"] or "(请在“设置”中填写行政复议机关)",
-        "court": settings["office.court"],
+        "name": settings.office_name or "(请在“设置”中填写机关名称)",
+        "address": settings.office_address, "phone": settings.office_phone,
+        "postcode": settings.office_postcode, "seal_text": settings.seal_text or settings.office_name,
+        "review_body": settings.review_body or "(请在“设置”中填写行政复议机关)",
+        "court": settings.court,
     }
     case = {
         "number": r.number, "received": r.received, "channel": CHANNELS.get(r.channel, r.channel),
@@ -128,7 +129,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         missing = asked.get("missing") or []
         context["correction"] = {
             "points": asked.get("items", ""), "correct_by": _iso(asked.get("correct_by")),
-            "period_days": int(settings["days.correction_period"]),
+            "period_days": settings.correction_period_days,
             "boxes": [{"label": label, "ticked": key in missing} for key, label in CORRECTION_POINTS.items()],
         }
     elif kind == "extension":
@@ -138,7 +139,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
     elif kind == "third-party":
         pause = _latest_pause(session, r.id, "third_party")
         context["third_party"] = {"name": pause.get("party", ""), "answer_by": _iso(pause.get("answer_by")),
-                                  "days": int(settings["days.third_party"])}
+                                  "days": settings.third_party_days}
     elif kind == "third-party-decision":
         pause = _latest_pause(session, r.id, "third_party")
         if not pause:
@@ -155,7 +156,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         if not pause.get("party"):
             raise UserError("征求意见函需要被征求意见的机关:请先以“征求其他机关意见”暂停计时并填写机关名称")
         context["consultation"] = {"body": pause["party"], "answer_by": _iso(pause.get("answer_by")),
-                                   "days": int(settings["days.third_party"])}
+                                   "days": settings.third_party_days}
     elif kind == "reasons":
         since = date(issue_date.year, 1, 1)
         context["reasons"] = {"since": since, "count": applicant_requests(session, r, since, issue_date)}
@@ -183,7 +184,7 @@ def build_context(db: Database, session: Any, r: Request, kind: str, issue_date:
         if not r.result_key:
             raise UserError("尚未答复,不能出具答复告知书或送达回证")
         row = RESULTS_BY_KEY[r.result_key]
-        context["remedies"] = remedies_for(r.result_key, office["review_body"], settings["office.court"]).text
+        context["remedies"] = remedies_for(r.result_key, office["review_body"], settings.court).text
         context["reply"] = _reply_context(r, row, closed)
         if kind == "reply":
             _check_reasons(r.result_key, closed)
@@ -244,7 +245,7 @@ def _check_reasons(result_key: str, closed: dict[str, Any]) -> None:
                         "请由负责人“更正办理结果”后重新答复,或在答复时补全。")
 
 
-def _fee(session: Any, r: Request, settings: dict[str, Any]) -> dict[str, Any]:
+def _fee(session: Any, r: Request, settings: OfficeSettings) -> dict[str, Any]:
     """The 收费通知's standard, calculation and amount: 按量 from the pages the clerk gave, else 按件 from this
     applicant's requests in the calendar month of this one, counted in the register (国办函〔2020〕109号)."""
     from decimal import Decimal
@@ -269,7 +270,7 @@ def _fee(session: Any, r: Request, settings: dict[str, Any]) -> dict[str, Any]:
         raise UserError(f"暂停时填写的应缴金额{typed}元与按标准计算的{calc.amount}元不符({calc.calculation}),"
                         "请核对后重新暂停计时")
     return {"amount": calc.amount, "standard": calc.standard, "tier": calc.tier, "calculation": calc.calculation,
-            "basis": calc.basis, "payment": settings["fee.payment"], "days": int(settings["days.fee"]),
+            "basis": calc.basis, "payment": settings.fee_payment, "days": settings.fee_days,
             "pay_by": _iso(pause.get("answer_by"))}
 
 
@@ -365,8 +366,8 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
     if kind not in KINDS:
         raise UserError(f"未知的文书种类:{kind}。可用:{'、'.join(KINDS)}")
     today = today or date.today()
-    settings = get_settings(db)
-    override = Path(settings["documents.template_dir"]) if settings["documents.template_dir"] else None
+    settings = office_settings(db)
+    override = Path(settings.template_dir) if settings.template_dir else None
     fonts = font_paths(settings)
     handler = actor.display_name if actor.id is not None else ""
     for _attempt in range(_ATTEMPTS):
@@ -377,7 +378,7 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
             number = _document_number(settings, dated.year, seq) if seq else None
             mark = _case_mark(s, case_id)
             context = build_context(db, s, r, kind, dated, number, details=details, handler=handler)
-            if kind not in issuable_documents(s, r):
+            if kind != "deadline-explanation" and kind not in issuable_documents(s, r):  # that one: any case
                 raise UserError(f"本申请现在不能出具{KINDS[kind]}:{_NOT_YET.get(kind, '办理到相应步骤后才能出具')}")
         when, years = provisional_dates(db, context, kind)
         if years and not provisional_ok:
@@ -413,10 +414,8 @@ def _document_seq(session: Any, year: int) -> int:
     return row.last if row is not None else 0
 
 
-def _document_number(settings: dict[str, Any], year: int, seq: int) -> str:
-    from workstation.settings import SETTINGS
-
-    return format_number(str(settings["numbers.document_pattern"]), str(settings["numbers.document_prefix"]),
+def _document_number(settings: OfficeSettings, year: int, seq: int) -> str:
+    return format_number(settings.document_pattern, settings.document_prefix,
                          year, seq, label=SETTINGS["numbers.document_pattern"].label)
 
 
@@ -443,9 +442,9 @@ def _archive(tx: Any, case_id: int, kind: str, number: str | None, dated: date, 
     return doc
 
 
-def font_paths(settings: dict[str, Any]) -> list[Path]:
+def font_paths(settings: OfficeSettings) -> list[Path]:
     """The CJK font files the office set in Settings (";"-separated), tried before the system's."""
-    return [Path(p) for p in str(settings["documents.font_paths"]).split(";") if p.strip()]
+    return [Path(p) for p in settings.font_paths.split(";") if p.strip()]
 
 
 def warm_up(db: Database) -> bool:
@@ -457,8 +456,7 @@ def warm_up(db: Database) -> bool:
     """
     from workstation.documents.fonts import find_fonts
 
-    settings = get_settings(db)
-    fonts = font_paths(settings)
+    fonts = font_paths(office_settings(db))
     return find_fonts(fonts).embedded
 
 

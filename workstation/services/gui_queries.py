@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workstation.domain.calendar import DayInfo, Source
-from workstation.services.base import get_settings
-from workstation.services.calendar import imported_years, load_calendar
+from workstation.services.base import office_settings
+from workstation.services.calendar import imported_years
+from workstation.services.clock import load_calendar
 from workstation.store.database import Database
 
 
@@ -18,7 +19,7 @@ def due_soon_limit(db: Database, today: date) -> date:
 
 
 def due_soon_days(db: Database) -> int:
-    return int(get_settings(db)["days.due_soon"])
+    return office_settings(db).due_soon_days
 
 
 def due_soon_text(db: Database) -> str:

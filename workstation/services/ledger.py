@@ -36,14 +36,15 @@ from workstation.services.base import (
     Actor,
     Tx,
     event_digest,
-    get_settings,
+    office_settings,
     plain,
     require,
     utcnow,
     writing,
 )
-from workstation.services.calendar import load_calendar
+from workstation.services.clock import load_calendar
 from workstation.services.locks import PeriodLocked, check_not_locked
+from workstation.settings import OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Request
 
@@ -102,11 +103,11 @@ def import_ledger(db: Database, actor: Actor, path: Path | str, *, dry_run: bool
     report(0, len(ledger.rows))
     if dry_run or not ledger.ok:
         with db.read() as s:
-            plan = _plan(s, ledger, get_settings(db, s))
+            plan = _plan(s, ledger, office_settings(db, s))
         if plan.problems:
             raise LedgerRejected(ledger.name, plan.problems)
         return _report(ledger, plan, dry_run=True)
-    settings = get_settings(db)
+    settings = office_settings(db)
     engine = DeadlineEngine(load_calendar(db))
     with writing(db, actor) as tx:
         plan = _plan(tx.session, ledger, settings)
@@ -130,10 +131,10 @@ def _report(ledger: Ledger, plan: _Plan, *, dry_run: bool) -> ImportReport:
 
 
 # --- checking against the register -----------------------------------------------------------
-def _plan(session: Session, ledger: Ledger, settings: dict[str, Any]) -> _Plan:
+def _plan(session: Session, ledger: Ledger, settings: OfficeSettings) -> _Plan:
     """Split the good rows into new and already imported; rows that clash with the register are problems."""
     problems = list(ledger.problems)
-    pattern, prefix = settings["numbers.request_pattern"], settings["numbers.request_prefix"]
+    pattern, prefix = settings.request_pattern, settings.request_prefix
     existing: dict[str, tuple[date, str]] = {}
     numbers = [r.number for r in ledger.rows]
     for start in range(0, len(numbers), _CHUNK):
@@ -181,10 +182,10 @@ def _lock_reason(session: Session, cache: dict[tuple[date, str], str | None], da
 
 
 # --- writing ---------------------------------------------------------------------------------
-def _insert(tx: Tx, ledger: Ledger, rows: Sequence[LedgerRow], settings: dict[str, Any],
+def _insert(tx: Tx, ledger: Ledger, rows: Sequence[LedgerRow], settings: OfficeSettings,
             engine: DeadlineEngine, today: date, progress: Progress) -> None:
     now = utcnow()
-    extension_days = int(settings["days.extension"])
+    extension_days = settings.extension_days
     values: list[dict[str, Any]] = []
     clocks: list[tuple[date | None, bool, date | None]] = []  # due, provisional, original due
     for done, row in enumerate(rows):
@@ -194,8 +195,8 @@ def _insert(tx: Tx, ledger: Ledger, rows: Sequence[LedgerRow], settings: dict[st
         provisional = False
         if row.result_key is None:
             clock = Clock(received=row.received, extension_days=extension_days if row.extended else 0,
-                          reply_days=int(settings["days.reply"]),
-                          correction_notice_days=int(settings["days.correction_notice"]))
+                          reply_days=settings.reply_days,
+                          correction_notice_days=settings.correction_notice_days)
             d = engine.compute(clock, as_of=max(today, row.received), explain=False)
             due, provisional, original_due = d.due, d.provisional, d.original_due
         clocks.append((due, provisional, original_due))
@@ -267,11 +268,11 @@ class _Chain:
         self.rows.append(row)
 
 
-def _advance_sequences(tx: Tx, rows: Sequence[LedgerRow], settings: dict[str, Any]) -> None:
+def _advance_sequences(tx: Tx, rows: Sequence[LedgerRow], settings: OfficeSettings) -> None:
     """Move each year's number sequence past imported numbers written in the office's own pattern."""
     highest: dict[int, int] = {}
     for row in rows:
-        parts = sequence_of(row.number, settings["numbers.request_pattern"], settings["numbers.request_prefix"])
+        parts = sequence_of(row.number, settings.request_pattern, settings.request_prefix)
         if parts is not None:
             year, seq = parts
             highest[year] = max(highest.get(year, 0), seq)

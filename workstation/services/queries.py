@@ -11,8 +11,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from workstation.domain.calendar import Source
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
-from workstation.services.calendar import load_calendar
 from workstation.services.cases import CaseSummary, awaited_letter, summary
+from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
 from workstation.store.database import Database
 from workstation.store.models import Request

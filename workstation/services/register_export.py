@@ -18,7 +18,7 @@ from workstation.domain.results import APPLICANT_KINDS_BY_KEY, GROUP_SHORT, RESU
 from workstation.domain.status import Role
 from workstation.files import write_private_bytes
 from workstation.services import queries
-from workstation.services.base import Actor, get_settings, require, writing
+from workstation.services.base import Actor, office_settings, require, writing
 from workstation.services.cases import CaseSummary
 from workstation.services.privacy import may_reveal_ids
 from workstation.store.database import Database
@@ -118,7 +118,7 @@ def export_register(db: Database, actor: Actor, f: queries.CaseFilter, out: Path
                          for col in chosen])
         if progress is not None:
             progress(min(start + CHUNK, len(ids)), len(ids))
-    office = str(get_settings(db)["office.name"])
+    office = office_settings(db).office_name
     title = f"{office}政府信息公开申请登记台账" if office else "政府信息公开申请登记台账"
     note = f"{describe_filter(f)};共{len(rows)}件;导出时间:{datetime.now():%Y-%m-%d %H:%M}"
     data = render(title, note, [(c.title, c.width) for c in chosen], rows)

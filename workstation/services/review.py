@@ -23,7 +23,7 @@ from workstation.domain.deadline import (  # DELIVERY_METHODS and POSTAL_CARRIER
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
-from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.services.case_records import CaseSummary, close_request, step, summary, today_or
 from workstation.services.cases import CASE_ROLES, PauseStarted, pause_in
 from workstation.store.database import Database
@@ -37,7 +37,7 @@ def _checklist(db: Database) -> Any:
 
     cached = db.cache.get("checklist")
     if cached is None:
-        extra = get_settings(db).get("review.extra_checklist") or ""
+        extra = office_settings(db).extra_checklist
         cached = load_checklist(extra=Path(extra) if extra else None)
         db.cache["checklist"] = cached
     return cached
@@ -210,7 +210,7 @@ def _pending(tx: Any, case_id: int) -> Review:
 def sign_off(db: Database, actor: Actor, case_id: int, *, today: date | None = None) -> ReviewInfo:
     """The reviewer signs off; the same person who prepared it may not, unless the office allows it."""
     require(actor, Role.REVIEWER, Role.HEAD, action="审核签发")
-    allow_self = bool(get_settings(db)["review.allow_self_signoff"])
+    allow_self = office_settings(db).allow_self_signoff
     with writing(db, actor) as tx:
         r = step(tx, case_id, "signoff")
         rv = _pending(tx, case_id)
@@ -383,7 +383,7 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
     Post by a courier that is not 邮政企业 is recorded only with ``override_reason``. The case is then
     finished (已办结) and judged on time or late against its due date.
     """
-    from workstation.services.cases import _engine, clock_of
+    from workstation.services.clock import clock_of, deadline_engine
 
     require(actor, *CASE_ROLES, action="登记送达")
     today = today_or(today)
@@ -414,8 +414,8 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
         elif method == "entrusted":
             label += f"({body.strip()}代为送达)"
         clock = clock_of(db, tx.session, r)
-        d = _engine(db).compute(clock, as_of=on, explain=False)
-        judged = _engine(db).judge(d.due, Delivered(method, on))
+        d = deadline_engine(db).compute(clock, as_of=on, explain=False)
+        judged = deadline_engine(db).judge(d.due, Delivered(method, on))
         r.delivered_on = on
         r.due = d.due
         r.status = Status.CLOSED

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role, Status
-from workstation.services.base import Actor, get_settings, require, utcnow, writing
+from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.store.database import Database
 from workstation.store.models import Appeal, PeriodLock, Request
 
@@ -100,10 +100,10 @@ def export(db: Database, result: Any, fmt: str, *, filled_by: str = "", today: d
     from workstation import reports
     from workstation.services import documents
 
-    settings = get_settings(db)
-    return reports.render(result, fmt, office=str(settings["office.name"]),
+    settings = office_settings(db)
+    return reports.render(result, fmt, office=settings.office_name,
                           font_paths=documents.font_paths(settings), filled_by=filled_by,
-                          phone=str(settings["office.phone"]), filled_on=today or date.today())
+                          phone=settings.office_phone, filled_on=today or date.today())
 
 
 def save_export(db: Database, made: Any, path: Path) -> Path:

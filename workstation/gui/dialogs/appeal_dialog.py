@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from workstation.domain.errors import UserError
 from workstation.services import review
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.review import APPEAL_KINDS, APPEAL_RESULTS, AppealInfo
 
@@ -28,9 +28,9 @@ class AppealDialog(ServiceDialog):
         self.setMinimumWidth(620)  # after the base class's default
 
     def build(self) -> None:
-        settings = get_settings(self.ctx.db)
-        self.default_bodies = {"review": settings["office.review_body"], "litigation_direct": settings["office.court"],
-                               "litigation_after_review": settings["office.court"]}
+        settings = office_settings(self.ctx.db)
+        self.default_bodies = {"review": settings.review_body, "litigation_direct": settings.court,
+                               "litigation_after_review": settings.court}
         self.appeals: dict[int, AppealInfo] = {}
         self.target = QComboBox()
         self.form.add("target", "登记内容", self.target)

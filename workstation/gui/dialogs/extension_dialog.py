@@ -1,4 +1,4 @@
-"""延期: the head approves up to 20 more working days before the original due date (Art. 33)."""
+"""延期: the head approves up to the office's extension days (20 by default) before the original due date (Art. 33)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QSpinBox
 
 from workstation.domain.deadline import cn_date
 from workstation.services import cases
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 
 from ..widgets import date_edit, to_date
 from .base import ServiceDialog, text_field
@@ -15,11 +15,15 @@ from .base import ServiceDialog, text_field
 class ExtensionDialog(ServiceDialog):
     title = "延期答复"
     ok_text = "批准延期"
-    intro = ("条例第三十三条:不能在20个工作日内答复的,经政府信息公开工作机构负责人同意并告知申请人,"
-             "可以延长答复期限,延长的期限最长不得超过20个工作日。应在原答复期限届满前告知申请人。")
+
+    @property
+    def intro(self) -> str:  # type: ignore[override]  # the day counts the office set
+        settings = office_settings(self.ctx.db)
+        return (f"条例第三十三条:不能在{settings.reply_days}个工作日内答复的,经政府信息公开工作机构负责人同意并告知申请人,"
+                f"可以延长答复期限,延长的期限最长不得超过{settings.extension_days}个工作日。应在原答复期限届满前告知申请人。")
 
     def build(self) -> None:
-        limit = int(get_settings(self.ctx.db)["days.extension"])
+        limit = office_settings(self.ctx.db).extension_days
         self.days = QSpinBox()
         self.days.setRange(1, limit)
         self.days.setValue(limit)

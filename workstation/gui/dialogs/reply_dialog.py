@@ -16,7 +16,7 @@ from workstation.domain.reply_reasons import WITHHELD_GROUNDS
 from workstation.domain.results import DELIVERY_WAYS, RESULTS, RESULTS_BY_KEY
 from workstation.domain.similarity import percent
 from workstation.services import cases, repeats, review
-from workstation.services.base import get_settings
+from workstation.services.base import office_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.review import PROVISION_FORMS, ReplyData
 
@@ -132,8 +132,8 @@ class ReplyDialog(ServiceDialog):
     def _build_provision(self) -> None:
         intake = cases.intake_of(self.ctx.db, self.case.id, viewer=self.ctx.actor)
         self.places = {"post": " ".join(p for p in (intake.address, intake.postcode) if p), "email": intake.email,
-                       "pickup": get_settings(self.ctx.db)["office.address"],
-                       "on_site": get_settings(self.ctx.db)["office.address"]}
+                       "pickup": office_settings(self.ctx.db).office_address,
+                       "on_site": office_settings(self.ctx.db).office_address}
         self.published_at = self._line("published_at", "主动公开的位置", "已主动公开的,写明获取途径;否则留空",
                                        hint="如网站栏目及网址、公报期号")
         self.provision_form = self.form.add("provision_form", "提供形式", combo(PROVISION_FORMS))
