@@ -11,6 +11,9 @@ import pytest
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
 
+# The helpers (tests/helpers) are imported by test files before pytest sees them: rewrite their asserts too.
+pytest.register_assert_rewrite("helpers")
+
 TEST_DB_URL = os.environ.get("WORKSTATION_TEST_DB_URL", "")
 
 

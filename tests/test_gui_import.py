@@ -9,9 +9,9 @@ import time
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, click, type_text, wait_idle
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QTableView
 from sqlalchemy import func, select
-from test_gui_support import QT_NOISE, click, type_text, wait_idle
 
 from workstation.domain.identity import id_check_digit
 from workstation.gui import import_dialog
@@ -21,7 +21,7 @@ from workstation.services import audit, backup
 from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.models import Event, Request
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 1)
@@ -345,7 +345,7 @@ def test_only_the_roles_that_may_import_see_the_action(qtbot, staff, make_ctx, l
 
 
 def test_a_ledger_in_an_unclear_encoding_asks_which_and_reads_it(qtbot, gui_db, staff, make_ctx, tmp_path):
-    from test_gui_support import Answers
+    from helpers.gui import Answers
 
     path = tmp_path / "台账.csv"
     good = io.StringIO()

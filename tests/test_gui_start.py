@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from test_gui_support import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
+from helpers.gui import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
 
 from workstation.domain.status import Role
 from workstation.gui.first_run_dialog import FirstRunDialog
@@ -17,7 +17,7 @@ from workstation.services.audit import list_events
 from workstation.services.base import get_settings
 from workstation.services.users import SYSTEM_ACTOR
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 

@@ -101,7 +101,7 @@ def test_utf8_names_with_a_stray_pair_are_not_read_as_gb18030():
 
 
 def test_the_command_line_asks_for_encoding_and_takes_it(tmp_path, capsys, monkeypatch):
-    from cli_support import register_with_staff, sign_in
+    from helpers.cli import register_with_staff, sign_in
 
     from workstation.cli import main
 

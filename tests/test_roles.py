@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_support import PASSWORD, login, register_with_staff, sign_in
 from conftest import TEST_DB_URL, person
+from helpers.cli import PASSWORD, login, register_with_staff, sign_in
 
 from workstation.cli import main
 from workstation.domain.errors import UserError

@@ -1,4 +1,4 @@
-"""Helpers for the GUI tests (no tests here): a register per test, its users, typing as a clerk does.
+"""Helpers for the GUI tests: a register per test, its users, typing as a clerk does.
 
 Chinese text reaches a widget the way an input method delivers it (a commit
 string); QTest.keyClicks only knows Latin keys.
