@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import threading
-import time
 from datetime import date
 
 import pytest
 from helpers.gui import QT_NOISE, click, type_text, wait_idle
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QTableView
 from sqlalchemy import func, select
 
@@ -182,34 +182,26 @@ def test_ten_thousand_bad_rows_display_and_are_saved_as_csv(qtbot, gui_db, staff
     ctx = make_ctx(staff["clerk"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     type_text(qtbot, dialog.path_edit, str(path))
-    # the GUI thread's own work on the result: showing 10,000 rows, scrolling to the end, painting
-    # (timed directly: gaps between timer ticks would also count the OS scheduling other processes)
-    gui_ms: list[float] = []
+    # the GUI thread's own work on the result: showing 10,000 rows, scrolling to the end, painting; counted as the
+    # rows the view asks the model for (a view that measured or painted every row would ask for all 10,000)
+    model = dialog.table.model()
+    asked: set[int] = set()
+    shown_data = model.data
 
-    def timed(handler):
-        def run(outcome):
-            t0 = time.perf_counter()
-            handler(outcome)
-            gui_ms.append((time.perf_counter() - t0) * 1000)
-        return run
+    def data(index, role=Qt.ItemDataRole.DisplayRole):
+        asked.add(index.row())
+        return shown_data(index, role)
 
-    for name in ("_finished", "_failed"):  # a refused ledger arrives as an error with its bad rows
-        monkeypatch.setattr(dialog, name, timed(getattr(dialog, name)))
-    started = time.perf_counter()
+    monkeypatch.setattr(model, "data", data)
     click(qtbot, dialog.check_button)
     wait_idle(qtbot, ctx)
-    t0 = time.perf_counter()
     dialog.table.scrollToBottom()
     dialog.grab()  # paints the visible rows
-    gui_ms.append((time.perf_counter() - t0) * 1000)
-    elapsed = time.perf_counter() - started
     assert "10000 行有问题(共 10000 处),未导入任何数据" in dialog.headline.text()
     assert dialog.table.model().rowCount() == 10_000
     # a model behind one view, no widget per row; the GUI thread never stalls to show them
     assert dialog.findChildren(QTableView) == [dialog.table] and len(dialog.findChildren(QPushButton)) < 10
-    assert len(gui_ms) == 2 and max(gui_ms) < 100, gui_ms  # ~10 ms each on this machine
-    assert elapsed < 20, elapsed
-    model = dialog.table.model()
+    assert asked and max(asked) > 9_900 and len(asked) < 100, (len(asked), min(asked, default=None))
     assert model.data(model.index(9_999, 0)) == "10001"
     assert dialog.table.rowAt(dialog.table.viewport().height() - 5) > 9_900  # scrolled to the end
     assert count(gui_db, Request) == 0

@@ -33,6 +33,7 @@ def _xlsx(**members: bytes) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # a wall-clock bound: refused before the unpacking would take long
 @pytest.mark.parametrize(("members", "fragment"), [
     ({"xl__worksheets__sheet1.xml": b"<" + b" " * (60 * 1024 * 1024) + b">"}, "解压后过大"),
     ({"xl__worksheets__sheet1.xml": b"0" * (3 * 1024 * 1024)}, "压缩比异常"),
