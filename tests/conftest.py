@@ -4,7 +4,10 @@ PostgreSQL database named by WORKSTATION_TEST_DB_URL (emptied before each test).
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -57,12 +60,40 @@ def db_target(tmp_path):
     return ("path", tmp_path / "register.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def migrated_register(tmp_path_factory) -> Path:
+    """A register file with every migration applied, made once per session; tests open copies of it
+    (fresh_register) instead of migrating a new file each. Its stamp is cleared, so that each copy gets its
+    own when opened, as a new file does."""
+    from workstation.store.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "register.sqlite3"
+    Database.open_path(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA user_version = 0")
+    finally:
+        conn.close()
+    assert not Path(f"{path}-wal").exists(), "the template is not checkpointed"
+    return path
+
+
+def fresh_register(template: Path, path: Path) -> Path:
+    """A new register at ``path``: a copy of the migrated template, owner-only as a new register file is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, path)
+    return path
+
+
 @pytest.fixture
-def db(db_target):
+def db(db_target, migrated_register):
     from workstation.store.database import Database
 
     kind, where = db_target
-    database = Database.open_url(where) if kind == "url" else Database.open_path(where)
+    if kind == "url":
+        database = Database.open_url(where)
+    else:
+        database = Database.open_path(fresh_register(migrated_register, where))
     yield database
     database.close()
 
