@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
@@ -18,6 +19,19 @@ from workstation.domain.status import Role
 pytest.register_assert_rewrite("helpers")
 
 TEST_DB_URL = os.environ.get("WORKSTATION_TEST_DB_URL", "")
+
+# Property tests try many examples in CI (CI=true, as CI services set it; .ci/run too) and fewer at a desk;
+# `pytest --hypothesis-profile=ci` asks for CI's count anywhere.
+CI_EXAMPLES = 1500
+settings.register_profile("ci", max_examples=CI_EXAMPLES)
+settings.register_profile("dev", max_examples=100)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev")
+
+
+def examples(in_ci: int) -> int:
+    """How many examples a property test tries: ``in_ci`` under the ci profile, the same share of the
+    profile's count under another (at least 10), for a test whose examples cost more than most."""
+    return max(10, in_ci * settings.default.max_examples // CI_EXAMPLES)
 
 
 def pytest_collection_modifyitems(config, items):
