@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, open_view, wait_idle
+from helpers.gui import QT_NOISE, click, open_view, type_text, wait_idle
 from sqlalchemy import func, select
 
 from workstation.gui.audit_view import AuditView
 from workstation.gui.dashboard_view import DashboardView
+from workstation.gui.import_dialog import ImportDialog
+from workstation.gui.settings_dialog import SettingsDialog
 from workstation.services import documents
 from workstation.services.demo import fill_demo
 from workstation.store.models import Event
@@ -84,3 +86,32 @@ def test_the_audit_trail_of_a_register(qtbot, qtmodeltester, demo, make_ctx):
     wait_idle(qtbot, ctx)
     assert view.model.rowCount() > 120
     check(qtmodeltester, view.model)
+
+
+@pytest.fixture
+def settings_dialog(qtbot, demo, make_ctx) -> SettingsDialog:
+    """The admin's settings, kept until the model tester (set up after it) has let go of its model."""
+    dialog = SettingsDialog(make_ctx(demo["admin"], TODAY))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_users_in_the_settings(settings_dialog, qtmodeltester):
+    assert settings_dialog.users_model.rowCount() == 4
+    check(qtmodeltester, settings_dialog.users_model)
+
+
+def test_the_bad_rows_of_a_ledger(qtbot, qtmodeltester, demo, make_ctx, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("受理编号,收到日期,申请人类型,申请人\r\n" + "".join(
+        f"N-{i},2026-02-30,外星人,申请人{i}\r\n" for i in range(20)), encoding="utf-8-sig")
+    ctx = make_ctx(demo["clerk"], TODAY)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    check(qtmodeltester, dialog.model)  # empty, then filled by the check: the testers follow the reset
+    type_text(qtbot, dialog.path_edit, str(ledger))
+    click(qtbot, dialog.check_button)
+    wait_idle(qtbot, ctx)
+    assert dialog.model.rowCount() == 40
