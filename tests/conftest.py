@@ -4,14 +4,34 @@ PostgreSQL database named by WORKSTATION_TEST_DB_URL (emptied before each test).
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
 
+# The helpers (tests/helpers) are imported by test files before pytest sees them: rewrite their asserts too.
+pytest.register_assert_rewrite("helpers")
+
 TEST_DB_URL = os.environ.get("WORKSTATION_TEST_DB_URL", "")
+
+# Property tests try many examples in CI (CI=true, as CI services set it; .ci/run too) and fewer at a desk;
+# `pytest --hypothesis-profile=ci` asks for CI's count anywhere.
+CI_EXAMPLES = 1500
+settings.register_profile("ci", max_examples=CI_EXAMPLES)
+settings.register_profile("dev", max_examples=100)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev")
+
+
+def examples(in_ci: int) -> int:
+    """How many examples a property test tries: ``in_ci`` under the ci profile, the same share of the
+    profile's count under another (at least 10), for a test whose examples cost more than most."""
+    return max(10, in_ci * settings.default.max_examples // CI_EXAMPLES)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,12 +74,40 @@ def db_target(tmp_path):
     return ("path", tmp_path / "register.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def migrated_register(tmp_path_factory) -> Path:
+    """A register file with every migration applied, made once per session; tests open copies of it
+    (fresh_register) instead of migrating a new file each. Its stamp is cleared, so that each copy gets its
+    own when opened, as a new file does."""
+    from workstation.store.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "register.sqlite3"
+    Database.open_path(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA user_version = 0")
+    finally:
+        conn.close()
+    assert not Path(f"{path}-wal").exists(), "the template is not checkpointed"
+    return path
+
+
+def fresh_register(template: Path, path: Path) -> Path:
+    """A new register at ``path``: a copy of the migrated template, owner-only as a new register file is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, path)
+    return path
+
+
 @pytest.fixture
-def db(db_target):
+def db(db_target, migrated_register):
     from workstation.store.database import Database
 
     kind, where = db_target
-    database = Database.open_url(where) if kind == "url" else Database.open_path(where)
+    if kind == "url":
+        database = Database.open_url(where)
+    else:
+        database = Database.open_path(fresh_register(migrated_register, where))
     yield database
     database.close()
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from conftest import TEST_DB_URL, person
-from reply_support import record_reply
+from helpers.reply import record_reply
 
 from workstation.cli import main
 from workstation.domain.replay import replay

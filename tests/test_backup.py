@@ -11,8 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from cli_support import login, register_with_staff, sign_in
 from conftest import TEST_DB_URL, person
+from helpers.cli import login, register_with_staff, sign_in
 
 from workstation.cli import main
 from workstation.domain.errors import KnownError, UserError

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,13 +105,13 @@ def naive_add(d: date, n: int) -> date:
     return d
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dates(date(2005, 1, 1), date(2026, 10, 31)), st.integers(1, 40))
 def test_add_workdays_agrees_with_day_by_day(d, n):
     assert CAL.add_workdays(d, n) == naive_add(d, n)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dates(date(2005, 1, 1), date(2026, 12, 31)), st.integers(0, 120))
 def test_workdays_between_agrees_with_day_by_day(a, span):
     b = min(a + timedelta(days=span), date(2026, 12, 31))

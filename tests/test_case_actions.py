@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import person
-from reply_support import REASONS
-from test_gui_support import QT_NOISE, open_view
+from helpers.gui import QT_NOISE, open_view
+from helpers.reply import REASONS
 
 from workstation.domain.case_actions import (
     ACTIONS,
@@ -28,7 +28,7 @@ from workstation.domain.status import Role, Status
 from workstation.services import cases, review, tally
 from workstation.services.base import PermissionDenied
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 
 RECEIVED = date(2026, 3, 2)
 TODAY = date(2026, 6, 1)

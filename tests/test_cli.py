@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import SIGNED_IN, as_user, password_in_env
+from helpers.cli import SIGNED_IN, as_user, password_in_env
 
 from workstation.cli import main
 

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_support import as_user, password_in_env
+from helpers.cli import as_user, password_in_env
 
 from workstation.cli import main
 

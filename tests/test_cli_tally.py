@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 from docx import Document
+from helpers.tally import TODAY, build_register, open_register
 from openpyxl import load_workbook
-from tally_support import TODAY, build_register, open_register
 
 from workstation.cli import main
 from workstation.documents import fonts as doc_fonts

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import person
-from reply_support import record_reply
+from helpers.reply import record_reply
 
 from workstation.domain.calendar import WorkCalendar
 from workstation.domain.deadline import Clock, DeadlineEngine, Delivered

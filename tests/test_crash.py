@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from cli_support import add_staff, login, login_env
 from conftest import TEST_DB_URL
+from helpers.cli import add_staff, login, login_env
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.gui import QT_NOISE, wait_idle
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QDialog
-from test_gui_support import QT_NOISE, wait_idle
 
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog, available_printers
 from workstation.gui.printing import issue_document
@@ -29,7 +29,7 @@ from workstation.services.office import save_settings
 from workstation.services.queries import CaseFilter, list_cases
 from workstation.services.users import authenticate
 
-pytest_plugins = ["test_gui_support"]
+pytest_plugins = ["helpers.gui"]
 pytestmark = [QT_NOISE, pytest.mark.gui, pytest.mark.slow]
 QUEUE = "WorkstationPDF"
 TODAY = date(2026, 11, 27)

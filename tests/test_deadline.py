@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
+from conftest import examples
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +45,7 @@ def clocks(draw):
     return Clock(received, restarts, tuple(pauses), ext, reply_days=reply)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(deadline=None)  # as many examples as the profile says
 @given(clocks())
 def test_engine_agrees_with_naive_count(clock):
     try:
@@ -64,7 +65,7 @@ def test_engine_agrees_with_naive_count(clock):
     assert counted[-1].last_number == clock.reply_days + clock.extension_days
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(clocks(), st.integers(0, 80))
 def test_used_and_left_add_up(clock, offset):
     as_of = clock.received + timedelta(days=offset)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reply_support import REASONS
+from helpers.reply import REASONS
 
 from workstation.domain.status import Status
 from workstation.services import audit, documents, queries, review

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_support import login, sign_in
 from conftest import person
-from reply_support import REASONS, record_reply
+from helpers.cli import login, sign_in
+from helpers.reply import REASONS, record_reply
 
 from workstation.cli import main
 from workstation.documents import fonts as doc_fonts

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ def private_data_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(COMMANDS), st.lists(st.one_of(TOKENS, st.text(max_size=20)), max_size=6))
 def test_random_arguments_never_raise(capsys, command, rest):
     argv = [*command, *rest]
@@ -112,7 +113,7 @@ def sound_register(tmp_path_factory) -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=st.one_of(
     st.tuples(st.just("truncate"), st.floats(0.0, 0.999)),
     st.tuples(st.just("overwrite"), st.floats(0.0, 0.999), st.binary(min_size=1, max_size=600))),

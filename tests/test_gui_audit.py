@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from helpers.gui import QT_NOISE, type_date, type_text, wait_idle
 from PySide6.QtCore import Qt
 from sqlalchemy import select, update
-from test_gui_support import QT_NOISE, type_date, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.audit_view import PAGE, AuditView, action_label
@@ -19,7 +19,7 @@ from workstation.services.base import writing
 from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.models import Event, Request
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.gui import PASSWORD, QT_NOISE, Answers, click, replace_text, type_text, wait_idle
 from PySide6.QtWidgets import QFileDialog
-from test_gui_support import PASSWORD, QT_NOISE, Answers, click, replace_text, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.backup_dialog import BackupDialog
@@ -23,7 +23,7 @@ from workstation.services.queries import CaseFilter, count_cases
 from workstation.services.users import SYSTEM_ACTOR
 from workstation.store.database import Database, sqlite_backup
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, click, open_view, press_enter, type_date, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from test_gui_support import QT_NOISE, click, open_view, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
 from workstation.domain.intake import IntakeData
@@ -16,7 +16,7 @@ from workstation.gui.dialogs.close_dialog import CloseDialog
 from workstation.gui.dialogs.extension_dialog import ExtensionDialog
 from workstation.services import cases
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers.gui import QT_NOISE
 from PySide6.QtCore import QDate, QLocale, QTranslator
 from PySide6.QtWidgets import QCalendarWidget, QDialogButtonBox, QMessageBox
-from test_gui_support import QT_NOISE
 
 from workstation.gui.app import make_application
 

@@ -6,8 +6,8 @@ import subprocess
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, type_date, type_text
 from test_gui_review import choose, click, open_view, replied
-from test_gui_support import QT_NOISE, type_date, type_text
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
@@ -15,7 +15,7 @@ from workstation.gui.dialogs.delivery_dialog import DeliveryDialog
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog
 from workstation.services import cases
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 7, 15)
@@ -112,7 +112,7 @@ def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, g
 
 
 def test_the_deadline_panel_prints_the_explanation(qtbot, gui_db, staff, make_ctx, case_id):
-    from test_gui_support import wait_idle
+    from helpers.gui import wait_idle
 
     from workstation.services import documents
 
@@ -147,8 +147,8 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
 
 
 def test_a_reply_on_the_spot_from_the_intake_panel(qtbot, gui_db, staff, make_ctx):
+    from helpers.gui import press_enter
     from PySide6.QtCore import Qt
-    from test_gui_support import press_enter
 
     from workstation.gui.intake_dialog import IntakeDialog
 

@@ -8,15 +8,15 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, Answers, press_enter, type_text, wait_idle
+from helpers.reply import record_reply
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
-from reply_support import record_reply
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from test_gui_support import QT_NOISE, Answers, press_enter, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui import pdf_preview_dialog
@@ -26,7 +26,7 @@ from workstation.gui.pdf_preview_dialog import PdfPreviewDialog, PrintSession
 from workstation.gui.printing import issue_document
 from workstation.services import cases, documents
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -8,15 +8,15 @@ import sys
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, type_text
 from PySide6.QtWidgets import QMessageBox
-from test_gui_support import QT_NOISE, type_text
 
 from workstation.gui import app
 from workstation.gui.intake_dialog import IntakeDialog
 from workstation.logs import log_file
 from workstation.store import database
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

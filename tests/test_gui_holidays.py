@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_gui_support import QT_NOISE, wait_idle
 
 from workstation.domain.calendar import Source
 from workstation.domain.intake import IntakeData
@@ -16,7 +16,7 @@ from workstation.gui.main_window import MainWindow
 from workstation.services import calendar as calendar_service
 from workstation.services import cases
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 12, 10)  # late in the year: due dates already run into 2027, which is provisional

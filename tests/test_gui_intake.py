@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, press_enter, type_date, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
-from test_gui_support import QT_NOISE, press_enter, type_date, type_text
 
 from workstation.domain.deadline import cn_date
 from workstation.gui.intake_dialog import IntakeDialog
@@ -15,7 +15,7 @@ from workstation.gui.main_window import MainWindow
 from workstation.services import cases, queries
 from workstation.services.users import SYSTEM_ACTOR
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)  # a Monday

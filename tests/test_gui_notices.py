@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_gui_support import QT_NOISE, click, open_view, type_date, type_text
+from helpers.gui import QT_NOISE, click, open_view, type_date, type_text
 
 from workstation.domain.intake import IntakeData
 from workstation.services import cases
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

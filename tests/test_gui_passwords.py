@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from helpers.gui import PASSWORD, QT_NOISE, click, press_enter, type_text
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
-from test_gui_support import PASSWORD, QT_NOISE, click, press_enter, type_text
 
 from workstation.gui.app import sign_in
 from workstation.gui.login_dialog import LoginDialog
@@ -18,7 +18,7 @@ from workstation.gui.password_dialog import ChangePasswordDialog, ResetPasswordD
 from workstation.gui.settings_dialog import SettingsDialog
 from workstation.services import users
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 11, 2)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, open_view
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
-from test_gui_support import QT_NOISE, open_view
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.dashboard_view import DashboardView
@@ -15,7 +15,7 @@ from workstation.gui.dialogs.close_dialog import CloseDialog
 from workstation.gui.register_model import RegisterModel
 from workstation.services import cases, queries
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, type_text
 from PySide6.QtCore import QPoint, Qt
-from test_gui_support import QT_NOISE, type_text
 
 from workstation.domain.status import Status
 from workstation.gui.main_window import MainWindow
@@ -20,7 +20,7 @@ from workstation.services.gui_queries import due_soon_limit
 from workstation.services.queries import CaseFilter
 from workstation.services.users import list_users
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)
@@ -204,8 +204,8 @@ def test_enter_in_the_search_box_searches_and_opens_nothing(qtbot, view):
 
 def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, demo, make_ctx, tmp_path):
     """Every filtered row (300: more than a page), the columns shown in their order, IDs masked for a clerk."""
+    from helpers.gui import Answers
     from openpyxl import load_workbook
-    from test_gui_support import Answers
 
     header = view.table.horizontalHeader()
     header.moveSection(header.visualIndex(2), 0)  # 申请人 first

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE
 from PySide6.QtCore import Qt
-from test_gui_support import QT_NOISE
 
 from workstation.gui.pdf_preview_dialog import PrintSession
 from workstation.gui.register_view import RegisterView
 
-pytest_plugins = ["test_gui_support"]
+pytest_plugins = ["helpers.gui"]
 pytestmark = [QT_NOISE, pytest.mark.gui]
 TODAY = date(2026, 6, 15)
 

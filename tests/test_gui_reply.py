@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, press_enter, type_text, wait_idle
 from PySide6.QtCore import Qt
-from test_gui_support import QT_NOISE, press_enter, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.dialogs.reply_dialog import ReplyDialog
@@ -15,7 +15,7 @@ from workstation.gui.intake_dialog import IntakeDialog
 from workstation.gui.repeats_panel import RepeatsPanel
 from workstation.services import cases, documents, office, review
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

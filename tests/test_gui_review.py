@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import QT_NOISE, click, open_view, type_date, type_text, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from sqlalchemy import select
-from test_gui_support import QT_NOISE, click, open_view, type_date, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.results import RESULTS_BY_KEY
@@ -22,7 +22,7 @@ from workstation.gui.dialogs.signoff_dialog import SignoffDialog
 from workstation.services import cases, documents, review
 from workstation.store.models import Attachment
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.gui import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
-from test_gui_support import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
 
 from workstation.domain.status import Role
 from workstation.gui.settings_dialog import PAGES, SettingsDialog
@@ -16,7 +16,7 @@ from workstation.services.audit import list_events
 from workstation.services.base import get_settings
 from workstation.services.users import SYSTEM_ACTOR
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 6, 15)

@@ -10,10 +10,10 @@ from datetime import date
 import openpyxl
 import pytest
 from conftest import person
+from helpers.gui import QT_NOISE, Answers, type_date, wait_idle
+from helpers.reply import record_reply
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
-from reply_support import record_reply
-from test_gui_support import QT_NOISE, Answers, type_date, wait_idle
 
 from workstation.domain.results import TALLY_COLUMNS
 from workstation.domain.tally import (
@@ -35,7 +35,7 @@ from workstation.services import cases
 from workstation.services import tally as tally_service
 from workstation.services.users import SYSTEM_ACTOR
 
-pytest_plugins = ["test_gui_support"]  # gui_db, staff, make_ctx
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui]
 
 TODAY = date(2026, 2, 1)

@@ -6,10 +6,10 @@ import sys
 import threading
 
 import pytest
+from helpers.gui import QT_NOISE
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 from shiboken6 import isValid
-from test_gui_support import QT_NOISE
 
 from workstation.domain.errors import UserError
 from workstation.gui.worker import TaskRunner

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from chinese_calendar import constants as cc
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -469,13 +470,13 @@ def parses_or_reports(text: str) -> None:
         assert isinstance(result, ParsedNotice)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_random_text_only_raises_data_file_error(text: str) -> None:
     parses_or_reports(text)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.sampled_from(["", "国务院办公厅关于2026年部分节假日安排的通知\n", "一、元旦：", "2022年"]),
     st.text(alphabet=NOTICE_ALPHABET, max_size=200),
@@ -484,7 +485,7 @@ def test_notice_like_text_only_raises_data_file_error(prefix: str, text: str) ->
     parses_or_reports(prefix + text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(YEARS),
     st.lists(

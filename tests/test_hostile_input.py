@@ -33,6 +33,7 @@ def _xlsx(**members: bytes) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # a wall-clock bound: refused before the unpacking would take long
 @pytest.mark.parametrize(("members", "fragment"), [
     ({"xl__worksheets__sheet1.xml": b"<" + b" " * (60 * 1024 * 1024) + b">"}, "解压后过大"),
     ({"xl__worksheets__sheet1.xml": b"0" * (3 * 1024 * 1024)}, "压缩比异常"),
@@ -101,7 +102,7 @@ def test_utf8_names_with_a_stray_pair_are_not_read_as_gb18030():
 
 
 def test_the_command_line_asks_for_encoding_and_takes_it(tmp_path, capsys, monkeypatch):
-    from cli_support import register_with_staff, sign_in
+    from helpers.cli import register_with_staff, sign_in
 
     from workstation.cli import main
 

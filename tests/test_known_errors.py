@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import SIGNED_IN, add_staff, as_user, password_in_env
+from helpers.cli import SIGNED_IN, add_staff, as_user, password_in_env
 
 from workstation.cli import main
 from workstation.services import cases

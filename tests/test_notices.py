@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import person
-from reply_support import record_reply
+from helpers.reply import record_reply
 
 from workstation.documents import TEMPLATE_KINDS, render_document
 from workstation.domain.errors import UserError

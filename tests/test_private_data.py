@@ -8,8 +8,8 @@ import stat
 from datetime import date
 
 import pytest
-from cli_support import login, sign_in
 from conftest import person
+from helpers.cli import login, sign_in
 
 from workstation.cli import main
 from workstation.files import write_private_bytes

@@ -8,7 +8,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from reply_support import REASONS, record_reply, reply_with, reviewed
+from helpers.reply import REASONS, record_reply, reply_with, reviewed
 
 from workstation.domain.errors import UserError
 from workstation.domain.reply_reasons import WITHHELD_GROUNDS, required_slots, slot_errors

@@ -20,9 +20,9 @@ from conftest import person
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
+from helpers.reply import record_reply
+from helpers.tally import OFFICE, PERSONAL, TODAY, build_register, open_register
 from openpyxl import load_workbook
-from reply_support import record_reply
-from tally_support import OFFICE, PERSONAL, TODAY, build_register, open_register
 
 from workstation import reports
 from workstation.documents import fonts as doc_fonts
@@ -217,7 +217,7 @@ def test_xlsx_table4_has_the_official_layout_and_the_engines_numbers(exported, y
     assert [ws.cell(5, c).value for c in range(6, 16)] == list(APPEAL_LABELS) * 2
     table4 = year.to_json()["table4"]
     assert numbers(ws, 6, 1, 15) == [table4[k][c] for k in APPEAL_KINDS for c in APPEAL_RESULTS]
-    assert numbers(ws, 6, 1, 15) == [1, 0, 0, 1, 2, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1]  # tally_support.APPEALS
+    assert numbers(ws, 6, 1, 15) == [1, 0, 0, 1, 2, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1]  # helpers.tally.APPEALS
 
 
 def test_xlsx_of_a_month_says_this_period(register):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import person
-from reply_support import REASONS
+from helpers.reply import REASONS
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status

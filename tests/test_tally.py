@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from conftest import person
-from tally_support import TODAY, build_register, full_table
+from helpers.tally import TODAY, build_register, full_table
 
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULT_GROUPS, TALLY_COLUMNS

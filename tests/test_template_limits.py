@@ -61,6 +61,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow  # a wall-clock bound: refused by a limit, not after the work
 @pytest.mark.parametrize(("body", "said"), HOSTILE)
 def test_a_hostile_template_is_refused_quickly_with_its_file_name(tmp_path, body, said):
     write_template(tmp_path / "forms", body)
@@ -78,6 +79,7 @@ def test_the_whole_output_is_capped(tmp_path):
         render_document("receipt", CONTEXT, override_dir=tmp_path / "forms")
 
 
+@pytest.mark.slow  # the limit is a time: half a second, and the test waits for it
 def test_a_template_that_loops_too_long_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(templates, "MAX_SECONDS", 0.5)
     write_template(tmp_path / "forms", "{% for i in range(10000) %}{% for j in range(10000) %}"

@@ -1,4 +1,4 @@
-"""Helpers for the GUI tests (no tests here): a register per test, its users, typing as a clerk does.
+"""Helpers for the GUI tests: a register per test, its users, typing as a clerk does.
 
 Chinese text reaches a widget the way an input method delivers it (a commit
 string); QTest.keyClicks only knows Latin keys.
@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+from conftest import fresh_register
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -26,9 +27,9 @@ PASSWORD = "secret1"
 
 
 @pytest.fixture
-def gui_db(tmp_path) -> Iterator[Database]:
-    """A fresh SQLite register for one test."""
-    db = Database.open_path(tmp_path / "register.sqlite3")
+def gui_db(tmp_path, migrated_register) -> Iterator[Database]:
+    """A fresh SQLite register for one test (a copy of the session's migrated one)."""
+    db = Database.open_path(fresh_register(migrated_register, tmp_path / "register.sqlite3"))
     yield db
     db.close()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import person
-from reply_support import record_reply
 
+from helpers.reply import record_reply
 from workstation.domain.results import TALLY_COLUMNS
 from workstation.domain.tally import ROW_KEYS
 from workstation.services import cases
