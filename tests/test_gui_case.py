@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from test_gui_support import QT_NOISE, click, open_view, press_enter, type_date, type_text
+from test_gui_support import (
+    QT_NOISE,
+    click,
+    open_view,
+    press_enter,
+    type_date,
+    type_text,
+    wait_idle,
+)
 
 from workstation.domain.deadline import cn_date
 from workstation.domain.intake import IntakeData
@@ -191,8 +199,10 @@ def test_tab_leaves_a_date_and_ctrl_enter_saves_a_small_dialog(qtbot, gui_db, st
 def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx, case_id):
     from workstation.gui.dashboard_view import DashboardView
 
-    board = DashboardView(make_ctx(staff["clerk"], TODAY))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    board = DashboardView(ctx)
     qtbot.addWidget(board)
+    wait_idle(qtbot, ctx)
     board.resize(1300, 700)
     board.show()
     board.activateWindow()

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from test_gui_review import choose, click, open_view, replied
-from test_gui_support import QT_NOISE, type_date, type_text
+from test_gui_support import QT_NOISE, type_date, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
@@ -132,14 +132,18 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
     from workstation.gui.widgets import OVERDUE_BACK, SOON_BACK
 
     replied(gui_db, staff, case_id)  # replied 6-10, due 6-30, not yet delivered
-    soon = DashboardView(make_ctx(staff["clerk"], date(2026, 6, 26)))
+    soon_ctx = make_ctx(staff["clerk"], date(2026, 6, 26))
+    soon = DashboardView(soon_ctx)
     qtbot.addWidget(soon)
+    wait_idle(qtbot, soon_ctx)
     click(qtbot, soon.cards["replied"])
     assert soon.current == "replied" and soon.model.rowCount() == 1
     assert soon.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == SOON_BACK
     assert soon.cards["replied"].property("urgent") == "false"
-    late = DashboardView(make_ctx(staff["clerk"], date(2026, 7, 2)))
+    late_ctx = make_ctx(staff["clerk"], date(2026, 7, 2))
+    late = DashboardView(late_ctx)
     qtbot.addWidget(late)
+    wait_idle(qtbot, late_ctx)
     click(qtbot, late.cards["replied"])
     assert late.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACK
     assert late.model.row_object(0).note.startswith("已过答复期限 2 个工作日")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
-from test_gui_support import QT_NOISE, press_enter, type_date, type_text
+from test_gui_support import QT_NOISE, press_enter, type_date, type_text, wait_idle
 
 from workstation.domain.deadline import cn_date
 from workstation.gui.intake_dialog import IntakeDialog
@@ -183,6 +183,7 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     qtbot.addWidget(window)
     window.show()
     dashboard = window.dashboard
+    wait_idle(qtbot, window.ctx)
     assert dashboard.cards["due_soon"].count == 0 and "未办结 0 件" in dashboard.title.text()
 
     qtbot.mouseClick(dashboard.new_button, Qt.MouseButton.LeftButton)
@@ -196,6 +197,7 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     press_enter(qtbot, intake.phone)
     assert intake.stack.currentIndex() == 1
 
+    wait_idle(qtbot, window.ctx)
     assert dashboard.cards["due_soon"].count == 1
     assert "未办结 1 件" in dashboard.title.text()
     assert dashboard.current == "due_soon" and dashboard.model.rowCount() == 1

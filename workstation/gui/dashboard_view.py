@@ -34,6 +34,7 @@ from .widgets import (
     enter_shortcut,
     iso,
 )
+from .worker import LatestQuery
 
 CARD_HINTS = {
     "overdue": "答复期限已过",
@@ -96,6 +97,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dashboard: Dashboard | None = None
+        self.query = LatestQuery(ctx.tasks, self)
         self.current = "overdue"
 
         self.title = Label()
@@ -176,8 +178,12 @@ class DashboardView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        today = self.ctx.today()
-        d = queries.dashboard(self.ctx.db, today=today)
+        """Count and list in the background; the cards change when the answer comes."""
+        db, today = self.ctx.background_db, self.ctx.today()
+        self.query.run(lambda _p: queries.dashboard(db, today=today), self._loaded)
+
+    def _loaded(self, d: Dashboard) -> None:
+        today = d.today
         self.dashboard = d
         self.title.setText(f"工作台 · {cn_date(today)} {cn_weekday(today)} · 未办结 {d.counts.get('open', 0)} 件")
         for view, card in self.cards.items():
