@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 from test_gui_support import (
     QT_NOISE,
     click,
+    closed,
     open_view,
     press_enter,
+    save,
     type_date,
     type_text,
     wait_idle,
@@ -75,13 +77,13 @@ def test_the_head_extends_after_giving_a_reason(qtbot, gui_db, staff, make_ctx, 
     click(qtbot, button)
     dialog = view.dialog
     assert isinstance(dialog, ExtensionDialog) and dialog.isVisible()
-    click(qtbot, dialog.ok_button)  # no reason yet
+    save(qtbot, dialog)  # no reason yet
     assert dialog.isVisible()
     assert dialog.error("reason").isVisible() and "请填写延期理由" in dialog.error("reason").text()
 
     type_text(qtbot, dialog.reason, "需要调取多年档案,工作量较大")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     d = cases.deadline(gui_db, case_id, as_of=TODAY)
     assert d.due != d.original_due
     assert view.info.isVisible() and view.info.text().startswith("已延期 20 个工作日")
@@ -101,12 +103,12 @@ def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, ma
     dialog = view.dialog
     assert not dialog.override.isVisible()
     type_text(qtbot, dialog.reason, "档案在外单位")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and dialog.override.isVisible()
     assert "原答复期限" in dialog.error("override_reason").text()
     type_text(qtbot, dialog.override, "延期告知书已于期限内送达,补录")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and cases.get_case(gui_db, late).extended
+    save(qtbot, dialog)
+    assert closed(dialog) and cases.get_case(gui_db, late).extended
 
 
 def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
@@ -115,7 +117,7 @@ def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, sta
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 3))
     type_text(qtbot, dialog.items, "请写明所需信息的名称或文号")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert view.status.text() == "待补正"
     assert view.buttons["corrected"].isVisible() and not view.buttons["correction"].isVisible()
     assert view.deadline_labels["correct_by"].text()
@@ -125,7 +127,8 @@ def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, sta
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 10))
     press_enter(qtbot, dialog.on)
-    assert not dialog.isVisible()
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog)
     assert view.status.text() == "办理中"
     assert view.deadline_labels["start"].text().startswith(cn_date(date(2026, 6, 10)))
     assert "状态:待补正 → 办理中" in view.timeline_model.index(0, 4).data()
@@ -139,11 +142,13 @@ def test_a_date_the_service_refuses_is_shown_beside_the_date(qtbot, staff, make_
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 5, 1))
     press_enter(qtbot, dialog.on)
+    wait_idle(qtbot, view.ctx)
     assert dialog.isVisible()
     assert dialog.error("on").text() == "暂停开始日期不能早于收到申请日期"
     type_date(qtbot, dialog.on, date(2026, 6, 5))
     press_enter(qtbot, dialog.on)
-    assert not dialog.isVisible() and view.status.text() == "暂停计时"
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog) and view.status.text() == "暂停计时"
     assert view.buttons["resume"].isVisible() and not view.buttons["pause"].isVisible()
     assert view.deadline_labels["pauses"].text().startswith("2026-06-05 起")
 
@@ -153,7 +158,7 @@ def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff,
     click(qtbot, view.buttons["close"])
     dialog = view.dialog
     assert isinstance(dialog, CloseDialog)
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.error("result").text() == "请选择办理结果"
     dialog.result.setCurrentIndex(dialog.result.findData("withheld.query_matter"))  # a referral, not a refusal
     assert "复议前置" not in dialog.basis.text() and "第三十六条第(七)项" in dialog.basis.text()
@@ -161,8 +166,8 @@ def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff,
     assert "复议前置" in dialog.basis.text()
     dialog.result.setCurrentIndex(dialog.result.findData("withheld.process_info"))
     assert "复议前置" in dialog.basis.text()
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     case = cases.get_case(gui_db, case_id)
     assert case.status is Status.REPLIED and case.result_key == "withheld.process_info"
     assert view.status.text() == "已答复待送达 · 不予公开·属于四类过程性信息"
@@ -175,6 +180,7 @@ def test_a_reviewer_may_look_at_the_full_id_number_and_it_is_audited(qtbot, gui_
     qtbot.waitUntil(lambda: not view.id_button.rect().isEmpty())  # laid out
     assert not any(b.isEnabled() for b in view.buttons.values())
     click(qtbot, view.id_button)
+    wait_idle(qtbot, view.ctx)
     assert "11010519491231002X" in view.id_value.text()
     assert "查看完整证件号码" in [e.label for e in cases.timeline(gui_db, case_id)]
 
@@ -193,7 +199,8 @@ def test_tab_leaves_a_date_and_ctrl_enter_saves_a_small_dialog(qtbot, gui_db, st
     press_enter(qtbot, dialog.items)  # Enter in a multi-line box is a new line
     assert dialog.isVisible() and dialog.items.toPlainText() == "abc\n"
     qtbot.keyClick(dialog.items, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert not dialog.isVisible() and view.status.text() == "待补正"
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog) and view.status.text() == "待补正"
 
 
 def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx, case_id):

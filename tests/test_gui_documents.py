@@ -229,6 +229,7 @@ def open_case(qtbot, ctx, case_id: int) -> CaseView:
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
+    wait_idle(qtbot, ctx)
     return view
 
 
@@ -332,6 +333,7 @@ def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_
     cases.request_correction(gui_db, staff["clerk"].actor(), case_id, TODAY, "请写明所需工程的名称和年份",
                              override_reason="测试", today=TODAY)
     ctx.data_changed()
+    wait_idle(qtbot, ctx)
     assert menu_kinds(view) == ["登记回执", "政府信息公开申请表", "补正申请告知书", "说明理由告知书"]
 
     choose(view, "补正申请告知书")
@@ -341,6 +343,7 @@ def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_
     [preview] = previews(view)
     assert notice.number in preview.windowTitle() and "补正申请告知书" in preview.windowTitle()
     assert "请写明所需工程的名称和年份" in "".join(pdf_text(preview.pdf).split())  # the notice wraps it
+    wait_idle(qtbot, ctx)
     [row] = table_rows(view)  # the list reloaded when the document was issued
     assert row[:3] == ["补正申请告知书", notice.number, TODAY.isoformat()]
 

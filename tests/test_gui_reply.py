@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from test_gui_support import QT_NOISE, press_enter, type_text, wait_idle
+from test_gui_support import QT_NOISE, closed, press_enter, type_text, wait_idle
 
 from workstation.domain.intake import IntakeData
 from workstation.gui.dialogs.reply_dialog import ReplyDialog
@@ -47,6 +47,7 @@ def open_dialog(qtbot, ctx, case_id: int, result_key: str | None = None) -> Repl
 
 def ok(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, dialog.ctx)  # the reply is written by the worker
 
 
 SLOTS = [
@@ -76,7 +77,7 @@ def test_the_slot_of_the_result_appears_refuses_empty_and_keeps_what_is_typed(qt
     dialog.result.setCurrentIndex(dialog.result.findData("disclosed"))  # look elsewhere and come back
     dialog.result.setCurrentIndex(dialog.result.findData(result_key))
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)[slot] == typed
 
 
@@ -92,7 +93,7 @@ def test_third_party_asks_for_the_objection_and_the_weighing(qtbot, gui_db, staf
     assert dialog.third_party_objection.toPlainText() == "第三方书面答复不同意公开"
     type_text(qtbot, dialog.weighing, "不公开不会对公共利益造成重大影响")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
 
 
 def test_query_matter_asks_for_the_governing_law_optionally(qtbot, gui_db, staff, make_ctx):
@@ -102,7 +103,7 @@ def test_query_matter_asks_for_the_governing_law_optionally(qtbot, gui_db, staff
     assert dialog.governing_law.isVisible()
     type_text(qtbot, dialog.governing_law, "《不动产登记暂行条例》")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)["governing_law"] == "《不动产登记暂行条例》"
 
 
@@ -118,7 +119,7 @@ def test_not_responsible_is_a_mark_with_its_reason_and_the_body(qtbot, gui_db, s
     assert dialog.error("not_responsible_reason").text().startswith("非本机关负责公开的,请写明理由")
     type_text(qtbot, dialog.not_responsible_reason, "不动产登记资料由县不动产登记机构保存")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     details = review.reply_details(gui_db, case_id)
     assert details["not_responsible"] and details["responsible_body"] == "示范县自然资源局"
 
@@ -135,7 +136,7 @@ def test_disclosed_offers_the_released_materials_and_the_place_for_the_way(qtbot
     type_text(qtbot, dialog.provision_time, "随本告知书一并邮寄")
     type_text(qtbot, dialog.materials, "《补偿安置方案》\n《补偿款发放明细》")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)["materials"] == ["《补偿安置方案》", "《补偿款发放明细》"]
 
 
@@ -170,7 +171,7 @@ def test_repeated_picks_the_earlier_request_from_the_register(qtbot, gui_db, sta
     assert dialog.error("earlier_request").isVisible()
     dialog.earlier_request.setCurrentIndex(1)
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     details = review.reply_details(gui_db, again)
     assert details["earlier_doc_number"] == notice.number and details["earlier_replied_on"] == "2026-05-08"
 

@@ -132,6 +132,7 @@ def shoot_main(db: Database, out: Path) -> None:
     head_case = CaseView(head_ctx, queries.list_case_ids(db, queries.CaseFilter(view="overdue"))[0])
     head_case.resize(*SIZE)
     head_case.show()
+    settle(head_ctx)  # the page is read on the worker
     head_case.start_action("extend")
     dialog = head_case.dialog
     assert isinstance(dialog, ServiceDialog)
@@ -325,6 +326,7 @@ def open_case_view(ctx: AppContext, case_id: int) -> CaseView:
     view = CaseView(ctx, case_id)
     view.resize(*SIZE)
     view.show()
+    settle(ctx)  # the page is read on the worker
     return view
 
 
