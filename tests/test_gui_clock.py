@@ -165,6 +165,7 @@ def test_a_reply_on_the_spot_from_the_intake_panel(qtbot, gui_db, staff, make_ct
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2026年财政预算")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1 and intake.on_the_spot_button.isVisible()
     qtbot.mouseClick(intake.on_the_spot_button, Qt.MouseButton.LeftButton)
     dialog = intake.on_the_spot_dialog

@@ -257,6 +257,7 @@ def test_one_keypress_from_registration_to_the_receipt_preview(qtbot, ctx, gui_d
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2025年道路硬化工程的招标文件")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     assert intake.print_button.isVisible() and intake.print_button.isDefault()
     assert intake.focusWidget() is intake.print_button
@@ -292,6 +293,7 @@ def test_the_receipt_is_issued_once_and_printed_again_from_the_archive(qtbot, ct
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2025年道路硬化工程的招标文件")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     press_enter(qtbot, intake.print_button)
     press_enter(qtbot, intake.print_button)  # a second Enter while it renders issues nothing
     wait_idle(qtbot, ctx)

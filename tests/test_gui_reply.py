@@ -206,6 +206,7 @@ def test_the_intake_points_out_likely_repeats_after_saving(qtbot, gui_db, staff,
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "请公开东风村2024年度土地征收补偿安置方案和补偿款发放明细表")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     wait_idle(qtbot, ctx)
     assert intake.repeats_panel.isVisible() and [e.id for e in intake.repeats_panel.earlier] == [earlier]

@@ -312,6 +312,7 @@ def shoot_on_the_spot(intake: IntakeDialog, out: Path, ctx: AppContext) -> None:
     intake.phone.setText("13900139000")
     intake.content.setPlainText("申请公开本镇2026年财政预算。")
     intake.save()
+    settle(ctx)  # registered on the worker
     intake.on_the_spot_button.click()
     dialog = intake.on_the_spot_dialog
     dialog.published_at.setPlainText("示范县城关镇人民政府门户网站“财政预决算”栏目(2026年1月20日公开)")
