@@ -528,6 +528,7 @@ class CaseView(QWidget):
                 form.addRow(caption + ":", self._value(value))
         content = self._value(data.content)
         form.addRow("所需政府信息:", content)
+        self.data_widget.show()  # now, not when Qt next gets round to a child added to a shown window
 
     @staticmethod
     def _value(text: str) -> QLabel:
