@@ -209,11 +209,11 @@ def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx,
     ctx = make_ctx(staff["clerk"], TODAY)
     board = DashboardView(ctx)
     qtbot.addWidget(board)
-    wait_idle(qtbot, ctx)
     board.resize(1300, 700)
     board.show()
     board.activateWindow()
     qtbot.waitActive(board)
+    wait_idle(qtbot, ctx)  # the dashboard reads when it is shown
     board.select(next(v for v, card in board.cards.items() if card.count))
     assert board.model.rowCount() == 1
     opened: list[int] = []
@@ -233,3 +233,51 @@ def test_esc_closes_the_case_window_and_its_size_is_kept(qtbot, gui_db, staff, m
     assert not view.isVisible()
     again = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
     assert again.size() == size and again.width() == 760
+
+
+def test_a_write_reloads_only_the_views_it_concerns(qtbot, gui_db, staff, make_ctx, case_id, monkeypatch):
+    """Closing one request reloads its window, the register and the shown dashboard; not another request's
+    window, nor a hidden dashboard (that one reads when it is next shown)."""
+    from workstation.gui import case_view as case_view_module
+    from workstation.gui.context import Change
+    from workstation.gui.dashboard_view import DashboardView
+    from workstation.gui.register_view import RegisterView
+    from workstation.services import queries
+
+    reads: list[int] = []
+    page_of = case_view_module.case_page
+    monkeypatch.setattr(case_view_module, "case_page", lambda db, i, **kw: reads.append(i) or page_of(db, i, **kw))
+    boards: list[object] = []
+    dashboard_of = queries.dashboard
+    monkeypatch.setattr(queries, "dashboard", lambda db, **kw: boards.append(1) or dashboard_of(db, **kw))
+    other = register(gui_db, staff["clerk"], date(2026, 6, 2))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view, other_view = open_view(qtbot, ctx, case_id), open_view(qtbot, ctx, other)
+    table = RegisterView(ctx)
+    qtbot.addWidget(table)
+    hidden_board = DashboardView(ctx)
+    qtbot.addWidget(hidden_board)
+    wait_idle(qtbot, ctx)
+    assert boards == []  # never shown: never read
+    loads: list[int] = []
+    table.loaded.connect(loads.append)
+    reads.clear()
+
+    click(qtbot, view.buttons["close"])
+    dialog = view.dialog
+    dialog.result.setCurrentIndex(dialog.result.findData("disclosed"))
+    save(qtbot, dialog)
+    assert reads == [case_id] and view.status.text().startswith("已答复待送达")
+    assert other_view.status.text() == "办理中"
+    assert loads == [2] and boards == []
+    hidden_board.show()
+    wait_idle(qtbot, ctx)
+    assert boards == [1] and hidden_board.cards["replied"].count == 1
+
+    reads.clear()
+    ctx.data_changed(change=Change.of_case(other, register=False))  # e.g. a document issued for the other
+    wait_idle(qtbot, ctx)
+    assert reads == [other] and loads == [2] and boards == [1]
+    ctx.data_changed()  # the calendar or the settings: everything reads again
+    wait_idle(qtbot, ctx)
+    assert sorted(reads) == sorted([other, case_id, other]) and loads == [2, 2] and boards == [1, 1]

@@ -135,6 +135,7 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
     soon_ctx = make_ctx(staff["clerk"], date(2026, 6, 26))
     soon = DashboardView(soon_ctx)
     qtbot.addWidget(soon)
+    soon.show()  # the dashboard reads when it is shown
     wait_idle(qtbot, soon_ctx)
     click(qtbot, soon.cards["replied"])
     assert soon.current == "replied" and soon.model.rowCount() == 1
@@ -143,6 +144,7 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
     late_ctx = make_ctx(staff["clerk"], date(2026, 7, 2))
     late = DashboardView(late_ctx)
     qtbot.addWidget(late)
+    late.show()  # the dashboard reads when it is shown
     wait_idle(qtbot, late_ctx)
     click(qtbot, late.cards["replied"])
     assert late.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACK

@@ -47,7 +47,7 @@ from workstation.services.documents import IssuedDocument
 from workstation.services.office import AttachmentInfo
 from workstation.services.review import AppealInfo
 
-from .context import AppContext
+from .context import AppContext, Change
 from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
 from .dialogs.close_dialog import CloseDialog
@@ -187,7 +187,7 @@ class CaseView(QWidget):
         for button in (*self.buttons.values(), *self.review_buttons.values(), self.attach_button,
                        self.issue_button, self.print_explanation_button, self.show_document_button):
             button.setEnabled(False)  # until the page is read
-        ctx.changed.connect(self.refresh)
+        ctx.changed.connect(self._changed)
         self.refresh()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
@@ -374,6 +374,10 @@ class CaseView(QWidget):
         db, case_id, viewer, today = self.ctx.background_db, self.case_id, self.ctx.actor, self.ctx.today()
         self.page_query.run(lambda _p: case_page(db, case_id, viewer=viewer, today=today), self._show_page,
                             on_error=lambda exc: show_error(self.error, exc.message))
+
+    def _changed(self, change: Change) -> None:
+        if change.concerns(self.case_id):
+            self.refresh()
 
     def _show_page(self, page: CasePage) -> None:
         case, entries = page.case, page.entries
@@ -652,7 +656,7 @@ class CaseView(QWidget):
         self.dialog = None
         self.info.setText(dialog.message)
         self.info.show()
-        self.ctx.data_changed()
+        self.ctx.data_changed(change=Change.of_case(self.case_id))
         self._follow_up(dialog)
 
     # -- the review flow ------------------------------------------------------------------
@@ -737,6 +741,6 @@ class CaseView(QWidget):
             return
         db, actor, case_id = self.ctx.background_db, self.ctx.actor, self.case_id
         self.ctx.tasks.run(lambda _p: office.add_attachment(db, actor, case_id, name),
-                           on_done=lambda _id: self.ctx.data_changed(),
+                           on_done=lambda _id: self.ctx.data_changed(change=Change.of_case(case_id, register=False)),
                            on_error=lambda exc: show_error(self.error, exc.message),
                            label="正在保存附件……", parent=self)

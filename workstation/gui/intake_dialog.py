@@ -39,7 +39,7 @@ from workstation.services.base import ValidationError
 from workstation.services.cases import CaseSummary, Registered
 from workstation.services.documents import IssuedDocument
 
-from .context import AppContext
+from .context import AppContext, Change
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
@@ -442,7 +442,8 @@ class IntakeDialog(QDialog):
         self.reply_button.show()
         self.on_the_spot_note.setText(dialog.message)
         self.on_the_spot_note.show()
-        self.ctx.data_changed()
+        assert self.last is not None
+        self.ctx.data_changed(change=Change.of_case(self.last.case.id))
         self.print_reply()  # the reply notice at once, as the receipt: the applicant is waiting
 
     def print_reply(self) -> None:

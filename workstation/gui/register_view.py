@@ -31,7 +31,7 @@ from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
 from workstation.services.register_export import ID_COLUMN
 
-from .context import AppContext
+from .context import AppContext, Change
 from .register_model import COLUMNS, SAMPLES, RegisterModel
 from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
 from .worker import LatestQuery, Progress
@@ -150,7 +150,7 @@ class RegisterView(QWidget):
             edit.dateChanged.connect(self.reload)
         self.clear_button.clicked.connect(lambda: self.clear_filters())
         self.export_button.clicked.connect(self.export)
-        ctx.changed.connect(self.reload)
+        ctx.changed.connect(self._changed)
         self._restore_layout()
         for signal in (header.sectionResized, header.sectionMoved):
             signal.connect(lambda *_: self._save_layout())
@@ -205,6 +205,10 @@ class RegisterView(QWidget):
             self.reload()
 
     # -- loading ------------------------------------------------------------------
+    def _changed(self, change: Change) -> None:
+        if change.register:
+            self.reload()
+
     def reload(self) -> None:
         """Query the ids in the background; a newer query makes an older answer stale."""
         self._debounce.stop()

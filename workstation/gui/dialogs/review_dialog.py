@@ -32,7 +32,7 @@ from workstation.domain.results import RESULTS, RESULTS_BY_KEY
 from workstation.services import office, review
 from workstation.services.cases import CaseSummary
 
-from ..context import AppContext
+from ..context import AppContext, Change
 from ..repeats_panel import RepeatsPanel
 from ..widgets import Form, Label, date_edit, fit_resize, to_date
 from .base import Job, ServiceDialog, text_field
@@ -262,7 +262,7 @@ class ReviewDialog(ServiceDialog):
         self.release_files += [Path(n).name for n in names]
         self.release_button.setEnabled(True)
         self._show_release()
-        self.ctx.data_changed()
+        self.ctx.data_changed(change=Change.of_case(self.case.id, register=False))
 
     def _release_failed(self, exc: UserError) -> None:
         self.release_button.setEnabled(True)
