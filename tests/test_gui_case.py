@@ -281,3 +281,24 @@ def test_a_write_reloads_only_the_views_it_concerns(qtbot, gui_db, staff, make_c
     ctx.data_changed()  # the calendar or the settings: everything reads again
     wait_idle(qtbot, ctx)
     assert sorted(reads) == sorted([other, case_id, other]) and loads == [2, 2] and boards == [1, 1]
+
+
+def test_a_dialog_saves_on_the_worker_with_its_save_button_waiting(qtbot, gui_db, staff, make_ctx, case_id):
+    import threading
+
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = open_view(qtbot, ctx, case_id)
+    click(qtbot, view.buttons["withdraw"])
+    dialog = view.dialog
+    type_text(qtbot, dialog.note, "申请人书面撤回")
+    gate = threading.Event()
+    ctx.tasks.run(lambda _p: gate.wait(5))  # the worker is busy with something else first
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and not dialog.ok_button.isEnabled() and dialog.saving
+    dialog.reject()  # Esc while it saves: the save decides
+    assert dialog.isVisible() and dialog.note.toPlainText() == "申请人书面撤回"
+    assert cases.get_case(gui_db, case_id).status is Status.OPEN  # nothing written on the GUI thread
+    gate.set()
+    wait_idle(qtbot, ctx)
+    assert closed(dialog) and view.status.text().startswith("已办结")
+    assert cases.get_case(gui_db, case_id).closed_on is not None
