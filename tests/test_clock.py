@@ -353,3 +353,39 @@ def test_a_reply_on_the_spot_only_for_a_request_handed_in_today_and_untouched(db
     with pytest.raises(UserError, match="已有办理记录"):
         cases.reply_on_the_spot(db, users["clerk"], paused.id, published_at="门户网站", materials=["预算"], signed_by="王小明",
                                 today=RECEIVED)
+
+
+def test_the_dashboard_reads_the_awaited_letters_in_one_batch_not_per_row(db, users):
+    from sqlalchemy import event
+
+    def dashboard_statements() -> int:
+        seen: list[str] = []
+
+        def count(*_args: object) -> None:
+            seen.append("")
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            queries.dashboard(db, today=date(2026, 3, 20))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    def waiting_cases(n: int) -> list[int]:
+        made = []
+        for _ in range(n):
+            case = cases.register(db, users["clerk"], person(), today=TODAY).case
+            cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请写明文件名称", way="post",
+                                     today=TODAY)
+            made.append(case.id)
+        return made
+
+    first = waiting_cases(2)
+    queries.dashboard(db, today=date(2026, 3, 20))  # due dates brought to the calendar once
+    few = dashboard_statements()
+    more = first + waiting_cases(8)
+    queries.dashboard(db, today=date(2026, 3, 20))
+    assert dashboard_statements() == few  # ten rows of notes cost what two did
+    batch = cases.awaited_letters(db, more)
+    assert batch == {i: cases.awaited_letter(db, i) for i in more}
+    notes = {i.case.id: i.note for i in queries.dashboard(db, today=date(2026, 3, 20)).lists["correction"]}
+    assert all(notes[i] == f"补正期限 {batch[i].end.isoformat()}(预计,尚未登记收到日期)" for i in more)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, click, open_view, press_enter, type_date, type_text
+from helpers.gui import (
+    QT_NOISE,
+    click,
+    closed,
+    open_view,
+    press_enter,
+    save,
+    type_date,
+    type_text,
+    wait_idle,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -68,13 +78,13 @@ def test_the_head_extends_after_giving_a_reason(qtbot, gui_db, staff, make_ctx, 
     click(qtbot, button)
     dialog = view.dialog
     assert isinstance(dialog, ExtensionDialog) and dialog.isVisible()
-    click(qtbot, dialog.ok_button)  # no reason yet
+    save(qtbot, dialog)  # no reason yet
     assert dialog.isVisible()
     assert dialog.error("reason").isVisible() and "请填写延期理由" in dialog.error("reason").text()
 
     type_text(qtbot, dialog.reason, "需要调取多年档案,工作量较大")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     d = cases.deadline(gui_db, case_id, as_of=TODAY)
     assert d.due != d.original_due
     assert view.info.isVisible() and view.info.text().startswith("已延期 20 个工作日")
@@ -107,12 +117,12 @@ def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, ma
     dialog = view.dialog
     assert not dialog.override.isVisible()
     type_text(qtbot, dialog.reason, "档案在外单位")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and dialog.override.isVisible()
     assert "原答复期限" in dialog.error("override_reason").text()
     type_text(qtbot, dialog.override, "延期告知书已于期限内送达,补录")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and cases.get_case(gui_db, late).extended
+    save(qtbot, dialog)
+    assert closed(dialog) and cases.get_case(gui_db, late).extended
 
 
 def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
@@ -121,7 +131,7 @@ def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, sta
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 3))
     type_text(qtbot, dialog.items, "请写明所需信息的名称或文号")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert view.status.text() == "待补正"
     assert view.buttons["corrected"].isVisible() and not view.buttons["correction"].isVisible()
     assert view.deadline_labels["correct_by"].text()
@@ -131,7 +141,8 @@ def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, sta
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 10))
     press_enter(qtbot, dialog.on)
-    assert not dialog.isVisible()
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog)
     assert view.status.text() == "办理中"
     assert view.deadline_labels["start"].text().startswith(cn_date(date(2026, 6, 10)))
     assert "状态:待补正 → 办理中" in view.timeline_model.index(0, 4).data()
@@ -145,11 +156,13 @@ def test_a_date_the_service_refuses_is_shown_beside_the_date(qtbot, staff, make_
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 5, 1))
     press_enter(qtbot, dialog.on)
+    wait_idle(qtbot, view.ctx)
     assert dialog.isVisible()
     assert dialog.error("on").text() == "暂停开始日期不能早于收到申请日期"
     type_date(qtbot, dialog.on, date(2026, 6, 5))
     press_enter(qtbot, dialog.on)
-    assert not dialog.isVisible() and view.status.text() == "暂停计时"
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog) and view.status.text() == "暂停计时"
     assert view.buttons["resume"].isVisible() and not view.buttons["pause"].isVisible()
     assert view.deadline_labels["pauses"].text().startswith("2026-06-05 起")
 
@@ -160,14 +173,14 @@ def test_closing_needs_a_result_and_then_ends_every_action(qtbot, gui_db, staff,
     click(qtbot, view.buttons["close"])
     dialog = view.dialog
     assert isinstance(dialog, CloseDialog)
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.error("result").text() == "请选择办理结果"
     offered = {dialog.result.itemData(i) for i in range(dialog.result.count())} - {None}
     assert offered == {"other.no_fee", "other.other"}
     dialog.result.setCurrentIndex(dialog.result.findData("other.no_fee"))
     assert "第四十二条" in dialog.basis.text()
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     case = cases.get_case(gui_db, case_id)
     assert case.status is Status.REPLIED and case.result_key == "other.no_fee"
     assert view.status.text().startswith("已答复待送达 · 其他处理·申请人逾期未按收费通知要求缴纳费用")
@@ -180,6 +193,7 @@ def test_a_reviewer_may_look_at_the_full_id_number_and_it_is_audited(qtbot, gui_
     qtbot.waitUntil(lambda: not view.id_button.rect().isEmpty())  # laid out
     assert not any(b.isEnabled() for b in view.buttons.values())
     click(qtbot, view.id_button)
+    wait_idle(qtbot, view.ctx)
     assert "11010519491231002X" in view.id_value.text()
     assert "查看完整证件号码" in [e.label for e in cases.timeline(gui_db, case_id)]
 
@@ -198,18 +212,21 @@ def test_tab_leaves_a_date_and_ctrl_enter_saves_a_small_dialog(qtbot, gui_db, st
     press_enter(qtbot, dialog.items)  # Enter in a multi-line box is a new line
     assert dialog.isVisible() and dialog.items.toPlainText() == "abc\n"
     qtbot.keyClick(dialog.items, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert not dialog.isVisible() and view.status.text() == "待补正"
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog) and view.status.text() == "待补正"
 
 
 def test_enter_on_a_dashboard_row_opens_the_case(qtbot, gui_db, staff, make_ctx, case_id):
     from workstation.gui.dashboard_view import DashboardView
 
-    board = DashboardView(make_ctx(staff["clerk"], TODAY))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    board = DashboardView(ctx)
     qtbot.addWidget(board)
     board.resize(1300, 700)
     board.show()
     board.activateWindow()
     qtbot.waitActive(board)
+    wait_idle(qtbot, ctx)  # the dashboard reads when it is shown
     board.select(next(v for v, card in board.cards.items() if card.count))
     assert board.model.rowCount() == 1
     opened: list[int] = []
@@ -229,3 +246,72 @@ def test_esc_closes_the_case_window_and_its_size_is_kept(qtbot, gui_db, staff, m
     assert not view.isVisible()
     again = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
     assert again.size() == size and again.width() == 760
+
+
+def test_a_write_reloads_only_the_views_it_concerns(qtbot, gui_db, staff, make_ctx, case_id, monkeypatch):
+    """Closing one request reloads its window, the register and the shown dashboard; not another request's
+    window, nor a hidden dashboard (that one reads when it is next shown)."""
+    from workstation.gui import case_view as case_view_module
+    from workstation.gui.context import Change
+    from workstation.gui.dashboard_view import DashboardView
+    from workstation.gui.register_view import RegisterView
+    from workstation.services import queries
+
+    reads: list[int] = []
+    page_of = case_view_module.case_page
+    monkeypatch.setattr(case_view_module, "case_page", lambda db, i, **kw: reads.append(i) or page_of(db, i, **kw))
+    boards: list[object] = []
+    dashboard_of = queries.dashboard
+    monkeypatch.setattr(queries, "dashboard", lambda db, **kw: boards.append(1) or dashboard_of(db, **kw))
+    other = register(gui_db, staff["clerk"], date(2026, 6, 2))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view, other_view = open_view(qtbot, ctx, case_id), open_view(qtbot, ctx, other)
+    table = RegisterView(ctx)
+    qtbot.addWidget(table)
+    hidden_board = DashboardView(ctx)
+    qtbot.addWidget(hidden_board)
+    wait_idle(qtbot, ctx)
+    assert boards == []  # never shown: never read
+    loads: list[int] = []
+    table.loaded.connect(loads.append)
+    reads.clear()
+
+    click(qtbot, view.buttons["close"])
+    dialog = view.dialog
+    dialog.result.setCurrentIndex(dialog.result.findData("other.other"))
+    save(qtbot, dialog)
+    assert reads == [case_id] and view.status.text().startswith("已答复待送达")
+    assert other_view.status.text() == "办理中"
+    assert loads == [2] and boards == []
+    hidden_board.show()
+    wait_idle(qtbot, ctx)
+    assert boards == [1] and hidden_board.cards["replied"].count == 1
+
+    reads.clear()
+    ctx.data_changed(change=Change.of_case(other, register=False))  # e.g. a document issued for the other
+    wait_idle(qtbot, ctx)
+    assert reads == [other] and loads == [2] and boards == [1]
+    ctx.data_changed()  # the calendar or the settings: everything reads again
+    wait_idle(qtbot, ctx)
+    assert sorted(reads) == sorted([other, case_id, other]) and loads == [2, 2] and boards == [1, 1]
+
+
+def test_a_dialog_saves_on_the_worker_with_its_save_button_waiting(qtbot, gui_db, staff, make_ctx, case_id):
+    import threading
+
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = open_view(qtbot, ctx, case_id)
+    click(qtbot, view.buttons["withdraw"])
+    dialog = view.dialog
+    type_text(qtbot, dialog.note, "申请人书面撤回")
+    gate = threading.Event()
+    ctx.tasks.run(lambda _p: gate.wait(5))  # the worker is busy with something else first
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and not dialog.ok_button.isEnabled() and dialog.saving
+    dialog.reject()  # Esc while it saves: the save decides
+    assert dialog.isVisible() and dialog.note.toPlainText() == "申请人书面撤回"
+    assert cases.get_case(gui_db, case_id).status is Status.OPEN  # nothing written on the GUI thread
+    gate.set()
+    wait_idle(qtbot, ctx)
+    assert closed(dialog) and view.status.text().startswith("已办结")
+    assert cases.get_case(gui_db, case_id).closed_on is not None

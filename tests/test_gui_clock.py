@@ -6,7 +6,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, type_date, type_text
+from helpers.gui import QT_NOISE, closed, save, type_date, type_text, wait_idle
 from test_gui_review import choose, click, open_view, replied
 
 from workstation.domain.intake import IntakeData
@@ -51,11 +51,11 @@ def test_posting_by_a_courier_warns_and_needs_a_reason(qtbot, gui_db, staff, mak
     type_text(qtbot, dialog.tracking_no, "SF1234567890")
     type_date(qtbot, dialog.on, DUE)
     assert dialog.verdict.text().startswith("按期")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and "235号" in dialog.error("override_reason").text()
     type_text(qtbot, dialog.override, "顺丰速运,经办人误用")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert cases.get_case(gui_db, case_id).status is Status.CLOSED
     assert view.deadline_labels["on_time"].text().startswith("按期:以交邮之日2026年6月30日计")
 
@@ -70,8 +70,8 @@ def test_handing_over_the_day_after_the_due_date_is_late(qtbot, gui_db, staff, m
     type_date(qtbot, dialog.on, date(2026, 7, 1))
     assert dialog.verdict.text().startswith("逾期 1 个工作日")
     type_text(qtbot, dialog.signed_by, "王小明")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert view.deadline_labels["on_time"].text().startswith("逾期 1 个工作日:以签收之日2026年7月1日计")
 
 
@@ -96,8 +96,8 @@ def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, g
     type_text(qtbot, dialog.party, "某建筑公司")
     choose(dialog.way, "post")
     type_date(qtbot, dialog.on, date(2026, 6, 2))
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and "预计" in view.info.text()
+    save(qtbot, dialog)
+    assert closed(dialog) and "预计" in view.info.text()
     # posted 6-02 + 3 days = 6-05 (Friday); 15 working days after it, 端午 6-19 off: 2026-06-29
     assert "提出意见期限:2026年6月29日(预计" in view.deadline_labels["pauses"].text()
     assert view.buttons["letter_received"].isVisible() and view.buttons["letter_received"].isEnabled()
@@ -105,8 +105,8 @@ def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, g
     dialog = view.dialog
     assert "第三方意见征询函" in dialog.about.text()
     type_date(qtbot, dialog.on, date(2026, 6, 8))
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     text = view.deadline_labels["pauses"].text()
     assert "提出意见期限:2026年6月30日(于2026年6月8日收到" in text and "预计" not in text
 
@@ -132,14 +132,20 @@ def test_the_dashboard_keeps_a_reply_awaiting_delivery_on_the_clock(qtbot, gui_d
     from workstation.gui.widgets import OVERDUE_BACK, SOON_BACK
 
     replied(gui_db, staff, case_id)  # replied 6-10, due 6-30, not yet delivered
-    soon = DashboardView(make_ctx(staff["clerk"], date(2026, 6, 26)))
+    soon_ctx = make_ctx(staff["clerk"], date(2026, 6, 26))
+    soon = DashboardView(soon_ctx)
     qtbot.addWidget(soon)
+    soon.show()  # the dashboard reads when it is shown
+    wait_idle(qtbot, soon_ctx)
     click(qtbot, soon.cards["replied"])
     assert soon.current == "replied" and soon.model.rowCount() == 1
     assert soon.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == SOON_BACK
     assert soon.cards["replied"].property("urgent") == "false"
-    late = DashboardView(make_ctx(staff["clerk"], date(2026, 7, 2)))
+    late_ctx = make_ctx(staff["clerk"], date(2026, 7, 2))
+    late = DashboardView(late_ctx)
     qtbot.addWidget(late)
+    late.show()  # the dashboard reads when it is shown
+    wait_idle(qtbot, late_ctx)
     click(qtbot, late.cards["replied"])
     assert late.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACK
     assert late.model.row_object(0).note.startswith("已过答复期限 2 个工作日")
@@ -161,18 +167,19 @@ def test_a_reply_on_the_spot_from_the_intake_panel(qtbot, gui_db, staff, make_ct
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2026年财政预算")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1 and intake.on_the_spot_button.isVisible()
     qtbot.mouseClick(intake.on_the_spot_button, Qt.MouseButton.LeftButton)
     dialog = intake.on_the_spot_dialog
     assert dialog.signed_by.text() == "王小明"
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and "获取" in dialog.error("published_at").text()
     type_text(qtbot, dialog.published_at, "本镇人民政府门户网站“财政预决算”栏目")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and "材料" in dialog.error("materials").text()
     type_text(qtbot, dialog.materials, "示范镇2026年财政预算")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and not intake.on_the_spot_button.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog) and not intake.on_the_spot_button.isVisible()
     assert "已当场答复并办结" in intake.on_the_spot_note.text()
     case = cases.find_by_number(gui_db, intake.result_number.text())
     assert case.status is Status.CLOSED and case.delivered_on == today and case.result_key == "disclosed"

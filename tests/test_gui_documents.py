@@ -230,6 +230,7 @@ def open_case(qtbot, ctx, case_id: int) -> CaseView:
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
+    wait_idle(qtbot, ctx)
     return view
 
 
@@ -257,6 +258,7 @@ def test_one_keypress_from_registration_to_the_receipt_preview(qtbot, ctx, gui_d
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2025年道路硬化工程的招标文件")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     assert intake.print_button.isVisible() and intake.print_button.isDefault()
     assert intake.focusWidget() is intake.print_button
@@ -292,6 +294,7 @@ def test_the_receipt_is_issued_once_and_printed_again_from_the_archive(qtbot, ct
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "申请公开本镇2025年道路硬化工程的招标文件")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     press_enter(qtbot, intake.print_button)
     press_enter(qtbot, intake.print_button)  # a second Enter while it renders issues nothing
     wait_idle(qtbot, ctx)
@@ -333,6 +336,7 @@ def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_
     cases.request_correction(gui_db, staff["clerk"].actor(), case_id, TODAY, "请写明所需工程的名称和年份",
                              override_reason="测试", today=TODAY)
     ctx.data_changed()
+    wait_idle(qtbot, ctx)
     assert menu_kinds(view) == ["登记回执", "政府信息公开申请表", "补正申请告知书", "说明理由告知书"]
 
     choose(view, "补正申请告知书")
@@ -342,6 +346,7 @@ def test_issuing_a_notice_from_the_case_view_numbers_it_and_lists_it(qtbot, gui_
     [preview] = previews(view)
     assert notice.number in preview.windowTitle() and "补正申请告知书" in preview.windowTitle()
     assert "请写明所需工程的名称和年份" in "".join(pdf_text(preview.pdf).split())  # the notice wraps it
+    wait_idle(qtbot, ctx)
     [row] = table_rows(view)  # the list reloaded when the document was issued
     assert row[:3] == ["补正申请告知书", notice.number, TODAY.isoformat()]
 

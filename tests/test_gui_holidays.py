@@ -116,6 +116,7 @@ def test_the_dashboard_warns_about_a_provisional_year_and_leads_to_the_import(qt
     window = MainWindow(make_ctx(staff["clerk"], TODAY))
     qtbot.addWidget(window)
     window.show()
+    wait_idle(qtbot, window.ctx)
     banner = window.dashboard.holiday_text
     assert banner.isVisible() and "2027年的节假日安排尚未导入" in banner.text() and "1 件" in banner.text()
     qtbot.mouseClick(window.dashboard.holiday_button, Qt.MouseButton.LeftButton)

@@ -115,6 +115,8 @@ def test_a_gb18030_ledger_is_checked_then_imported_and_the_main_window_refreshes
     # the main window's pages read the register again
     wait_idle(qtbot, window.ctx)
     assert window.register.count_label.text() == "共 5 件" and window.register.model.rowCount() == 5
+    window.show_page("dashboard")  # a hidden dashboard reads again when it is shown
+    wait_idle(qtbot, window.ctx)
     assert "未办结 2 件" in window.dashboard.title.text()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, press_enter, type_date, type_text
+from helpers.gui import QT_NOISE, press_enter, type_date, type_text, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -51,6 +51,7 @@ def test_registering_from_the_keyboard_shows_number_and_dates(qtbot, intake, gui
     assert intake.focusWidget() is intake.content
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)  # Enter in a one-line field saves
+    wait_idle(qtbot, intake.ctx)
 
     assert intake.stack.currentIndex() == 1
     number = intake.result_number.text()
@@ -69,9 +70,11 @@ def test_ctrl_enter_in_the_request_text_saves_and_enter_there_starts_a_line(qtbo
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "第一行")
     press_enter(qtbot, intake.content)
+    wait_idle(qtbot, intake.ctx)
     type_text(qtbot, intake.content, "第二行")
     assert intake.stack.currentIndex() == 0
     qtbot.keyClick(intake.content, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     assert cases.find_by_number(gui_db, intake.result_number.text()).content == "第一行\n第二行"
 
@@ -85,6 +88,7 @@ def test_a_validation_error_appears_beside_its_field_and_keeps_what_was_typed(qt
     type_text(qtbot, intake.address, "示范县城关镇人民路1号")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
 
     error = intake.error("applicant_name")
     assert error.isVisible() and error.text() == "请填写申请人姓名或名称"
@@ -97,6 +101,7 @@ def test_a_validation_error_appears_beside_its_field_and_keeps_what_was_typed(qt
 
     type_text(qtbot, intake.applicant_name, "王小明")
     press_enter(qtbot, intake.applicant_name)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1 and not error.isVisible()
 
 
@@ -107,11 +112,13 @@ def test_a_wrong_check_digit_asks_for_a_reason_and_then_goes_on(qtbot, intake, g
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.id_number)
+    wait_idle(qtbot, intake.ctx)
 
     assert "校验位不符" in intake.error("id_number").text() and intake.error("id_number").isVisible()
     assert intake.id_override_reason.isVisible()
     type_text(qtbot, intake.id_override_reason, "旧证件,已核对原件")
     press_enter(qtbot, intake.id_override_reason)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     case = cases.find_by_number(gui_db, intake.result_number.text())
     assert cases.intake_of(gui_db, case.id, viewer=SYSTEM_ACTOR).id_override_reason == "旧证件,已核对原件"
@@ -133,6 +140,7 @@ def test_fields_follow_the_applicant_kind_and_the_channel(qtbot, intake):
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.error("legal_representative").text() == "请填写法定代表人或负责人姓名"
     assert intake.error("signed_on").isHidden()
 
@@ -172,6 +180,7 @@ def test_attachments_are_stored_with_the_case(qtbot, intake, gui_db, tmp_path):
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     qtbot.waitUntil(lambda: "已保存 1 个附件" in intake.attachment_note.text())
     case = cases.find_by_number(gui_db, intake.result_number.text())
     assert [a.filename for a in list_attachments(gui_db, case.id)] == ["申请表.pdf"]
@@ -183,6 +192,7 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     qtbot.addWidget(window)
     window.show()
     dashboard = window.dashboard
+    wait_idle(qtbot, window.ctx)
     assert dashboard.cards["due_soon"].count == 0 and "未办结 0 件" in dashboard.title.text()
 
     qtbot.mouseClick(dashboard.new_button, Qt.MouseButton.LeftButton)
@@ -194,8 +204,10 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
 
+    wait_idle(qtbot, window.ctx)
     assert dashboard.cards["due_soon"].count == 1
     assert "未办结 1 件" in dashboard.title.text()
     assert dashboard.current == "due_soon" and dashboard.model.rowCount() == 1
@@ -228,6 +240,7 @@ def test_an_attachment_over_20_mb_is_refused_with_a_message(qtbot, intake, gui_d
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     qtbot.waitUntil(lambda: "未能保存" in intake.attachment_note.text())
     assert "超过 20 MB" in intake.attachment_note.text()
     assert intake.stack.currentIndex() == 1  # the request itself is registered
@@ -240,6 +253,7 @@ def test_the_next_form_starts_from_today_not_the_last_received_date(qtbot, intak
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert cases.find_by_number(gui_db, intake.result_number.text()).received == date(2026, 6, 3)
     press_enter(qtbot, intake.next_button)
     assert intake.stack.currentIndex() == 0
@@ -257,6 +271,7 @@ def test_viewing_the_case_hands_over_from_the_intake(qtbot, staff, make_ctx):
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     [view] = [b for b in intake.result_page.findChildren(type(intake.next_button)) if b.text() == "查看案件"]
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton)
     assert not intake.isVisible()  # the result panel would block the case window's actions

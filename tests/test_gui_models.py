@@ -41,6 +41,8 @@ def test_each_list_of_the_dashboard(qtbot, qtmodeltester, demo, make_ctx):
     ctx = make_ctx(demo["clerk"], TODAY)
     board = DashboardView(ctx)
     qtbot.addWidget(board)
+    board.show()  # the dashboard reads only while it is shown
+    qtbot.waitExposed(board)
     wait_idle(qtbot, ctx)
     check(qtmodeltester, board.model)
     shown = {}

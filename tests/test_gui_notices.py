@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, click, open_view, type_date, type_text
+from helpers.gui import QT_NOISE, click, closed, open_view, save, type_date, type_text
 
 from workstation.domain.intake import IntakeData
 from workstation.services import cases
@@ -29,13 +29,13 @@ def test_the_correction_dialog_ticks_what_is_missing(qtbot, gui_db, staff, make_
     click(qtbot, view.buttons["correction"])
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 12))
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and "勾选或写明" in dialog.error("items").text()
     dialog.boxes["contact"].click()
     dialog.boxes["form"].click()
     type_text(qtbot, dialog.items, "请提供委托书")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and view.status.text() == "待补正"
+    save(qtbot, dialog)
+    assert closed(dialog) and view.status.text() == "待补正"
     asked = [e for e in cases.timeline(gui_db, case_id) if e.action == "correction_requested"][-1]
     assert asked.after["missing"] == ["contact", "form"] and asked.after["items"] == "请提供委托书"
 
@@ -65,7 +65,7 @@ def test_the_pause_dialog_records_the_pages_of_a_fee_by_volume(qtbot, gui_db, st
     dialog = view.dialog
     dialog.kind.setCurrentIndex(dialog.kind.findData("fee"))
     dialog.pages.setValue(45)
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     started = [e for e in cases.timeline(gui_db, case_id) if e.action == "pause_started"][-1]
     assert started.after["kind"] == "fee" and started.after["pages"] == 45

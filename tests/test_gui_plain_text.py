@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, open_view
+from helpers.gui import QT_NOISE, open_view, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -58,10 +58,12 @@ def test_a_case_dialog_heading_shows_the_name_as_text(qtbot, gui_db, make_ctx, s
 
 
 def test_the_dashboard_shows_typed_data_as_text(qtbot, make_ctx, staff, case_id):
-    view = DashboardView(make_ctx(staff["clerk"], TODAY))
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = DashboardView(ctx)
     qtbot.addWidget(view)
     view.show()
     view.refresh()
+    wait_idle(qtbot, ctx)
     rich = [label.text() for label in typed_labels(view) if label.textFormat() != Qt.TextFormat.PlainText]
     assert rich == []
 

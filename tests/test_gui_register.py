@@ -179,7 +179,8 @@ def test_double_click_opens_the_case(qtbot, demo, make_ctx):
     case_id = register.model.case_id(0)
     assert case_id in window.case_windows
     case_view = window.case_windows[case_id]
-    assert case_view.case is not None and case_view.case.status is Status.CORRECTION
+    qtbot.waitUntil(lambda: case_view.case is not None)  # its page is read by the worker
+    assert case_view.case.status is Status.CORRECTION
     case_view.close()
 
 

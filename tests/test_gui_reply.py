@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, press_enter, type_text, wait_idle
+from helpers.gui import QT_NOISE, closed, press_enter, type_text, wait_idle
 from PySide6.QtCore import Qt
 
 from workstation.domain.intake import IntakeData
@@ -47,6 +47,7 @@ def open_dialog(qtbot, ctx, case_id: int, result_key: str | None = None) -> Repl
 
 def ok(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, dialog.ctx)  # the reply is written by the worker
 
 
 SLOTS = [
@@ -76,7 +77,7 @@ def test_the_slot_of_the_result_appears_refuses_empty_and_keeps_what_is_typed(qt
     dialog.result.setCurrentIndex(dialog.result.findData("disclosed"))  # look elsewhere and come back
     dialog.result.setCurrentIndex(dialog.result.findData(result_key))
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)[slot] == typed
 
 
@@ -106,7 +107,7 @@ def test_third_party_asks_for_the_objection_and_the_weighing(qtbot, gui_db, staf
     assert dialog.third_party_objection.toPlainText() == "第三方书面答复不同意公开"
     type_text(qtbot, dialog.weighing, "不公开不会对公共利益造成重大影响")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
 
 
 def test_query_matter_asks_for_the_governing_law_optionally(qtbot, gui_db, staff, make_ctx):
@@ -116,7 +117,7 @@ def test_query_matter_asks_for_the_governing_law_optionally(qtbot, gui_db, staff
     assert dialog.governing_law.isVisible()
     type_text(qtbot, dialog.governing_law, "《不动产登记暂行条例》")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)["governing_law"] == "《不动产登记暂行条例》"
 
 
@@ -132,7 +133,7 @@ def test_not_responsible_is_a_mark_with_its_reason_and_the_body(qtbot, gui_db, s
     assert dialog.error("not_responsible_reason").text().startswith("非本机关负责公开的,请写明理由")
     type_text(qtbot, dialog.not_responsible_reason, "不动产登记资料由县不动产登记机构保存")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     details = review.reply_details(gui_db, case_id)
     assert details["not_responsible"] and details["responsible_body"] == "示范县自然资源局"
 
@@ -149,7 +150,7 @@ def test_disclosed_offers_the_released_materials_and_the_place_for_the_way(qtbot
     type_text(qtbot, dialog.provision_time, "随本告知书一并邮寄")
     type_text(qtbot, dialog.materials, "《补偿安置方案》\n《补偿款发放明细》")
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     assert review.reply_details(gui_db, case_id)["materials"] == ["《补偿安置方案》", "《补偿款发放明细》"]
 
 
@@ -184,7 +185,7 @@ def test_repeated_picks_the_earlier_request_from_the_register(qtbot, gui_db, sta
     assert dialog.error("earlier_request").isVisible()
     dialog.earlier_request.setCurrentIndex(1)
     ok(qtbot, dialog)
-    assert not dialog.isVisible()
+    assert closed(dialog)
     details = review.reply_details(gui_db, again)
     assert details["earlier_doc_number"] == notice.number and details["earlier_replied_on"] == "2026-05-08"
 
@@ -219,6 +220,7 @@ def test_the_intake_points_out_likely_repeats_after_saving(qtbot, gui_db, staff,
     qtbot.keyClicks(intake.phone, "13800138000")
     type_text(qtbot, intake.content, "请公开东风村2024年度土地征收补偿安置方案和补偿款发放明细表")
     press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
     assert intake.stack.currentIndex() == 1
     wait_idle(qtbot, ctx)
     assert intake.repeats_panel.isVisible() and [e.id for e in intake.repeats_panel.earlier] == [earlier]

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import QT_NOISE, click, open_view, type_date, type_text, wait_idle
+from helpers.gui import (
+    QT_NOISE,
+    click,
+    closed,
+    open_view,
+    save,
+    type_date,
+    type_text,
+    wait_idle,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from sqlalchemy import select
@@ -96,7 +105,7 @@ def test_the_proposal_follows_the_answers_and_the_review_is_submitted(qtbot, gui
     assert dialog.proposed.text() == f"建议结果:{label('not_processed.repeated')}"
     assert dialog.progress.text() == f"已回答 2/{total} 项,还有 {total - 2} 项未答"
 
-    click(qtbot, dialog.ok_button)  # the rest is unanswered
+    save(qtbot, dialog)  # the rest is unanswered
     assert dialog.isVisible()
     assert dialog.error("answers").isVisible()
     assert dialog.error("answers").text() == f"还有 {total - 2} 个审查项目没有回答"
@@ -106,13 +115,13 @@ def test_the_proposal_follows_the_answers_and_the_review_is_submitted(qtbot, gui
     assert not dialog.choice_reason.isVisible()
     choose(dialog.result, "disclosed")  # another result than the proposal needs a reason
     assert dialog.choice_reason.isVisible()
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.error("choice_reason").text() == "所选结果与审查建议不同,请说明理由"
     choose(dialog.result, None)
     assert not dialog.choice_reason.isVisible()
     type_text(qtbot, dialog.notes, "经查,已于2026年5月答复过同一申请人")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
 
     assert cases.get_case(gui_db, case_id).status is Status.REVIEW
     assert view.status.text() == "待审核"
@@ -160,8 +169,8 @@ def test_a_third_party_item_starts_the_pause_and_says_so(qtbot, gui_db, staff, m
     click(qtbot, dialog.rest_no)
     type_text(qtbot, dialog.third_party, "宏达建筑公司")
     type_date(qtbot, dialog.third_party_on, date(2026, 6, 5))
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
 
     assert cases.get_case(gui_db, case_id).status is Status.PAUSED
     assert view.status.text() == "暂停计时"
@@ -190,8 +199,8 @@ def test_a_consultation_on_record_is_used_not_asked_again(qtbot, gui_db, staff, 
     assert "<b>不同意</b>公开" in note.text() and note.textFormat() == Qt.TextFormat.PlainText
     assert not dialog.third_party.isVisible() and not dialog.third_party_on.isVisible()
     click(qtbot, dialog.rest_no)
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert cases.get_case(gui_db, case_id).status is Status.REVIEW
 
 def test_the_same_person_may_not_sign_off_their_own_review(qtbot, gui_db, staff, make_ctx, case_id):
@@ -203,7 +212,7 @@ def test_the_same_person_may_not_sign_off_their_own_review(qtbot, gui_db, staff,
     dialog = view.dialog
     assert isinstance(dialog, SignoffDialog)
     assert dialog.values["承办人"].text().startswith("王主任(提交于")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.general_error.isVisible()
     assert dialog.general_error.text().startswith("承办人和审核人不能是同一人")
@@ -223,19 +232,22 @@ def test_a_reviewer_sends_back_with_a_reason_and_signs_off_the_next(qtbot, gui_d
     held = next(i.question for i in review.checklist_items(gui_db) if i.id == "not_held")
     assert dialog.answer_list.item(0).text().startswith("是") and held in dialog.answer_list.item(0).text()
     click(qtbot, dialog.back_button)
+    wait_idle(qtbot, view.ctx)
     assert dialog.error("reason").text() == "请填写退回理由"
     type_text(qtbot, dialog.reason, "请附上档案检索记录")
     click(qtbot, dialog.back_button)
-    assert not dialog.isVisible()
+    wait_idle(qtbot, view.ctx)
+    assert closed(dialog)
     assert view.status.text() == "办理中"
     assert "已退回" in view.review_label.text() and "请附上档案检索记录" in view.review_label.text()
 
     review.submit_review(gui_db, staff["clerk"].actor(), case_id, answers(gui_db, "not_held"), today=TODAY)
     view.ctx.data_changed()
+    wait_idle(qtbot, view.ctx)
     click(qtbot, view.review_buttons["signoff"])
     dialog = view.dialog
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert view.status.text() == "待答复"
     assert view.info.text() == f"已审核签发:{label('unavailable.not_held')}。承办人可以答复。"
     assert "审核人:李审核" in view.review_label.text()
@@ -258,20 +270,20 @@ def test_a_reply_with_another_result_needs_a_reason_and_issues_the_notice(qtbot,
     assert dialog.basis.toPlainText() == RESULTS_BY_KEY["disclosed"].basis
     assert dialog.provision_form.isVisible() and dialog.published_at.isVisible()
     assert dialog.provision_way.currentData() == "post"  # as the applicant asked
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.error("reason").text() == "答复结果与审查结论不同,请说明理由"
     type_text(qtbot, dialog.reason, "核实后并非重复申请")
     type_date(qtbot, dialog.on, date(2026, 6, 12))
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible()  # Art. 36(2): when, and what is released
     assert dialog.error("provision_time").text() == "予以公开的,请写明提供的时间"
     assert dialog.error("materials").isVisible()
     assert dialog.provision_place.text() == "示范县城关镇人民路1号 100000"  # the applicant's address, for post
     type_text(qtbot, dialog.provision_time, "随本告知书一并邮寄")
     type_text(qtbot, dialog.materials, "《2025年道路硬化工程招标文件》")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
 
     case = cases.get_case(gui_db, case_id)
     assert case.status is Status.REPLIED and case.result_key == "disclosed" and case.closed_on == date(2026, 6, 12)
@@ -292,18 +304,18 @@ def test_partly_disclosed_needs_the_withheld_part(qtbot, gui_db, staff, make_ctx
     assert dialog.withheld_part.isVisible() and dialog.withheld_reason.isVisible()
     assert dialog.refusal_note.isVisible()  # the withheld part goes to 行政复议 first
     assert not dialog.responsible_body.isVisible()
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.error("withheld_part").text() == "部分公开的,须写明不予公开的部分及理由:请写明哪一部分不予公开"
     assert dialog.error("withheld_ground").isVisible() and dialog.error("withheld_reason").isVisible()
     type_text(qtbot, dialog.withheld_part, "会议讨论记录")
     type_text(qtbot, dialog.withheld_reason, "属于过程性信息")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible()  # the ground is a choice of Art. 14–16, not only the free text
     assert dialog.error("withheld_ground").text().startswith("部分公开的,请选择不予公开部分的理由类别")
     choose(dialog.withheld_ground, "process_info")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     details = review.reply_details(gui_db, case_id)
     assert (details["withheld_part"], details["withheld_reason"]) == ("会议讨论记录", "属于过程性信息")
     assert details["withheld_ground"] == "process_info"
@@ -323,12 +335,12 @@ def test_delivery_by_post_needs_a_tracking_number_then_offers_the_certificate(qt
     choose(dialog.method, "in_person")
     assert dialog.signed_by.isVisible() and not dialog.tracking_no.isVisible()
     choose(dialog.method, "post")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.error("tracking_no").text() == "邮寄送达的,请填写邮件单号"
     type_text(qtbot, dialog.tracking_no, "1234567890123")
     type_date(qtbot, dialog.on, date(2026, 6, 11))
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
 
     case = cases.get_case(gui_db, case_id)
     assert case.status is Status.CLOSED and case.delivered_on == date(2026, 6, 11)
@@ -352,8 +364,8 @@ def test_an_appeal_is_recorded_and_its_result_entered(qtbot, gui_db, staff, make
     assert not dialog.result_on.isVisible()  # 尚未审结
     type_date(qtbot, dialog.filed_on, date(2026, 6, 12))
     type_text(qtbot, dialog.body, "示范县人民政府")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert view.info.text() == "已登记行政复议(2026-06-12),尚未审结。"
     assert "行政复议,2026-06-12 提出,示范县人民政府;尚未审结" in view.appeals_label.text()
 
@@ -362,16 +374,16 @@ def test_an_appeal_is_recorded_and_its_result_entered(qtbot, gui_db, staff, make
     [appeal] = review.appeals_of(gui_db, case_id)
     choose(dialog.target, appeal.id)
     assert not dialog.kind.isEnabled() and dialog.body.text() == "示范县人民政府"
-    click(qtbot, dialog.ok_button)  # still 尚未审结
+    save(qtbot, dialog)  # still 尚未审结
     assert dialog.error("result").text() == "请选择结果:维持、纠正或其他结果"
     choose(dialog.result, "upheld")
     assert dialog.result_on.isVisible()
     type_date(qtbot, dialog.result_on, date(2026, 6, 1))
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.error("result_on").text() == "结果日期不能早于申请或起诉日期"
     type_date(qtbot, dialog.result_on, date(2026, 6, 14))
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
+    save(qtbot, dialog)
+    assert closed(dialog)
     assert "示范县人民政府;维持(2026-06-14)" in view.appeals_label.text()
     assert review.appeals_of(gui_db, case_id)[0].result == "upheld"
 
@@ -428,15 +440,15 @@ def test_the_head_corrects_a_result_in_a_locked_period_on_the_record(qtbot, gui_
     dialog = view.dialog
     assert isinstance(dialog, CorrectResultDialog)
     assert dialog.result.currentData() == "unavailable.not_held"  # the recorded result, to be changed
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and dialog.error("result").text() == "办理结果和办结日期都没有改变,无需更正"
     choose(dialog.result, "partly_disclosed")
-    click(qtbot, dialog.ok_button)
+    save(qtbot, dialog)
     assert dialog.isVisible() and dialog.error("reason").text() == "请填写更正理由"
     assert dialog.result.currentData() == "partly_disclosed"  # the choice is kept
     type_text(qtbot, dialog.reason, "登记错误,实为部分公开")
-    click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible() and view.info.text() == "已记录更正。"
+    save(qtbot, dialog)
+    assert closed(dialog) and view.info.text() == "已记录更正。"
 
     assert cases.get_case(gui_db, case_id).result_key == "partly_disclosed"
     last = cases.timeline(gui_db, case_id)[-1]

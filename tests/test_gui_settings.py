@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers.gui import PASSWORD, QT_NOISE, press_enter, replace_text, type_text
+from helpers.gui import PASSWORD, QT_NOISE, press_enter, replace_text, type_text, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -39,6 +39,7 @@ def test_the_admin_changes_the_office_data(qtbot, gui_db, settings_for):
     type_text(qtbot, name, "示范县城关镇人民政府")
     replace_text(qtbot, dialog.editors["days.correction_period"], "10")
     press_enter(qtbot, name)
+    wait_idle(qtbot, dialog.ctx)
     assert not dialog.isVisible()
     settings = get_settings(gui_db)
     assert settings["office.name"] == "示范县城关镇人民政府" and settings["days.correction_period"] == 10
@@ -53,6 +54,7 @@ def test_a_bad_number_pattern_is_shown_beside_it(qtbot, gui_db, settings_for):
     assert "格式无效" not in dialog.number_example.text()
     dialog.tabs.setCurrentIndex(0)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, dialog.ctx)
     assert dialog.isVisible()
     assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "编号格式"
     error = dialog.error("numbers.request_pattern")
@@ -110,6 +112,7 @@ def test_a_hostile_number_pattern_is_refused_at_its_field_and_kept(qtbot, gui_db
     pattern = dialog.editors["numbers.document_pattern"]
     replace_text(qtbot, pattern, typed)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, dialog.ctx)
     assert dialog.isVisible() and dialog.tabs.tabText(dialog.tabs.currentIndex()) == "编号格式"
     error = dialog.error("numbers.document_pattern")
     assert error.isVisible() and said in error.text()

@@ -146,3 +146,31 @@ def test_running_out_of_memory_is_a_sentence_not_a_crash(qtbot, runner):
     runner.run(job, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert "内存不足" in errors[0].message
+
+
+def test_only_the_newest_question_of_a_screen_is_answered(qtbot, runner):
+    from workstation.gui.worker import LatestQuery
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    query = LatestQuery(runner, screen)
+    gate = threading.Event()
+    asked: list[int] = []
+    answers: list[int] = []
+    errors: list[str] = []
+
+    def ask(i: int):
+        def job(_progress):
+            gate.wait(5)
+            asked.append(i)
+            if i == 1:
+                raise UserError("旧的问题")
+            return i
+        return job
+
+    for i in range(4):
+        query.run(ask(i), answers.append, on_error=lambda exc: errors.append(exc.message))
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert answers == [3] and errors == []
+    assert asked[-1] == 3 and 2 not in asked  # a stale question still waiting is not asked at all

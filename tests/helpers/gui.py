@@ -14,6 +14,7 @@ from conftest import fresh_register
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from workstation.domain.status import Role
 from workstation.services import users
@@ -126,11 +127,24 @@ def click(qtbot, widget: QWidget) -> None:
 
 
 def open_view(qtbot, ctx, case_id: int):
-    """A case window for one request, shown and exposed."""
+    """A case window for one request, shown, exposed and filled in (its page is read by the worker)."""
     from workstation.gui.case_view import CaseView
 
     view = CaseView(ctx, case_id)
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
+    wait_idle(qtbot, ctx)
     return view
+
+
+def save(qtbot, dialog) -> None:
+    """Click a dialog's Save button and wait until the worker has answered and the windows have read again."""
+    ctx = dialog.ctx
+    click(qtbot, dialog.ok_button)
+    wait_idle(qtbot, ctx)
+
+
+def closed(dialog: QWidget) -> bool:
+    """The dialog was closed (the case view deletes a finished dialog once Qt is idle)."""
+    return not isValid(dialog) or not dialog.isVisible()

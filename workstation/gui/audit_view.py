@@ -27,6 +27,7 @@ from workstation.services.cases import ACTION_LABELS, TimelineEntry
 from .context import AppContext
 from .timeline_text import describe
 from .widgets import Label, PageCache, date_edit, error_label, plain_tip, show_error, to_date
+from .worker import LatestQuery
 
 PAGE = 200
 MAX_PAGES = 20
@@ -135,7 +136,7 @@ class AuditView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._generation = 0
+        self.query = LatestQuery(ctx.tasks, self, label="正在读取审计记录……")
         self.loading = False
         self.model = AuditModel(ctx.db, ctx.actor, self)
 
@@ -237,8 +238,6 @@ class AuditView(QWidget):
     # -- loading ------------------------------------------------------------------
     def reload(self) -> None:
         """Count the matching events in the background; a newer query makes an older answer stale."""
-        self._generation += 1
-        generation = self._generation
         start, end = self._dates()
         actor, action = self.actor_filter.currentData(), self.action_filter.currentData()
         number = self.case_filter.text().strip()
@@ -253,23 +252,16 @@ class AuditView(QWidget):
             return (AuditFilter(actor, action, start, end, request_id, newest), count, audit.event_actors(db),
                     audit.event_actions(db))
 
-        self.ctx.tasks.run(query, on_done=lambda result: self._loaded(generation, *result),
-                           on_error=lambda exc: self._failed(generation, exc), label="正在读取审计记录……",
-                           parent=self)
+        self.query.run(query, lambda result: self._loaded(*result), on_error=self._failed)
 
-    def _loaded(self, generation: int, where: AuditFilter, count: int, actors: list[str],
-                actions: list[str]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, where: AuditFilter, count: int, actors: list[str], actions: list[str]) -> None:
         self.loading = False
         show_error(self.error, "")
         self._fill_choices(actors, actions)
         self.model.set_window(where, count)
         self.count_label.setText(f"共 {count} 条记录")
 
-    def _failed(self, generation: int, exc: UserError) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: UserError) -> None:
         self.loading = False
         self.model.set_window(AuditFilter(), 0)
         self.count_label.setText("")

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.domain.case_actions import CASE_ROLES, HEAD_ROLES, STEPS
-from workstation.domain.deadline import PAUSE_KINDS, Deadline, cn_date
-from workstation.domain.errors import UserError
+from workstation.domain.deadline import PAUSE_KINDS, Deadline, LetterPeriod, cn_date
 from workstation.domain.intake import RECEIVED_FACT, IntakeData
 from workstation.domain.notices import KINDS
 from workstation.domain.results import (
@@ -42,11 +41,14 @@ from workstation.domain.results import (
     WANTED_FORMS,
 )
 from workstation.domain.status import Role, Status
-from workstation.services import cases, documents, office, review
+from workstation.services import cases, office, review
+from workstation.services.case_page import CasePage, case_page
 from workstation.services.cases import CaseSummary, TimelineEntry
 from workstation.services.documents import IssuedDocument
+from workstation.services.office import AttachmentInfo
+from workstation.services.review import AppealInfo
 
-from .context import AppContext
+from .context import AppContext, Change
 from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
 from .dialogs.close_dialog import CloseDialog
@@ -78,6 +80,7 @@ from .widgets import (
     iso,
     show_error,
 )
+from .worker import LatestQuery
 
 # The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼): its buttons; who may use them is the state
 # machine's (domain.case_actions.STEPS).
@@ -155,7 +158,11 @@ class CaseView(QWidget):
         layout.addWidget(splitter, 1)
         if not ctx.remembered.restore_geometry(self, "case"):
             fit_resize(self, 1280, 680)  # below 720 px: the taskbar of a 1366×768 screen leaves less
-        ctx.changed.connect(self.refresh)
+        self.page_query = LatestQuery(ctx.tasks, self)
+        for button in (*self.buttons.values(), *self.review_buttons.values(), self.attach_button,
+                       self.issue_button, self.print_explanation_button, self.show_document_button):
+            button.setEnabled(False)  # until the page is read
+        ctx.changed.connect(self._changed)
         self.refresh()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
@@ -339,36 +346,34 @@ class CaseView(QWidget):
 
     # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        db = self.ctx.db
-        try:
-            case = cases.get_case(db, self.case_id)
-        except UserError as exc:
-            show_error(self.error, exc.message)
-            return
+        """Read the whole page in one call on the worker; the widgets are filled when it answers."""
+        db, case_id, viewer, today = self.ctx.background_db, self.case_id, self.ctx.actor, self.ctx.today()
+        self.page_query.run(lambda _p: case_page(db, case_id, viewer=viewer, today=today), self._show_page,
+                            on_error=lambda exc: show_error(self.error, exc.message))
+
+    def _changed(self, change: Change) -> None:
+        if change.concerns(self.case_id):
+            self.refresh()
+
+    def _show_page(self, page: CasePage) -> None:
+        case, entries = page.case, page.entries
         self.case = case
-        if case.delivered_on is not None:
-            as_of = case.delivered_on
-        elif case.closed_on is not None and case.status != Status.REPLIED:
-            as_of = case.closed_on
-        else:  # open, or replied and awaiting delivery: the clock runs until the delivery counts
-            as_of = self.ctx.today()
-        self.deadline = cases.deadline(db, self.case_id, as_of=as_of)
-        entries = cases.timeline(db, self.case_id)
-        state = cases.state_of(db, self.case_id, self.ctx.actor)
-        self.allowed = state.allowed
+        self.deadline = page.deadline
+        self.allowed = page.state.allowed
         self.setWindowTitle(f"{case.number} — {case.applicant_name}")
         self.number.setText(case.number)
         self.status.setText(case.status_label + (f" · {case.result_label}" if case.result_label else ""))
         self.applicant.setText(case.applicant_name)
-        self._show_deadline(case, self.deadline, entries)
-        self._show_data(case, cases.intake_of(db, self.case_id, viewer=self.ctx.actor))
-        self._show_attachments()
-        self._show_documents(state.documents)
+        self._show_deadline(case, page.deadline, entries, page.letter)
+        self._show_data(case, page.intake)
+        self._show_attachments(page.attachments)
+        self._show_documents(page.state.documents, page.documents)
         self.timeline_model.set_rows(list(reversed(entries)))
         self._update_actions(case)
-        self._show_review(case)
+        self._show_review(case, page.latest_review, page.appeals)
 
-    def _show_deadline(self, case: CaseSummary, d: Deadline, entries: list[TimelineEntry]) -> None:
+    def _show_deadline(self, case: CaseSummary, d: Deadline, entries: list[TimelineEntry],
+                       letter: LetterPeriod | None) -> None:
         labels = self.deadline_labels
         mark = "(预估:节假日安排尚未公布)" if d.provisional else ""
         labels["received"].setText(cn_date(d.received))
@@ -410,7 +415,6 @@ class CaseView(QWidget):
         labels["on_time"].setStyleSheet(f"color: {on_time_colour.name()}; font-weight: bold;"
                                         if on_time_colour else "")
         labels["correction_notice_by"].setText(cn_date(d.correction_notice_by))
-        letter = cases.awaited_letter(self.ctx.db, self.case_id)
         labels["correct_by"].setText(letter.text() if letter is not None and letter.kind == "correction" else "")
         pauses = self._pauses_text(entries)
         if letter is not None and letter.kind != "correction":
@@ -504,6 +508,7 @@ class CaseView(QWidget):
                 form.addRow(caption + ":", self._value(value))
         content = self._value(data.content)
         form.addRow("所需政府信息:", content)
+        self.data_widget.show()  # now, not when Qt next gets round to a child added to a shown window
 
     @staticmethod
     def _value(text: str) -> QLabel:
@@ -512,16 +517,15 @@ class CaseView(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def _show_attachments(self) -> None:
+    def _show_attachments(self, attachments: list[AttachmentInfo]) -> None:
         self.attachment_list.clear()
-        for a in office.list_attachments(self.ctx.db, self.case_id):
+        for a in attachments:
             self.attachment_list.addItem(f"{a.filename}({a.size // 1024 + 1} KB)")
         if not self.attachment_list.count():
             self.attachment_list.addItem("(无)")
         self.attach_button.setEnabled(self.ctx.has(*CASE_ROLES))
 
-    def _show_documents(self, issuable: list[str]) -> None:
-        issued = documents.documents_of(self.ctx.db, self.case_id)
+    def _show_documents(self, issuable: list[str], issued: list[IssuedDocument]) -> None:
         self.documents_model.set_rows(list(reversed(issued)))
         if issued:
             self.documents_table.selectRow(0)
@@ -601,12 +605,11 @@ class CaseView(QWidget):
         self.dialog = None
         self.info.setText(dialog.message)
         self.info.show()
-        self.ctx.data_changed()
+        self.ctx.data_changed(change=Change.of_case(self.case_id))
         self._follow_up(dialog)
 
     # -- the review flow ------------------------------------------------------------------
-    def _show_review(self, case: CaseSummary) -> None:
-        latest = review.latest_review(self.ctx.db, self.case_id)
+    def _show_review(self, case: CaseSummary, latest: review.ReviewInfo | None, appeals: list[AppealInfo]) -> None:
         if latest is None:
             lines = ["审查:尚未审查"]
         else:
@@ -623,7 +626,6 @@ class CaseView(QWidget):
             if latest.notes:
                 lines.append(f"审查意见:{latest.notes}")
         self.review_label.setText("\n".join(lines))
-        appeals = review.appeals_of(self.ctx.db, self.case_id)
         self.appeals_label.setText("复议/诉讼:" + ("".join(
             f"\n{a.label},{a.filed_on.isoformat()} 提出{',' + a.body if a.body else ''};{a.result_label}"
             + (f"({a.result_on.isoformat()})" if a.result_on else "") for a in appeals) if appeals else "无"))
@@ -651,11 +653,11 @@ class CaseView(QWidget):
         issue_document(self.ctx, self, self.case_id, self.offer_kind)
 
     def _reveal_id(self) -> None:
-        try:
-            full = cases.full_id_number(self.ctx.db, self.ctx.actor, self.case_id)
-        except UserError as exc:
-            show_error(self.error, exc.message)
-            return
+        db, actor, case_id = self.ctx.background_db, self.ctx.actor, self.case_id
+        self.ctx.tasks.run(lambda _p: cases.full_id_number(db, actor, case_id), on_done=self._id_revealed,
+                           on_error=lambda exc: show_error(self.error, exc.message), parent=self)
+
+    def _id_revealed(self, full: str) -> None:
         self.id_value.setText(full)
         self.id_button.setEnabled(False)
 
@@ -666,6 +668,6 @@ class CaseView(QWidget):
             return
         db, actor, case_id = self.ctx.background_db, self.ctx.actor, self.case_id
         self.ctx.tasks.run(lambda _p: office.add_attachment(db, actor, case_id, name),
-                           on_done=lambda _id: self.ctx.data_changed(),
+                           on_done=lambda _id: self.ctx.data_changed(change=Change.of_case(case_id, register=False)),
                            on_error=lambda exc: show_error(self.error, exc.message),
                            label="正在保存附件……", parent=self)

@@ -6,6 +6,7 @@ There is no global state besides the QApplication: this object is passed in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -19,16 +20,35 @@ from .remembered import Remembered
 from .worker import TaskRunner
 
 
+@dataclass(frozen=True)
+class Change:
+    """What a write changed, so that each open view reads again only when it is concerned."""
+
+    cases: frozenset[int] | None = None  # the requests whose own page changed; None: any of them
+    register: bool = True  # the requests' rows, counts or due dates (the register, the dashboard)
+
+    def concerns(self, case_id: int) -> bool:
+        return self.cases is None or case_id in self.cases
+
+    @staticmethod
+    def of_case(case_id: int, *, register: bool = True) -> Change:
+        return Change(frozenset({case_id}), register)
+
+
+EVERYTHING = Change()  # the calendar, the settings, an import, a restore: every view reads again
+
+
 class AppContext(QObject):
     """The open register and who is working on it.
 
-    ``changed`` is emitted after every write so that open views reload.
+    ``changed`` is emitted after every write with what it changed (a ``Change``)
+    so that the open views concerned read again.
     ``background_db`` is a second handle on the same engine for the worker
     thread: it has its own cache (settings, calendar), so the GUI thread and
     the worker never share a half-built calendar index.
     """
 
-    changed = Signal()
+    changed = Signal(object)  # a Change
 
     def __init__(self, db: Database, user: UserInfo, *, tasks: TaskRunner | None = None,
                  today: Callable[[], date] = date.today, parent: QObject | None = None) -> None:
@@ -54,12 +74,12 @@ class AppContext(QObject):
             return str(self.db.path)
         return self.db.engine.url.render_as_string(hide_password=True)
 
-    def data_changed(self, *caches: str) -> None:
-        """After a write: drop derived data in both handles and tell the views."""
+    def data_changed(self, *caches: str, change: Change = EVERYTHING) -> None:
+        """After a write: drop derived data in both handles and tell the views what changed."""
         for db in (self.db, self.background_db):
             for name in caches or tuple(db.cache):
                 db.cache.pop(name, None)
-        self.changed.emit()
+        self.changed.emit(change)
 
     def role_text(self) -> str:
         return "、".join(r.label for r in Role if r in self.user.roles)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,7 +21,7 @@ from workstation.services import queries
 from workstation.services.gui_queries import due_soon_days
 from workstation.services.queries import DASHBOARD_VIEWS, Dashboard, DashboardItem
 
-from .context import AppContext
+from .context import AppContext, Change
 from .widgets import (
     OVERDUE_BACK,
     OVERDUE_TEXT,
@@ -34,6 +34,7 @@ from .widgets import (
     enter_shortcut,
     iso,
 )
+from .worker import LatestQuery
 
 CARD_HINTS = {
     "overdue": "答复期限已过",
@@ -96,6 +97,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dashboard: Dashboard | None = None
+        self.query = LatestQuery(ctx.tasks, self)
         self.current = "overdue"
 
         self.title = Label()
@@ -172,12 +174,28 @@ class DashboardView(QWidget):
         layout.addLayout(list_head)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
-        ctx.changed.connect(self.refresh)
-        self.refresh()
+        self.stale = True  # read when first shown
+        ctx.changed.connect(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        if change.register:
+            self.stale = True
+            if self.isVisible():  # a hidden dashboard reads again when it is next shown
+                self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
-        today = self.ctx.today()
-        d = queries.dashboard(self.ctx.db, today=today)
+        """Count and list in the background; the cards change when the answer comes."""
+        self.stale = False
+        db, today = self.ctx.background_db, self.ctx.today()
+        self.query.run(lambda _p: queries.dashboard(db, today=today), self._loaded)
+
+    def _loaded(self, d: Dashboard) -> None:
+        today = d.today
         self.dashboard = d
         self.title.setText(f"工作台 · {cn_date(today)} {cn_weekday(today)} · 未办结 {d.counts.get('open', 0)} 件")
         for view, card in self.cards.items():

@@ -39,7 +39,7 @@ from workstation.services.base import ValidationError
 from workstation.services.cases import CaseSummary, Registered
 from workstation.services.documents import IssuedDocument
 
-from .context import AppContext
+from .context import AppContext, Change
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
 from .repeats_panel import RepeatsPanel
@@ -83,6 +83,7 @@ class IntakeDialog(QDialog):
         self.reply_doc: IssuedDocument | None = None  # the notice of a 当场答复
         self.receipt: IssuedDocument | None = None
         self.issuing_receipt = False
+        self.saving = False
         self.setWindowTitle("登记新申请")
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_form())
@@ -311,20 +312,28 @@ class IntakeDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------
     def save(self) -> None:
-        if self.stack.currentIndex() != 0:
+        """Register on the worker; the form stays as typed, its Save button disabled, until it answers."""
+        if self.stack.currentIndex() != 0 or self.saving:
             return
         self.form.clear()
         data = self._collect()
-        try:
-            done = cases.register(self.ctx.db, self.ctx.actor, data, today=self.ctx.today())
-        except UserError as exc:
-            self._show_refusal(exc, data)
-            return
+        db, actor, today = self.ctx.background_db, self.ctx.actor, self.ctx.today()
+        self._set_saving(True)
+        self.ctx.tasks.run(lambda _p: cases.register(db, actor, data, today=today), on_done=self._registered,
+                           on_error=lambda exc: self._show_refusal(exc, data), parent=self)
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.save_button.setEnabled(not saving)
+
+    def _registered(self, done: Registered) -> None:
+        self._set_saving(False)
         self.last = done
         self._after_registered(done)
         self.registered.emit(done)
 
     def _show_refusal(self, exc: UserError, data: IntakeData) -> None:
+        self._set_saving(False)
         errors = exc.errors if isinstance(exc, ValidationError) else {}
         if "id_number" in errors and data.id_number and not data.id_override_reason:
             # a number that fails its check: the clerk may go on with a reason (old or foreign papers)
@@ -388,7 +397,6 @@ class IntakeDialog(QDialog):
         self.on_the_spot_button = QPushButton("当场答复…")
         self.on_the_spot_button.setAutoDefault(False)
         self.on_the_spot_button.setToolTip("所申请的信息已经主动公开的,当场告知获取方式并办结(条例第三十三条第一款)")
-        self.on_the_spot_button.setVisible(done.case.channel == "in_person")
         self.on_the_spot_button.clicked.connect(lambda: self.reply_on_the_spot(done.case))
         self.reply_button = QPushButton("打印答复告知书")
         self.reply_button.setAutoDefault(False)
@@ -409,6 +417,7 @@ class IntakeDialog(QDialog):
         self.result_page = page
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+        self.on_the_spot_button.setVisible(done.case.channel == "in_person")  # once in the dialog: not a window
         self.save_button.setDefault(False)
         self.print_button.setDefault(True)  # the applicant waits for the receipt: Enter prints it
         self.print_button.setFocus()
@@ -433,7 +442,8 @@ class IntakeDialog(QDialog):
         self.reply_button.show()
         self.on_the_spot_note.setText(dialog.message)
         self.on_the_spot_note.show()
-        self.ctx.data_changed()
+        assert self.last is not None
+        self.ctx.data_changed(change=Change.of_case(self.last.case.id))
         self.print_reply()  # the reply notice at once, as the receipt: the applicant is waiting
 
     def print_reply(self) -> None:
@@ -522,6 +532,8 @@ class IntakeDialog(QDialog):
         super().reject()
 
     def reject(self) -> None:
+        if self.saving:  # the worker is registering what was typed: its answer decides
+            return
         if self.is_dirty():
             answer = QMessageBox.question(self, "放弃登记", "已填写的内容尚未登记,确定放弃吗?",
                                           QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

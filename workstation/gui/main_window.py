@@ -33,7 +33,7 @@ from workstation.services.base import office_settings
 from .audit_view import AuditView
 from .backup_dialog import BackupDialog, Restored, ask, tell, when
 from .case_view import CaseView
-from .context import AppContext
+from .context import AppContext, Change
 from .dashboard_view import DashboardView
 from .holidays_view import HolidaysView
 from .import_dialog import ImportDialog, may_import
@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
             self.intake.activateWindow()
             return self.intake
         dialog = IntakeDialog(self.ctx, self)
-        dialog.registered.connect(lambda _done: self.ctx.data_changed())
+        dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
         dialog.open_case.connect(self.open_case)
         dialog.finished.connect(self._intake_closed)
         self.intake = dialog

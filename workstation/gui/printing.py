@@ -21,7 +21,7 @@ from workstation.services.base import office_settings
 from workstation.services.documents import IssuedDocument
 
 from .backup_dialog import ask
-from .context import AppContext
+from .context import AppContext, Change
 from .pdf_preview_dialog import PdfPreviewDialog, PrintSession
 from .widgets import plain_message
 from .worker import Progress
@@ -57,7 +57,7 @@ def issue_document(ctx: AppContext, parent: QWidget | None, case_id: int, kind: 
 
     def done(result: tuple[IssuedDocument, str]) -> None:
         issued, case_number = result
-        ctx.data_changed()
+        ctx.data_changed(change=Change.of_case(case_id, register=False))
         alive = parent is None or isValid(parent)  # the window that asked may have been closed meanwhile
         title = document_title(issued.label, issued.number, case_number)
         preview = open_preview(ctx, parent if alive else None, issued.pdf, title)

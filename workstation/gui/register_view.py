@@ -31,10 +31,10 @@ from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
 from workstation.services.register_export import ID_COLUMN
 
-from .context import AppContext
+from .context import AppContext, Change
 from .register_model import COLUMNS, SAMPLES, RegisterModel
 from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
-from .worker import Progress
+from .worker import LatestQuery, Progress
 
 SEARCH_DELAY_MS = 300
 NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
@@ -49,7 +49,7 @@ class RegisterView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._generation = 0
+        self.query = LatestQuery(ctx.tasks, self, label="正在读取台账……")
         self._sort = ("received", True)
         self.loading = False
         self.model = RegisterModel(lambda ids: queries.fetch_cases(ctx.db, ids), self)
@@ -150,7 +150,7 @@ class RegisterView(QWidget):
             edit.dateChanged.connect(self.reload)
         self.clear_button.clicked.connect(lambda: self.clear_filters())
         self.export_button.clicked.connect(self.export)
-        ctx.changed.connect(self.reload)
+        ctx.changed.connect(self._changed)
         self._restore_layout()
         for signal in (header.sectionResized, header.sectionMoved):
             signal.connect(lambda *_: self._save_layout())
@@ -205,11 +205,13 @@ class RegisterView(QWidget):
             self.reload()
 
     # -- loading ------------------------------------------------------------------
+    def _changed(self, change: Change) -> None:
+        if change.register:
+            self.reload()
+
     def reload(self) -> None:
         """Query the ids in the background; a newer query makes an older answer stale."""
         self._debounce.stop()
-        self._generation += 1
-        generation = self._generation
         f = self.current_filter()
         key, descending = self._sort
         db, today = self.ctx.background_db, self.ctx.today()
@@ -220,12 +222,9 @@ class RegisterView(QWidget):
             ids = queries.list_case_ids(db, f, sort=key, descending=descending, today=today)
             return ids, today, due_soon_limit(db, today)
 
-        self.ctx.tasks.run(query, on_done=lambda result: self._loaded(generation, *result),
-                           on_error=self._failed, label="正在读取台账……", parent=self)
+        self.query.run(query, lambda result: self._loaded(*result), on_error=self._failed)
 
-    def _loaded(self, generation: int, ids: list[int], today: date, soon: date) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, ids: list[int], today: date, soon: date) -> None:
         show_error(self.error, "")
         selected = self.selected_case_id()
         self.model.set_ids(ids, today, soon)

@@ -132,6 +132,7 @@ def shoot_main(db: Database, out: Path) -> None:
     head_case = CaseView(head_ctx, queries.list_case_ids(db, queries.CaseFilter(view="overdue"))[0])
     head_case.resize(*SIZE)
     head_case.show()
+    settle(head_ctx)  # the page is read on the worker
     head_case.start_action("extend")
     dialog = head_case.dialog
     assert isinstance(dialog, ServiceDialog)
@@ -311,6 +312,7 @@ def shoot_on_the_spot(intake: IntakeDialog, out: Path, ctx: AppContext) -> None:
     intake.phone.setText("13900139000")
     intake.content.setPlainText("申请公开本镇2026年财政预算。")
     intake.save()
+    settle(ctx)  # registered on the worker
     intake.on_the_spot_button.click()
     dialog = intake.on_the_spot_dialog
     dialog.published_at.setPlainText("示范县城关镇人民政府门户网站“财政预决算”栏目(2026年1月20日公开)")
@@ -325,6 +327,7 @@ def open_case_view(ctx: AppContext, case_id: int) -> CaseView:
     view = CaseView(ctx, case_id)
     view.resize(*SIZE)
     view.show()
+    settle(ctx)  # the page is read on the worker
     return view
 
 

@@ -98,6 +98,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.admin = ctx.has(Role.ADMIN)
+        self.saving = False
         self.setWindowTitle("设置")
         self.loaded = get_settings(ctx.db)
         self.editors: dict[str, QWidget] = {}
@@ -310,18 +311,38 @@ class SettingsDialog(QDialog):
         return {key: _value(w) for key, w in self.editors.items() if _value(w) != self.loaded[key]}
 
     def accept(self) -> None:
+        """Save what changed on the worker; the dialog stays open, Save disabled, until it answers."""
         assert self.form is not None
+        if self.saving:
+            return
         self.form.clear()
         values = self.changed_values()
-        if values:
-            try:
-                office.save_settings(self.ctx.db, self.ctx.actor, values)
-            except UserError as exc:
-                self.form.show(exc)
-                self._show_tab_of(exc)
-                return
-            self.ctx.data_changed("settings")
+        if not values:
+            super().accept()
+            return
+        db, actor = self.ctx.background_db, self.ctx.actor
+        self._set_saving(True)
+        self.ctx.tasks.run(lambda _p: office.save_settings(db, actor, values), on_done=self._saved,
+                           on_error=self._refused, parent=self)
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.save_button.setEnabled(self.admin and not saving)
+
+    def _saved(self, _result: object) -> None:
+        self._set_saving(False)
+        self.ctx.data_changed("settings")
         super().accept()
+
+    def _refused(self, exc: UserError) -> None:
+        assert self.form is not None
+        self._set_saving(False)
+        self.form.show(exc)
+        self._show_tab_of(exc)
+
+    def reject(self) -> None:
+        if not self.saving:  # the save under way decides whether the dialog closes
+            super().reject()
 
     def _show_tab_of(self, exc: UserError) -> None:
         keys = list(getattr(exc, "errors", {})) or [exc.field or ""]

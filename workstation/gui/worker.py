@@ -167,3 +167,44 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is done (at shutdown, and in tests)."""
         return self._pool.waitForDone(msecs)
+
+
+class LatestQuery:
+    """The reads of one screen: a newer question makes the answers to older ones stale.
+
+    A stale answer (or refusal) is dropped, and a stale job still waiting for
+    the worker is skipped, so a clerk typing a search asks the database once
+    for what is on screen, not once per key.
+    """
+
+    def __init__(self, runner: TaskRunner, parent: QWidget, *, label: str | None = None) -> None:
+        self._runner = runner
+        self._parent = parent
+        self._label = label
+        self._generation = 0
+
+    def run(self, fn: Callable[[Progress], Any], on_done: Callable[[Any], None], *,
+            on_error: Callable[[UserError], None] | None = None) -> Task:
+        """Ask ``fn`` on the worker; ``on_done``/``on_error`` hear only the answer to the newest question."""
+        self._generation += 1
+        generation = self._generation
+
+        def current() -> bool:
+            return generation == self._generation
+
+        def job(progress: Progress) -> Any:
+            return fn(progress) if current() else None
+
+        def done(result: Any) -> None:
+            if current():
+                on_done(result)
+
+        def failed(exc: UserError) -> None:
+            if not current():
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                QMessageBox.warning(self._parent, "未能完成", plain_message(exc.message))
+
+        return self._runner.run(job, on_done=done, on_error=failed, label=self._label, parent=self._parent)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workstation.domain.calendar import WorkCalendar
 from workstation.domain.case_actions import (
     CASE_ROLES,
     allowed_actions,
@@ -365,11 +366,15 @@ def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
 
 
 def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
-    settings = office_settings(db, session)
-    calendar = load_calendar(db)
-    postal = settings.postal_days
     rows = session.execute(select(Event.action, Event.after).where(
         Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
+    return _letters_of(office_settings(db, session), load_calendar(db), rows)
+
+
+def _letters_of(settings: OfficeSettings, calendar: WorkCalendar,
+                rows: Sequence[tuple[str, Any]]) -> list[LetterPeriod]:
+    """The letters told by one case's letter events (action, after), oldest first."""
+    postal = settings.postal_days
     out: list[LetterPeriod] = []
     for action, after in rows:
         after = after or {}
@@ -401,6 +406,21 @@ def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
             return None
         found = _letters(db, s, r)
     return found[-1] if found else None
+
+
+def awaited_letters(db: Database, case_ids: Sequence[int]) -> dict[int, LetterPeriod]:
+    """``awaited_letter`` of many cases in two queries (the dashboard's lists); a case awaiting none is left out."""
+    with db.read() as s:
+        waiting = set(s.execute(select(Request.id).where(
+            Request.id.in_(case_ids), Request.status.in_((Status.CORRECTION, Status.PAUSED)))).scalars())
+        rows = s.execute(select(Event.request_id, Event.action, Event.after).where(
+            Event.request_id.in_(waiting), Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
+        by_case: dict[int, list[tuple[str, Any]]] = {}
+        for case_id, action, after in rows:
+            by_case.setdefault(case_id, []).append((action, after))
+        settings, calendar = office_settings(db, s), load_calendar(db)
+        found = {case_id: _letters_of(settings, calendar, events) for case_id, events in by_case.items()}
+    return {case_id: letters[-1] for case_id, letters in found.items() if letters}
 
 
 def record_letter_received(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from workstation.domain.calendar import Source
+from workstation.domain.deadline import LetterPeriod
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
-from workstation.services.cases import CaseSummary, awaited_letter, summary
+from workstation.services.cases import CaseSummary, awaited_letters, summary
 from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
 from workstation.store.database import Database
@@ -181,8 +182,10 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) ->
         counts["open"] = s.execute(select(func.count(Request.id)).where(Request.closed_on.is_(None))).scalar_one()
         provisional_open = s.execute(select(func.count(Request.id)).where(
             and_(Request.closed_on.is_(None), Request.due_provisional.is_(True)))).scalar_one()
+    # the letters awaited by the two lists that show them, in one batch (not a query per row)
+    letters = awaited_letters(db, [i.case.id for view in ("correction", "paused") for i in lists[view]])
     for view, items in lists.items():
-        lists[view] = [DashboardItem(i.case, _note(db, calendar, view, i.case, today),
+        lists[view] = [DashboardItem(i.case, _note(letters, calendar, view, i.case, today),
                                      _urgency(i.case, today, soon) if view == "replied" else "")
                        for i in items]
     years = tuple(y for y in (today.year, today.year + 1) if calendar.year_source(y) is Source.PROVISIONAL)
@@ -195,7 +198,8 @@ def _urgency(case: CaseSummary, today: date, soon: date) -> str:
     return "overdue" if case.due < today else "soon" if case.due <= soon else ""
 
 
-def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> str:  # noqa: ANN001
+def _note(letters: dict[int, LetterPeriod], calendar, view: str, case: CaseSummary,  # noqa: ANN001
+          today: date) -> str:
     if view == "replied" and case.due:
         if case.due < today:
             return (f"已过答复期限 {calendar.workdays_between(case.due, today)} 个工作日,"
@@ -211,7 +215,7 @@ def _note(db: Database, calendar, view: str, case: CaseSummary, today: date) -> 
         left = calendar.workdays_between(today, case.due)
         return "今天到期" if left == 0 else f"还剩 {left} 个工作日"
     if view in ("correction", "paused"):
-        letter = awaited_letter(db, case.id)
+        letter = letters.get(case.id)
         if letter is None:
             return ""
         what = "补正期限" if letter.kind == "correction" else "缴费期限" if letter.kind == "fee" else "答复意见期限"

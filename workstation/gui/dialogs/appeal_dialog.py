@@ -9,10 +9,11 @@ from workstation.services import review
 from workstation.services.base import office_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.review import APPEAL_KINDS, APPEAL_RESULTS, AppealInfo
+from workstation.store.database import Database
 
 from ..context import AppContext
 from ..widgets import date_edit, to_date, to_qdate
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 NEW = -1  # the "record a new one" entry of the appeal chooser
 
@@ -86,27 +87,40 @@ class AppealDialog(ServiceDialog):
         if self.isVisible():  # a row came or went: fit the dialog to it
             self.adjustSize()
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         result = self.result.currentData()
         appeal = self.appeals.get(self.target.currentData())
-        if appeal is None:
-            appeal = review.record_appeal(self.ctx.db, self.ctx.actor, self.case.id, self.kind.currentData(),
-                                          to_date(self.filed_on.date()), body=self.body.text(),
-                                          note=self.note.toPlainText(), today=self.ctx.today())
-            if not result:
-                return f"已登记{appeal.label}({appeal.filed_on.isoformat()}),尚未审结。"
-            # the appeal is saved: from here on the dialog enters the result of that record
-            self._fill_targets(appeal.id)
-            self._target_changed()
-            try:
-                return self._set_result(appeal, result)
-            except UserError as exc:
-                raise UserError(f"{exc.message}({appeal.label}已登记;改正后再点“保存”登记结果。)",
-                                field=exc.field) from exc
-        return self._set_result(appeal, result)
+        actor, case_id, today, note = self.ctx.actor, self.case.id, self.ctx.today(), self.note.toPlainText()
+        kind, filed_on, body, result_on = (self.kind.currentData(), to_date(self.filed_on.date()), self.body.text(),
+                                           to_date(self.result_on.date()))
 
-    def _set_result(self, appeal: AppealInfo, result: str) -> str:
-        done = review.set_appeal_result(self.ctx.db, self.ctx.actor, appeal.id, result,
-                                        to_date(self.result_on.date()), note=self.note.toPlainText(),
-                                        today=self.ctx.today())
-        return f"已登记{done.label}的结果:{done.result_label}({done.result_on})。"
+        def set_result(db: Database, appeal: AppealInfo) -> str:
+            done = review.set_appeal_result(db, actor, appeal.id, result, result_on, note=note, today=today)
+            return f"已登记{done.label}的结果:{done.result_label}({done.result_on})。"
+
+        def record(db: Database) -> str:
+            new = review.record_appeal(db, actor, case_id, kind, filed_on, body=body, note=note, today=today)
+            if not result:
+                return f"已登记{new.label}({new.filed_on.isoformat()}),尚未审结。"
+            try:
+                return set_result(db, new)
+            except UserError as exc:
+                raise RecordedWithoutResult(f"{exc.message}({new.label}已登记;改正后再点“保存”登记结果。)",
+                                            field=exc.field, appeal_id=new.id) from exc
+        if appeal is None:
+            return record
+        return lambda db: set_result(db, appeal)
+
+    def refused(self, exc: UserError) -> None:
+        if isinstance(exc, RecordedWithoutResult):  # from here on the dialog enters the result of that record
+            self._fill_targets(exc.appeal_id)
+            self._target_changed()
+        super().refused(exc)
+
+
+class RecordedWithoutResult(UserError):
+    """The appeal was saved but its result was refused."""
+
+    def __init__(self, message: str, *, field: str | None, appeal_id: int) -> None:
+        super().__init__(message, field=field)
+        self.appeal_id = appeal_id

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,18 +16,24 @@ from PySide6.QtWidgets import (
 
 from workstation.domain.errors import UserError
 from workstation.services.cases import CaseSummary
+from workstation.store.database import Database
 
 from ..context import AppContext
-from ..widgets import Form, Label, MultiLineEdit
+from ..widgets import Form, Label, MultiLineEdit, to_date
+
+Job = Callable[[Database], Any]  # one service call with the form's values captured, run on the worker
 
 
 class ServiceDialog(QDialog):
-    """Subclasses add their fields in ``build()`` and call their one service in ``perform()``.
+    """Subclasses add their fields in ``build()`` and hand their one service call over in ``job()``.
 
-    ``perform`` returns the sentence the case view shows afterwards. A UserError
-    keeps the dialog open with the message under the field it names (or at the
-    bottom when it names none); a field named "override_reason" appears only
-    when the service asks for a reason to go on.
+    ``job`` reads the form on the GUI thread and returns the call; the worker
+    runs it on its own database handle while the Save button waits, and its
+    answer becomes, through ``succeeded``, the sentence the case view shows
+    afterwards. A UserError (from ``job`` or from the service) keeps the
+    dialog open with what was typed and the message under the field it names
+    (or at the bottom when it names none); a field named "override_reason"
+    appears only when the service asks for a reason to go on.
     """
 
     title = ""
@@ -36,6 +45,7 @@ class ServiceDialog(QDialog):
         self.ctx = ctx
         self.case = case
         self.message = ""
+        self.saving = False
         self.setWindowTitle(f"{self.title} — {case.number}")
         self.form = Form()
         layout = QVBoxLayout(self)
@@ -66,8 +76,19 @@ class ServiceDialog(QDialog):
     def build(self) -> None:
         raise NotImplementedError
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         raise NotImplementedError
+
+    def dated_job(self, service: Callable[..., Any], sentence: Callable[[Any], str]) -> Job:
+        """The common shape: ``service(db, actor, case_id, on, note=, today=)`` with the form's ``on`` and
+        ``note`` fields; ``sentence`` words its answer."""
+        on, note = to_date(self.form.fields["on"].widget.date()), self.form.fields["note"].widget.toPlainText()
+        actor, case_id, today = self.ctx.actor, self.case.id, self.ctx.today()
+        return lambda db: sentence(service(db, actor, case_id, on, note=note, today=today))
+
+    def succeeded(self, result: Any) -> str:
+        """On the GUI thread, after the service call: the sentence to show (by default what the job returned)."""
+        return str(result)
 
     def add_override_reason(self, label: str = "理由") -> QLineEdit:
         edit = QLineEdit()
@@ -82,15 +103,40 @@ class ServiceDialog(QDialog):
         return self.form.general
 
     def accept(self) -> None:
+        if self.saving:  # Ctrl+Enter again while the worker writes
+            return
         self.form.clear()
         try:
-            self.message = self.perform()
+            call = self.job()
         except UserError as exc:
-            if exc.field == "override_reason" and "override_reason" in self.form.fields:
-                self.form.set_visible("override_reason", True)
-            self.form.show(exc)
+            self.refused(exc)
             return
+        db = self.ctx.background_db
+        self._set_saving(True)
+        self.ctx.tasks.run(lambda _p: call(db), on_done=self._saved, on_error=self._failed, parent=self)
+
+    def reject(self) -> None:
+        if not self.saving:  # the write under way decides whether the dialog closes
+            super().reject()
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.ok_button.setEnabled(not saving)
+
+    def _saved(self, result: Any) -> None:
+        self._set_saving(False)
+        self.message = self.succeeded(result)
         super().accept()
+
+    def _failed(self, exc: UserError) -> None:
+        self._set_saving(False)
+        self.refused(exc)
+
+    def refused(self, exc: UserError) -> None:
+        """Show a refusal beside its field; the form keeps what was typed."""
+        if exc.field == "override_reason" and "override_reason" in self.form.fields:
+            self.form.set_visible("override_reason", True)
+        self.form.show(exc)
 
 
 def text_field(placeholder: str = "", height: int = 70) -> MultiLineEdit:

@@ -9,9 +9,10 @@ from workstation.domain.errors import UserError
 from workstation.domain.remedies import review_first
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import cases
+from workstation.store.database import Database
 
 from ..widgets import Label, date_edit, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 class CloseDialog(ServiceDialog):
@@ -44,10 +45,14 @@ class CloseDialog(ServiceDialog):
         note = "(复议前置:告知书应写明先申请行政复议)" if row and review_first(row.key) else ""
         self.basis.setText(f"依据:{row.basis}{note}" if row else "")
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         key = self.result.currentData()
         if key is None:
             raise UserError("请选择办理结果", field="result")
-        done = cases.close(self.ctx.db, self.ctx.actor, self.case.id, key, to_date(self.on.date()),
-                           note=self.note.toPlainText(), today=self.ctx.today())
-        return f"已办结:{done.result_label}。"
+        actor, case_id, on, note, today = (self.ctx.actor, self.case.id, to_date(self.on.date()),
+                                           self.note.toPlainText(), self.ctx.today())
+
+        def call(db: Database) -> str:
+            done = cases.close(db, actor, case_id, key, on, note=note, today=today)
+            return f"已办结:{done.result_label}。"
+        return call

@@ -11,9 +11,10 @@ from PySide6.QtCore import QDate
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import tally
+from workstation.store.database import Database
 
 from ..widgets import to_date
-from .base import text_field
+from .base import Job, text_field
 from .close_dialog import CloseDialog
 
 
@@ -35,13 +36,16 @@ class CorrectResultDialog(CloseDialog):
         self.form.set_visible("note", False)
         self.reason = self.form.add("reason", "更正理由", text_field("必填,例如:办理结果登记错误,应为部分公开"))
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         key = self.result.currentData()
         if key is None:
             raise UserError("请选择办理结果", field="result")
         on = to_date(self.on.date())
         if key == self.case.result_key and on == self.case.closed_on:
             raise UserError("办理结果和办结日期都没有改变,无需更正", field="result")
-        tally.correct_locked_result(self.ctx.db, self.ctx.actor, self.case.id, key, on,
-                                    self.reason.toPlainText())
-        return "已记录更正。"
+        actor, case_id, reason = self.ctx.actor, self.case.id, self.reason.toPlainText()
+
+        def call(db: Database) -> str:
+            tally.correct_locked_result(db, actor, case_id, key, on, reason)
+            return "已记录更正。"
+        return call

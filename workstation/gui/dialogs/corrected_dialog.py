@@ -5,8 +5,8 @@ from __future__ import annotations
 from workstation.domain.deadline import cn_date
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
-from .base import ServiceDialog, text_field
+from ..widgets import date_edit
+from .base import Job, ServiceDialog, text_field
 
 
 class CorrectedDialog(ServiceDialog):
@@ -18,7 +18,6 @@ class CorrectedDialog(ServiceDialog):
         self.on = self.form.add("on", "收到补正日期", date_edit(self.ctx.today()))
         self.note = self.form.add("note", "备注", text_field())
 
-    def perform(self) -> str:
-        d = cases.record_corrected(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                                   note=self.note.toPlainText(), today=self.ctx.today())
-        return f"已登记收到补正,答复期限重新计算为{cn_date(d.due)}" + ("(预估)。" if d.provisional else "。")
+    def job(self) -> Job:
+        return self.dated_job(cases.record_corrected, lambda d: f"已登记收到补正,答复期限重新计算为{cn_date(d.due)}"
+                              + ("(预估)。" if d.provisional else "。"))

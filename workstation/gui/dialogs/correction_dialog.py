@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 from workstation.domain.deadline import cn_date
 from workstation.domain.notices import CORRECTION_POINTS
 from workstation.services import cases
+from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date, way_combo
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 # Short labels for the boxes; the notice prints the full wording of CORRECTION_POINTS.
 _SHORT = {"identity": "申请人姓名或名称、身份证明", "contact": "申请人联系方式",
@@ -40,13 +41,16 @@ class CorrectionDialog(ServiceDialog):
                                  hint="补正期限自申请人收到告知书之日起计算;邮寄的,收到日期登记前按预计日期显示")
         self.override = self.add_override_reason("逾期告知的理由")
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         missing = [key for key, box in self.boxes.items() if box.isChecked()]
-        by = cases.request_correction(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                                      self.items.toPlainText(), missing=missing,
-                                      override_reason=self.override.text(), way=self.way.currentData(),
-                                      today=self.ctx.today())
-        letter = cases.correction_letter(self.ctx.db, self.case.id)
-        mark = "(预计,收到回执后请登记收到日期)" if letter is not None and letter.estimated else ""
-        return (f"已记录补正告知;申请人应在{cn_date(by)}{mark}前补正,"
-                "答复期限自收到补正后的申请之日起重新计算。")
+        actor, case_id, on, items = self.ctx.actor, self.case.id, to_date(self.on.date()), self.items.toPlainText()
+        override, way, today = self.override.text(), self.way.currentData(), self.ctx.today()
+
+        def call(db: Database) -> str:
+            by = cases.request_correction(db, actor, case_id, on, items, missing=missing, override_reason=override,
+                                          way=way, today=today)
+            letter = cases.correction_letter(db, case_id)
+            mark = "(预计,收到回执后请登记收到日期)" if letter is not None and letter.estimated else ""
+            return (f"已记录补正告知;申请人应在{cn_date(by)}{mark}前补正,"
+                    "答复期限自收到补正后的申请之日起重新计算。")
+        return call

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from workstation.services import cases
+from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date
-from .base import ServiceDialog
+from .base import Job, ServiceDialog
 
 
 class DeemWithdrawnDialog(ServiceDialog):
@@ -16,7 +17,10 @@ class DeemWithdrawnDialog(ServiceDialog):
     def build(self) -> None:
         self.on = self.form.add("on", "办结日期", date_edit(self.ctx.today()))
 
-    def perform(self) -> str:
-        cases.deem_withdrawn(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                             today=self.ctx.today())
-        return "已按视为放弃申请办结。"
+    def job(self) -> Job:
+        actor, case_id, on, today = self.ctx.actor, self.case.id, to_date(self.on.date()), self.ctx.today()
+
+        def call(db: Database) -> str:
+            cases.deem_withdrawn(db, actor, case_id, on, today=today)
+            return "已按视为放弃申请办结。"
+        return call

@@ -12,10 +12,11 @@ from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL
 from workstation.services import cases, review
 from workstation.services.cases import CaseSummary
 from workstation.services.review import DELIVERY_METHODS, POSTAL_CARRIERS
+from workstation.store.database import Database
 
 from ..context import AppContext
 from ..widgets import Label, date_edit, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 # The fields each method asks for besides the date.
 METHOD_FIELDS = {"in_person": ("signed_by",), "entrusted": ("body", "signed_by"),
@@ -89,23 +90,27 @@ class DeliveryDialog(ServiceDialog):
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         method = self.method.currentData()
         wanted = METHOD_FIELDS[method]
         on = to_date(self.on.date())
-        done = review.deliver(
-            self.ctx.db, self.ctx.actor, self.case.id, method, on,
+        actor, case_id, today = self.ctx.actor, self.case.id, self.ctx.today()
+        fields = dict(
             tracking_no=self.tracking_no.text() if "tracking_no" in wanted else "",
             carrier=self.carrier.currentData() if "carrier" in wanted else "",
             signed_by=self.signed_by.text() if "signed_by" in wanted else "",
             body=self.body.text() if "body" in wanted else "",
             email=self.email.text() if "email" in wanted else "",
             override_reason=self.override.text() if self.form.is_visible("override_reason") else "",
-            note=self.note.toPlainText(), today=self.ctx.today())
-        self.offer = ("打印送达回证…", "delivery")
-        judged = cases.deadline(self.ctx.db, self.case.id).timeliness
-        verdict = f"{judged.verdict}(以{COUNTING_BASIS[method]}计)" if judged else ""
-        return f"已登记送达({DELIVERY_METHODS[method]},{done.delivered_on}),本申请已办结。{verdict}"
+            note=self.note.toPlainText())
+        self.offer = ("打印送达回证…", "delivery")  # read only once the delivery is saved
+
+        def call(db: Database) -> str:
+            done = review.deliver(db, actor, case_id, method, on, **fields, today=today)
+            judged = cases.deadline(db, case_id).timeliness
+            verdict = f"{judged.verdict}(以{COUNTING_BASIS[method]}计)" if judged else ""
+            return f"已登记送达({DELIVERY_METHODS[method]},{done.delivered_on}),本申请已办结。{verdict}"
+        return call
 
 
 def wrapped(text: str) -> QLabel:

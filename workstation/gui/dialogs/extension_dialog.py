@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QSpinBox
 from workstation.domain.deadline import cn_date
 from workstation.services import cases
 from workstation.services.base import office_settings
+from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 class ExtensionDialog(ServiceDialog):
@@ -33,9 +34,14 @@ class ExtensionDialog(ServiceDialog):
         self.reason = self.form.add("reason", "延期理由", text_field("将写入延期答复告知书"))
         self.override = self.add_override_reason("原期限已过仍延期的理由")
 
-    def perform(self) -> str:
-        d = cases.extend(self.ctx.db, self.ctx.actor, self.case.id, self.days.value(),
-                         to_date(self.approved_on.date()), reason=self.reason.toPlainText(),
-                         override_reason=self.override.text(), today=self.ctx.today())
-        mark = "(预估)" if d.provisional else ""
-        return f"已延期 {self.days.value()} 个工作日,答复期限为{cn_date(d.due)}{mark}。请向申请人发出延期答复告知书。"
+    def job(self) -> Job:
+        actor, case_id, days, approved_on = (self.ctx.actor, self.case.id, self.days.value(),
+                                             to_date(self.approved_on.date()))
+        reason, override, today = self.reason.toPlainText(), self.override.text(), self.ctx.today()
+
+        def call(db: Database) -> str:
+            d = cases.extend(db, actor, case_id, days, approved_on, reason=reason, override_reason=override,
+                             today=today)
+            mark = "(预估)" if d.provisional else ""
+            return f"已延期 {days} 个工作日,答复期限为{cn_date(d.due)}{mark}。请向申请人发出延期答复告知书。"
+        return call

@@ -9,8 +9,8 @@ from __future__ import annotations
 from workstation.domain.deadline import LETTER_WAYS, cn_date
 from workstation.services import cases
 
-from ..widgets import Label, date_edit, to_date
-from .base import ServiceDialog, text_field
+from ..widgets import Label, date_edit
+from .base import Job, ServiceDialog, text_field
 
 
 class LetterReceivedDialog(ServiceDialog):
@@ -29,7 +29,6 @@ class LetterReceivedDialog(ServiceDialog):
                                 hint="以邮件签收回执、送达回证或对方确认的日期为准")
         self.note = self.form.add("note", "备注", text_field("如:EMS签收回执,签收人张三", 52))
 
-    def perform(self) -> str:
-        final = cases.record_letter_received(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                                             note=self.note.toPlainText(), today=self.ctx.today())
-        return f"已登记{final.label}的收到日期;期限确定为{cn_date(final.end)}。"
+    def job(self) -> Job:
+        return self.dated_job(cases.record_letter_received,
+                              lambda final: f"已登记{final.label}的收到日期;期限确定为{cn_date(final.end)}。")

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from workstation.domain.deadline import cn_date
 from workstation.services import cases
+from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 class ManualDueDialog(ServiceDialog):
@@ -22,7 +23,11 @@ class ManualDueDialog(ServiceDialog):
         self.due = self.form.add("due", "答复期限", date_edit(start + timedelta(days=30)))
         self.reason = self.form.add("reason", "理由", text_field("将告知申请人"))
 
-    def perform(self) -> str:
-        d = cases.set_manual_due(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.due.date()),
-                                 self.reason.toPlainText(), today=self.ctx.today())
-        return f"已另行确定答复期限为{cn_date(d.due)}。"
+    def job(self) -> Job:
+        actor, case_id, due, reason, today = (self.ctx.actor, self.case.id, to_date(self.due.date()),
+                                              self.reason.toPlainText(), self.ctx.today())
+
+        def call(db: Database) -> str:
+            d = cases.set_manual_due(db, actor, case_id, due, reason, today=today)
+            return f"已另行确定答复期限为{cn_date(d.due)}。"
+        return call

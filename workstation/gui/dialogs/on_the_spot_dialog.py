@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit
 
 from workstation.services import cases
+from workstation.store.database import Database
 
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 class OnTheSpotDialog(ServiceDialog):
@@ -23,9 +24,13 @@ class OnTheSpotDialog(ServiceDialog):
         self.signed_by = self.form.add("signed_by", "签收人", QLineEdit(self.case.applicant_name),
                                        hint="当场签收答复的申请人或其代理人")
 
-    def perform(self) -> str:
-        done = cases.reply_on_the_spot(self.ctx.db, self.ctx.actor, self.case.id,
-                                       published_at=self.published_at.toPlainText(),
-                                       materials=self.materials.toPlainText().splitlines(),
-                                       signed_by=self.signed_by.text(), today=self.ctx.today())
-        return f"已当场答复并办结({done.number});答复告知书随即出具,请连同回执打印后交申请人签收。"
+    def job(self) -> Job:
+        actor, case_id, published_at = self.ctx.actor, self.case.id, self.published_at.toPlainText()
+        materials, signed_by, today = (self.materials.toPlainText().splitlines(), self.signed_by.text(),
+                                       self.ctx.today())
+
+        def call(db: Database) -> str:
+            done = cases.reply_on_the_spot(db, actor, case_id, published_at=published_at, materials=materials,
+                                           signed_by=signed_by, today=today)
+            return f"已当场答复并办结({done.number});答复告知书随即出具,请连同回执打印后交申请人签收。"
+        return call

@@ -6,9 +6,10 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from workstation.domain.deadline import PAUSE_KINDS, cn_date
 from workstation.services import cases
+from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date, way_combo
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 class PauseDialog(ServiceDialog):
@@ -31,12 +32,16 @@ class PauseDialog(ServiceDialog):
         self.pages.setToolTip("等待缴费时:按量计收的,填写提供信息的页数;按件计收的留作“按件计收”,由程序按本月申请件数计算")
         self.note = self.form.add("note", "备注", text_field())
 
-    def perform(self) -> str:
-        started = cases.start_pause(self.ctx.db, self.ctx.actor, self.case.id, self.kind.currentData(),
-                                    to_date(self.on.date()), party=self.party.text(),
-                                    note=self.note.toPlainText(), way=self.way.currentData(),
-                                    pages=self.pages.value(), today=self.ctx.today())
-        mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
-        until = f",答复(缴费)期限至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
-        return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
+    def job(self) -> Job:
+        actor, case_id, kind, on = self.ctx.actor, self.case.id, self.kind.currentData(), to_date(self.on.date())
+        party, note, way, pages, today = (self.party.text(), self.note.toPlainText(), self.way.currentData(),
+                                          self.pages.value(), self.ctx.today())
+
+        def call(db: Database) -> str:
+            started = cases.start_pause(db, actor, case_id, kind, on, party=party, note=note, way=way, pages=pages,
+                                        today=today)
+            mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
+            until = f",答复(缴费)期限至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
+            return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
+        return call
 

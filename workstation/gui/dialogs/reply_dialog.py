@@ -19,10 +19,11 @@ from workstation.services import cases, repeats, review
 from workstation.services.base import office_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.review import PROVISION_FORMS, ReplyData
+from workstation.store.database import Database
 
 from ..context import AppContext
 from ..widgets import Label, date_edit, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 NOT_HELD = "unavailable.not_held"
 REPEATED = "not_processed.repeated"
@@ -226,7 +227,7 @@ class ReplyDialog(ServiceDialog):
         widget = getattr(self, name)
         return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
 
-    def perform(self) -> str:
+    def job(self) -> Job:
         key = self.result.currentData()
         shown = RESULT_FIELDS.get(key, ())
         materials = self.materials.toPlainText().splitlines() if self.form.is_visible("materials") else []
@@ -241,5 +242,9 @@ class ReplyDialog(ServiceDialog):
             reason=self.reason.text() if key != self.reviewed else "",
             **{name: self._text(name) for name in TEXT_FIELDS},
         )
-        done = review.reply(self.ctx.db, self.ctx.actor, self.case.id, data, today=self.ctx.today())
-        return f"已答复:{done.result_label}。正在生成答复告知书……"
+        actor, case_id, today = self.ctx.actor, self.case.id, self.ctx.today()
+
+        def call(db: Database) -> str:
+            done = review.reply(db, actor, case_id, data, today=today)
+            return f"已答复:{done.result_label}。正在生成答复告知书……"
+        return call

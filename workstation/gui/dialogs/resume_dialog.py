@@ -5,8 +5,8 @@ from __future__ import annotations
 from workstation.domain.deadline import cn_date
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
-from .base import ServiceDialog, text_field
+from ..widgets import date_edit
+from .base import Job, ServiceDialog, text_field
 
 
 class ResumeDialog(ServiceDialog):
@@ -18,7 +18,6 @@ class ResumeDialog(ServiceDialog):
         self.on = self.form.add("on", "恢复计时日期", date_edit(self.ctx.today()))
         self.note = self.form.add("note", "备注", text_field("如:第三方书面同意公开"))
 
-    def perform(self) -> str:
-        d = cases.end_pause(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                            note=self.note.toPlainText(), today=self.ctx.today())
-        return f"已恢复计时,答复期限为{cn_date(d.due)}" + ("(预估)。" if d.provisional else "。")
+    def job(self) -> Job:
+        return self.dated_job(cases.end_pause, lambda d: f"已恢复计时,答复期限为{cn_date(d.due)}"
+                              + ("(预估)。" if d.provisional else "。"))

@@ -32,10 +32,10 @@ from workstation.domain.results import RESULTS, RESULTS_BY_KEY
 from workstation.services import office, review
 from workstation.services.cases import CaseSummary
 
-from ..context import AppContext
+from ..context import AppContext, Change
 from ..repeats_panel import RepeatsPanel
 from ..widgets import Form, Label, date_edit, fit_resize, to_date
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 _NUMERALS = "一二三四五六七八九十"
 # what the dialog shows for an item or a proposal whose basis is "" (no article says what the reply claims)
@@ -262,7 +262,7 @@ class ReviewDialog(ServiceDialog):
         self.release_files += [Path(n).name for n in names]
         self.release_button.setEnabled(True)
         self._show_release()
-        self.ctx.data_changed()
+        self.ctx.data_changed(change=Change.of_case(self.case.id, register=False))
 
     def _release_failed(self, exc: UserError) -> None:
         self.release_button.setEnabled(True)
@@ -273,19 +273,26 @@ class ReviewDialog(ServiceDialog):
         self.release_list.addItems(self.release_files or ["(尚未添加)"])
 
     # -- submit ---------------------------------------------------------------------------
-    def perform(self) -> str:
+    def job(self) -> Job:
         consult = self.proposal.consult_third_party and self.consulted is None
-        info = review.submit_review(
-            self.ctx.db, self.ctx.actor, self.case.id, self.answers(), notes=self.notes.toPlainText(),
-            chosen_result=self.result.currentData(), choice_reason=self.choice_reason.toPlainText(),
-            third_party=self.third_party.text() if consult else "",
-            on=to_date(self.third_party_on.date()) if consult else None, today=self.ctx.today())
-        label = RESULTS_BY_KEY[self.result.currentData() or self.proposal.result_key].label
+        actor, case_id, today, answers = self.ctx.actor, self.case.id, self.ctx.today(), self.answers()
+        notes, chosen, choice_reason = (self.notes.toPlainText(), self.result.currentData(),
+                                        self.choice_reason.toPlainText())
+        third_party = self.third_party.text() if consult else ""
+        on = to_date(self.third_party_on.date()) if consult else None
+        # what the sentence afterwards names, as it was when Save was pressed
+        self.submitted = (RESULTS_BY_KEY[chosen or self.proposal.result_key].label, self.third_party.text().strip())
+        return lambda db: review.submit_review(db, actor, case_id, answers, notes=notes, chosen_result=chosen,
+                                               choice_reason=choice_reason, third_party=third_party, on=on,
+                                               today=today)
+
+    def succeeded(self, info: review.ReviewInfo) -> str:
+        label, party = self.submitted
         pause = info.third_party_pause
         if pause is None:
             return f"已提交审查(结果:{label}),等待审核人签发。"
         self.offer = ("出具第三方意见征询函…", "third-party")
-        party = f"({self.third_party.text().strip()})" if self.third_party.text().strip() else ""
+        party = f"({party})" if party else ""
         until = f",第三方应于{cn_date(pause.answer_by)}前提出意见" if pause.answer_by else ""
         return (f"已提交审查(结果:{label})。因涉及第三方合法权益,自{cn_date(pause.on)}起暂停计时,"
                 f"征求第三方意见{party}{until};收到意见或期限届满后请恢复计时,再由审核人签发。")

@@ -21,10 +21,11 @@ from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import review
 from workstation.services.cases import CaseSummary
 from workstation.services.review import ReviewInfo
+from workstation.store.database import Database
 
 from ..context import AppContext
 from ..widgets import MUTED_TEXT, Label
-from .base import ServiceDialog, text_field
+from .base import Job, ServiceDialog, text_field
 
 
 def local_time(utc_text: str) -> str:
@@ -113,10 +114,18 @@ class SignoffDialog(ServiceDialog):
         self.accept()
         self.mode = "sign"
 
-    def perform(self) -> str:
+    def job(self) -> Job:
+        actor, case_id, today = self.ctx.actor, self.case.id, self.ctx.today()
         if self.mode == "back":
-            back = review.send_back(self.ctx.db, self.ctx.actor, self.case.id, self.reason.toPlainText())
-            return f"已退回承办人重新审查:{back.return_reason}"
-        signed = review.sign_off(self.ctx.db, self.ctx.actor, self.case.id, today=self.ctx.today())
-        own = "(单人机关:承办人自行审核)" if signed.self_signoff else ""
-        return f"已审核签发{own}:{result_label(signed.result_key)}。承办人可以答复。"
+            reason = self.reason.toPlainText()
+
+            def send_back(db: Database) -> str:
+                back = review.send_back(db, actor, case_id, reason)
+                return f"已退回承办人重新审查:{back.return_reason}"
+            return send_back
+
+        def sign_off(db: Database) -> str:
+            signed = review.sign_off(db, actor, case_id, today=today)
+            own = "(单人机关:承办人自行审核)" if signed.self_signoff else ""
+            return f"已审核签发{own}:{result_label(signed.result_key)}。承办人可以答复。"
+        return sign_off

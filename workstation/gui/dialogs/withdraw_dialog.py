@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from workstation.services import cases
 
-from ..widgets import date_edit, to_date
-from .base import ServiceDialog, text_field
+from ..widgets import date_edit
+from .base import Job, ServiceDialog, text_field
 
 
 class WithdrawDialog(ServiceDialog):
@@ -17,7 +17,5 @@ class WithdrawDialog(ServiceDialog):
         self.on = self.form.add("on", "撤回日期", date_edit(self.ctx.today()))
         self.note = self.form.add("note", "说明", text_field("如:申请人书面撤回"))
 
-    def perform(self) -> str:
-        cases.withdraw(self.ctx.db, self.ctx.actor, self.case.id, to_date(self.on.date()),
-                       note=self.note.toPlainText(), today=self.ctx.today())
-        return "已登记撤回,本申请办结。"
+    def job(self) -> Job:
+        return self.dated_job(cases.withdraw, lambda _done: "已登记撤回,本申请办结。")
