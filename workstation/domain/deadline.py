@@ -218,6 +218,11 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def iso(d: date | None) -> str:
+    """A date as a list or a spreadsheet shows it (2026-03-02), blank when there is none."""
+    return d.isoformat() if d else ""
+
+
 def _merged_pauses(pauses: Sequence[Pause], start: date, as_of: date) -> list[tuple[date, date, str]]:
     """Pauses as closed ranges (S, E] after the clock start, sorted and merged."""
     ranges = []

@@ -33,7 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain.deadline import LETTER_WAYS
+from workstation.domain.deadline import (
+    LETTER_WAYS,
+    iso,  # noqa: F401  (the screens' date text)
+)
 from workstation.domain.errors import UserError
 from workstation.services.base import ValidationError
 
@@ -51,10 +54,6 @@ WEEKDAYS = "一二三四五六日"
 
 def cn_weekday(d: date) -> str:
     return "星期" + WEEKDAYS[d.weekday()]
-
-
-def iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
 
 
 def to_qdate(d: date) -> QDate:

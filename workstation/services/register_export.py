@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from workstation.domain.deadline import iso
 from workstation.domain.errors import UserError
 from workstation.domain.results import APPLICANT_KINDS_BY_KEY, GROUP_SHORT, RESULTS_BY_KEY
 from workstation.domain.status import Role
@@ -23,10 +24,6 @@ from workstation.services.cases import CaseSummary
 from workstation.services.privacy import may_reveal_ids
 from workstation.store.database import Database
 from workstation.store.models import Request
-
-
-def iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
 
 
 def due_text(c: CaseSummary) -> str:
