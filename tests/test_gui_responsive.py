@@ -10,6 +10,7 @@ what makes the test fail whenever a service call comes back to the GUI thread.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import date
@@ -28,7 +29,9 @@ pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
 pytestmark = [QT_NOISE, pytest.mark.gui, pytest.mark.slow]
 
 TODAY = date(2026, 6, 15)
-REQUESTS = 3000  # the 100,000 of the bench take minutes to build; the reads of one case do not grow with them
+# The 100,000 of the bench take minutes to build and the reads of one case do not grow with them; run it at
+# that size with WORKSTATION_RESPONSIVE_REQUESTS=100000 (the README gives the figures).
+REQUESTS = int(os.environ.get("WORKSTATION_RESPONSIVE_REQUESTS", "3000"))
 LIMIT_S = 0.100
 
 
