@@ -1,0 +1,150 @@
+"""A clerk's whole day through the screens, as a new user works it: nothing here calls a service directly.
+
+The window opens on the dashboard; a citizen's paper request is typed in and registered; the receipt is
+issued; the case is opened from the result; the review is filled in and submitted; the reviewer (at her own
+desk) signs it off; the clerk replies, the notice is issued; the applicant signs for it at the window; the
+request counts in the month's tally and in the register, and every step stands in the case's record.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from helpers.gui import QT_NOISE, click, closed, open_view, press_enter, save, type_text, wait_idle
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+from workstation.domain.status import Status
+from workstation.gui.case_view import CaseView
+from workstation.gui.main_window import MainWindow
+from workstation.services import cases, documents, tally
+
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
+
+TODAY = date(2026, 6, 15)  # a Monday
+CONTENT = "申请公开本镇2025年道路硬化工程的招标文件和中标结果"
+LATIN = re.compile(r"[A-Za-z]{2,}")
+PATH = re.compile(r"\S*/\S*")
+ALLOWED = {"PDF", "Excel", "XLSX", "CSV", "Ctrl", "Enter", "Esc", "EMS", "Tab"}
+
+
+def latin_words(widget: QWidget) -> set[str]:
+    """The Latin words a clerk can read in a window: labels and buttons that are shown."""
+    words: set[str] = set()
+    for child in [widget, *widget.findChildren(QWidget)]:
+        if not child.isVisible():
+            continue
+        texts = [child.windowTitle()] if child is widget else []
+        if isinstance(child, (QLabel, QAbstractButton)):
+            texts.append(child.text())
+        for text in texts:
+            text = PATH.sub("", re.sub(r"<[^>]+>", "", text))  # the register's file path is the office's own
+            words |= {w for w in LATIN.findall(text) if w not in ALLOWED}
+    return words
+
+
+def case_windows(window: MainWindow) -> list[CaseView]:
+    return [w for w in window.findChildren(CaseView) if w.isVisible()]
+
+
+def test_a_request_from_the_window_to_the_tally(qtbot, gui_db, staff, make_ctx):
+    ctx = make_ctx(staff["clerk"], TODAY)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    wait_idle(qtbot, ctx)
+    assert latin_words(window) == set()
+
+    # the citizen hands in a paper request: Ctrl+N, type, Enter
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    intake = window.intake
+    assert intake.isVisible() and intake.focusWidget() is intake.applicant_name
+    type_text(qtbot, intake.applicant_name, "王小明")
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+    assert latin_words(intake) == set()
+    press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, ctx)
+    number = intake.result_number.text()
+    assert number.endswith("第0001号")
+    case_id = cases.find_by_number(gui_db, number).id
+
+    # the receipt while the citizen waits (Enter prints it), then the case from the result
+    assert intake.print_button.isDefault()
+    click(qtbot, intake.print_button)
+    wait_idle(qtbot, ctx)
+    assert [d.kind for d in documents.documents_of(gui_db, case_id)] == ["receipt"]
+    [view_button] = [b for b in intake.result_page.findChildren(type(intake.next_button)) if b.text() == "查看案件"]
+    click(qtbot, view_button)
+    wait_idle(qtbot, ctx)
+    assert closed(intake)  # handed over to the case window
+    [view] = case_windows(window)
+    qtbot.waitUntil(lambda: view.case is not None)
+    assert view.number.text() == number and view.status.text() == "办理中"
+    assert latin_words(view) == set()
+
+    # the review: every item answered no, submitted
+    click(qtbot, view.review_buttons["review"])
+    dialog = view.dialog
+    click(qtbot, dialog.rest_no)
+    type_text(qtbot, dialog.notes, "经查,该信息由本机关制作并保存")
+    assert latin_words(dialog) == set()
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, ctx)
+    assert view.status.text() == "待审核"
+
+    # the reviewer at her desk signs it off
+    reviewer = open_view(qtbot, make_ctx(staff["reviewer"], TODAY), case_id)
+    click(qtbot, reviewer.review_buttons["signoff"])
+    signoff = reviewer.dialog
+    assert latin_words(signoff) == set()
+    save(qtbot, signoff)
+    assert closed(signoff)
+    wait_idle(qtbot, reviewer.ctx)
+    assert reviewer.status.text() == "待答复"
+    reviewer.close()
+
+    # the clerk replies: the information is released at the window
+    ctx.data_changed()
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.review_buttons["reply"].isEnabled())
+    click(qtbot, view.review_buttons["reply"])
+    reply = view.dialog
+    reply.provision_way.setCurrentIndex(reply.provision_way.findData("pickup"))
+    type_text(qtbot, reply.provision_time, "自本告知书送达之日起5个工作日内")
+    type_text(qtbot, reply.materials, "《2025年道路硬化工程招标文件》\n《中标结果公告》")
+    if not reply.provision_place.text():
+        type_text(qtbot, reply.provision_place, "示范县城关镇人民政府政务服务中心")
+    assert latin_words(reply) == set()
+    save(qtbot, reply)
+    assert closed(reply)
+    wait_idle(qtbot, ctx)
+    assert view.status.text().startswith("已答复待送达")
+    assert "reply" in [d.kind for d in documents.documents_of(gui_db, case_id)]
+
+    # the applicant signs for it at the window
+    click(qtbot, view.review_buttons["deliver"])
+    delivery = view.dialog
+    delivery.method.setCurrentIndex(delivery.method.findData("in_person"))
+    type_text(qtbot, delivery.signed_by, "王小明")
+    save(qtbot, delivery)
+    assert closed(delivery)
+    wait_idle(qtbot, ctx)
+    case = cases.get_case(gui_db, case_id)
+    assert case.status is Status.CLOSED and case.result_key == "disclosed" and case.delivered_on == TODAY
+    assert view.status.text().startswith("已办结")
+    assert all(not b.isEnabled() for b in view.buttons.values())
+
+    # every step stands in the record, and the month counts it
+    labels = [view.timeline_model.index(r, 1).data() for r in range(view.timeline_model.rowCount())]
+    for step in ("登记", "提交审查", "审核通过", "办结", "送达"):
+        assert any(step in (text or "") for text in labels), (step, labels)
+    table3 = tally.tally(gui_db, date(2026, 6, 1), date(2026, 6, 30)).to_json()["table3"]
+    assert table3["new"]["natural"] == 1 and table3["disclosed"]["natural"] == 1
+    view.close()
