@@ -7,20 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6 import QtWidgets as Qw
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidgetItem
 
 from workstation.domain import exchange
 from workstation.domain.errors import UserError
@@ -47,70 +35,73 @@ def _short(period: Period) -> str:
     return label[5:] if label.startswith(f"{period.start.year}年") and len(label) > 5 else label
 
 
-class ReportWindow(QDialog):
-    def __init__(self, ctx: AppContext, period: Period | None = None, parent: QWidget | None = None) -> None:
+class ReportWindow(Qw.QDialog):
+    def __init__(self, ctx: AppContext, period: Period | None = None, parent: Qw.QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("报送与汇总")
         self.view: rx.CountyView | None = None
         self.note = ""  # what the last import did, kept above the summary
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
+        layout = Qw.QVBoxLayout(self)
+        row = Qw.QHBoxLayout()
         self.picker = PeriodPicker(ctx.today(), self)
         if period is not None:
             self.picker.set_period(period)
         self.picker.changed.connect(self.reload)
         row.addWidget(self.picker)
-        self.send_button = QPushButton("报送…")
+        self.send_button = Qw.QPushButton("报送…")
         self.send_button.setToolTip("写出本机关本期的报送包(JSON,另附 XLSX),交县级汇总")
         self.send_button.clicked.connect(self.send)
-        self.import_button = QPushButton("导入报送包…")
+        self.import_button = Qw.QPushButton("导入报送包…")
         self.import_button.clicked.connect(self.import_folder)
         self.import_button.setVisible(ctx.has(*rx.IMPORT_ROLES))
-        self.export_button = QPushButton("导出汇总表…")
+        self.export_button = Qw.QPushButton("导出汇总表…")
         self.export_button.clicked.connect(self.export)
         for b in (self.send_button, self.import_button, self.export_button):
             b.setAutoDefault(False)
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
-        self.status = QLabel()
+        self.status = Qw.QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        self.tabs = QTabWidget()
-        self.matrix_table = QTableWidget()
+        self.tabs = Qw.QTabWidget()
+        self.matrix_table = Qw.QTableWidget()
         self.tabs.addTab(self.matrix_table, "报送情况")
-        sums = QWidget()
-        sums_layout = QVBoxLayout(sums)
-        pick = QHBoxLayout()
-        pick.addWidget(QLabel("汇总范围"))
-        self.group = QComboBox()
+        sums = Qw.QWidget()
+        sums_layout = Qw.QVBoxLayout(sums)
+        pick = Qw.QHBoxLayout()
+        pick.addWidget(Qw.QLabel("汇总范围"))
+        self.group = Qw.QComboBox()
         self.group.addItems([exchange.TOTAL, *exchange.GROUPS])
         self.group.currentIndexChanged.connect(self._show_sums)
         pick.addWidget(self.group)
-        self.identity = QLabel()
+        self.identity = Qw.QLabel()
         pick.addWidget(self.identity, 1)
         sums_layout.addLayout(pick)
-        self.sums_table = QTableWidget()
+        self.sums_table = Qw.QTableWidget()
         self.sums_table.cellDoubleClicked.connect(self._drill)
         sums_layout.addWidget(self.sums_table)
-        sums_layout.addWidget(QLabel("双击一个数字,可看各单位的数字。"))
+        sums_layout.addWidget(Qw.QLabel("双击一个数字,可看各单位的数字。"))
         self.tabs.addTab(sums, "汇总表(表三)")
-        self.open_table = QTableWidget()
+        self.open_table = Qw.QTableWidget()
         self.tabs.addTab(self.open_table, "督办(各单位未办结申请)")
         layout.addWidget(self.tabs)
         self.resize(1200, 700)
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------------------
-    def period(self) -> Period:
-        return self.picker.chosen_period()
-
-    def reload(self) -> None:
+    def period(self) -> Period | None:
+        """The period picked, or None (and the reason on the status line) when it makes no sense."""
         try:
-            period = self.period()
+            return self.picker.chosen_period()
         except UserError as exc:
             self.status.setText(str(exc))
+            return None
+
+    def reload(self) -> None:
+        period = self.period()
+        if period is None:
             return
         db = self.ctx.background_db
 
@@ -196,13 +187,9 @@ class ReportWindow(QDialog):
 
     # -- actions ----------------------------------------------------------------------------------------------
     def send(self) -> None:
-        try:
-            period = self.period()
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return
-        folder = QFileDialog.getExistingDirectory(self, "报送包保存到")
-        if folder:
+        period = self.period()
+        folder = QFileDialog.getExistingDirectory(self, "报送包保存到") if period is not None else ""
+        if period is not None and folder:
             self.send_to(period, Path(folder))
 
     def send_to(self, period: Period, folder: Path) -> None:
