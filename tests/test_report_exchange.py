@@ -263,6 +263,8 @@ def test_open_requests_cross_offices_without_personal_data(county, county_db):
     assert rows and set(rows[0]) == {"number", "received", "due", "status", "unit", "office"}
     dues = [r["due"] or "9999" for r in rows]
     assert dues == sorted(dues)
+    offices = {r["office"] for r in rows}
+    assert "示范县人民政府" in offices and len(offices) > TOWNSHIPS // 2  # the county's own register too
 
 
 def test_a_locked_period_sends_its_locked_figures_and_says_so(tmp_path):

@@ -318,7 +318,11 @@ def matrix(db: Database, periods: list[Period]) -> Matrix:
 
 
 def open_across(db: Database, period: Period) -> list[dict[str, Any]]:
-    """The open requests at the period's end of every office that reported it (督办), soonest due first."""
-    out = [{**r, "office": p.office_name} for p in _current_packages(db, period)
-           for r in p.content.get("open_requests", [])]
+    """The open requests at the period's end of every office that reported it and of the county's own register
+    (when it is 县政府本级) (督办), soonest due first."""
+    packages = _current_packages(db, period)
+    out = [{**r, "office": p.office_name} for p in packages for r in p.content.get("open_requests", [])]
+    settings = office_settings(db)
+    if settings.office_kind == "县政府本级" and settings.credit_code not in {p.office_code for p in packages}:
+        out += [{**r, "office": settings.office_name} for r in _open_at(db, period.end, settings.office_name)]
     return sorted(out, key=lambda r: (r.get("due") or "9999-12-31", r["office"], r["number"]))
