@@ -350,3 +350,26 @@ def test_an_import_of_200_packages_is_measured(county, county_db, tmp_path):
     print(f"\n200 packages: import {seconds:.2f} s, import + consolidation {total:.2f} s, "
           f"peak Python memory {peak / 2**20:.1f} MiB")
     assert seconds < 60
+
+
+def test_an_office_without_its_code_cannot_export_and_the_settings_check_code_and_kind(tmp_path, capsys):
+    from helpers.cli import add_staff
+
+    from workstation.domain.errors import UserError
+    from workstation.services.office import save_settings
+
+    path = tmp_path / "new.sqlite3"
+    db = Database.open_path(path)
+    try:
+        admin = add_staff(db)["admin"]
+        with pytest.raises(UserError, match="统一社会信用代码尚未填写"):
+            rx.export_package(db, PERIODS["month"])
+        with pytest.raises(UserError, match="统一社会信用代码无效"):
+            save_settings(db, admin, {"office.credit_code": "11330000ABCDEFGH10"})
+        with pytest.raises(UserError, match="机关类别"):
+            save_settings(db, admin, {"office.kind": "街道"})
+    finally:
+        db.close()
+    assert main(["report", "export", "--month", "2026-05", "--db", str(path), "--out", str(tmp_path / "x.json")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "统一社会信用代码尚未填写" in err[0]

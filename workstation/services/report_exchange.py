@@ -44,7 +44,7 @@ def _own_office(db: Database) -> tuple[str, str, str]:
     settings = office_settings(db)
     code, name, kind = settings.credit_code.strip(), settings.office_name.strip(), settings.office_kind.strip()
     if not code:
-        raise UserError("本机关的统一社会信用代码尚未填写,不能生成报送包;请在“设置 → 本机关”中填写。")
+        raise UserError("本机关的统一社会信用代码尚未填写,不能生成报送包;请在“工具 → 设置… → 机关信息”中填写。")
     problem = exchange.check_office(code, name, kind)
     if problem:
         raise UserError(f"本机关信息有误,不能生成报送包:{problem}")
