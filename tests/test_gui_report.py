@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from helpers.gui import QT_NOISE
+
 from workstation.domain.tally import ROW_KEYS, TALLY_COLUMNS, Period
 from workstation.services import report_exchange as rx
 from workstation.services.demo import fill_demo
@@ -62,5 +64,39 @@ def test_the_reviewer_does_not_see_the_import(qtbot, make_ctx, staff):
 
     window = ReportWindow(make_ctx(staff["reviewer"], TODAY), QUARTER)
     qtbot.addWidget(window)
-    assert window.import_button.isHidden()
+    assert window.import_button.isHidden() and window.offices_button.isHidden()
     qtbot.waitUntil(lambda: window.view is not None)
+
+
+def test_the_admin_imports_the_list_of_reporting_offices(qtbot, make_ctx, staff, tmp_path):
+    from workstation.gui.report_window import ReportWindow
+    from workstation.services.demo import office_credit_code
+
+    listing = tmp_path / "名单.csv"
+    listing.write_text(f"{office_credit_code('示范县丙镇人民政府')},示范县丙镇人民政府,乡镇街道\n", encoding="utf-8")
+    window = ReportWindow(make_ctx(staff["admin"], TODAY), QUARTER)
+    qtbot.addWidget(window)
+    assert not window.offices_button.isHidden()
+    window.import_offices_from(listing)
+    qtbot.waitUntil(lambda: window.matrix_table.rowCount() == 1)
+    assert "1 个单位" in window.status.text() and "未报 1 个(示范县丙镇人民政府)" in window.status.text()
+    assert window.matrix_table.item(0, 2).text() == "未报"
+    bad = tmp_path / "坏.csv"
+    bad.write_text("1,某镇,乡镇街道\n", encoding="utf-8")
+    window.import_offices_from(bad)
+    qtbot.waitUntil(lambda: "第1行" in window.status.text())
+
+
+@QT_NOISE
+def test_the_tally_screen_opens_the_window_for_its_period(qtbot, make_ctx, staff):
+    from workstation.gui.tally_view import TallyView
+
+    ctx = make_ctx(staff["clerk"], TODAY)
+    view = TallyView(ctx)
+    qtbot.addWidget(view)
+    view.picker.set_period(QUARTER)
+    view.report_button.click()
+    window = view.report_window
+    assert window.isVisible() and window.period() == QUARTER
+    qtbot.waitUntil(lambda: window.view is not None)
+    window.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidgetItem
 
 from workstation.domain import exchange
 from workstation.domain.errors import UserError
+from workstation.domain.status import Role
 from workstation.domain.tally import ROW_KEYS, TALLY_COLUMNS, Period, column_label, row_label
 from workstation.gui.context import AppContext
 from workstation.gui.period_picker import PeriodPicker
@@ -55,9 +56,13 @@ class ReportWindow(Qw.QDialog):
         self.import_button = Qw.QPushButton("导入报送包…")
         self.import_button.clicked.connect(self.import_folder)
         self.import_button.setVisible(ctx.has(*rx.IMPORT_ROLES))
+        self.offices_button = Qw.QPushButton("报送单位名单…")
+        self.offices_button.setToolTip("从 CSV 导入县级的报送单位名单(每行:统一社会信用代码,名称,类别)")
+        self.offices_button.clicked.connect(self.import_offices)
+        self.offices_button.setVisible(ctx.has(Role.ADMIN))
         self.export_button = Qw.QPushButton("导出汇总表…")
         self.export_button.clicked.connect(self.export)
-        for b in (self.send_button, self.import_button, self.export_button):
+        for b in (self.send_button, self.import_button, self.offices_button, self.export_button):
             b.setAutoDefault(False)
             row.addWidget(b)
         row.addStretch(1)
@@ -229,6 +234,24 @@ class ReportWindow(Qw.QDialog):
         self.note = text + "。"
         self.status.setText(text)
         self.reload()
+
+    def import_offices(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "导入报送单位名单", "", "CSV 文件 (*.csv *.txt)")
+        if name:
+            self.import_offices_from(Path(name))
+
+    def import_offices_from(self, path: Path) -> None:
+        db, actor = self.ctx.background_db, self.ctx.actor
+
+        def job(_progress: Any) -> int:
+            return len(rx.import_office_list(db, actor, path))
+
+        def done(count: int) -> None:
+            self.note = f"报送单位名单已更新:{count} 个单位。"
+            self.reload()
+
+        self.ctx.tasks.run(job, on_done=done, on_error=lambda exc: self.status.setText(str(exc)),
+                           label="正在导入报送单位名单……", parent=self)
 
     def export(self) -> None:
         if self.view is None:
