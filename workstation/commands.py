@@ -123,7 +123,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = open_store(args)
     ensure_demo_register(db)
-    report = fill_demo(db, cases=args.cases, progress=None if args.quiet else _progress)
+    report = fill_demo(db, cases=args.cases, progress=None if args.quiet else _progress,
+                       office=args.office, kind=args.kind)
     print(f"演示数据已写入:{report.cases} 件申请,{report.events} 条记录。演示账号:"
           + "、".join(f"{login}/{pw}" for login, pw in report.logins))
     return 0
@@ -314,6 +315,8 @@ def register_all(sub: Any) -> None:
     add_db_options(p)
     p.add_argument("--cases", type=_positive, default=300, help="申请件数(默认300)")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--office", metavar="NAME", help="演示机关名称(另配有效的统一社会信用代码)")
+    p.add_argument("--kind", choices=("县政府本级", "县直部门", "乡镇街道"), help="机关类别(默认乡镇街道)")
     p.set_defaults(func=cmd_demo)
 
     a = sub.add_parser("audit", help="审计记录").add_subparsers(dest="audit_command", parser_class=Parser,
@@ -380,6 +383,10 @@ def register_all(sub: Any) -> None:
     from workstation import commands_tally
 
     commands_tally.register(sub)
+
+    from workstation import commands_report
+
+    commands_report.register(sub)
 
 
 _positive = int_in_range(1, 2_000_000, "数量")

@@ -41,6 +41,9 @@ class OfficeSettings:
     seal_text: str = _setting("office.seal_text", "印章文字", "")
     review_body: str = _setting("office.review_body", "行政复议机关", "")
     court: str = _setting("office.court", "管辖法院", "")
+    credit_code: str = _setting("office.credit_code", "统一社会信用代码", "")
+    office_kind: str = _setting("office.kind", "机关类别(县政府本级、县直部门或乡镇街道)", "乡镇街道")
+    reporting_offices: str = _setting("report.offices", "报送单位名单(每行:统一社会信用代码,名称,类别)", "")
     fee_payment: str = _setting("fee.payment", "信息处理费缴纳方式", "")
     request_prefix: str = _setting("numbers.request_prefix", "受理编号前缀", "政依申")
     request_pattern: str = _setting("numbers.request_pattern", "受理编号格式", "{prefix}〔{year}〕第{seq:04d}号")
@@ -105,8 +108,22 @@ def validate(key: str, value: Any) -> Any:
             raise UserError(f"{d.label}应在 {d.minimum} 至 {d.maximum} 之间", field=key)
         return number
     text = "" if value is None else str(value).strip()
-    if len(text) > 500:
-        raise UserError(f"{d.label}过长(最多500字)", field=key)
+    limit = 50000 if key == "report.offices" else 500
+    if len(text) > limit:
+        raise UserError(f"{d.label}过长(最多{limit}字)", field=key)
+    if key == "report.offices":
+        from workstation.domain.exchange import office_list_text, parse_office_list
+
+        return office_list_text(parse_office_list(text))
+    if key == "office.kind" and text not in ("县政府本级", "县直部门", "乡镇街道"):
+        raise UserError(f"{d.label}应为县政府本级、县直部门或乡镇街道", field=key)
+    if key == "office.credit_code" and text:
+        from workstation.domain.identity import check_credit_code
+
+        check = check_credit_code(text)
+        if not check.ok:
+            raise UserError(f"{d.label}无效:{(check.problem or '').split('。')[0]}", field=key)
+        text = check.normalized
     if key.endswith("_pattern"):
         from workstation.domain.numbers import pattern_problem
 

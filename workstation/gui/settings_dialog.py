@@ -48,8 +48,9 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("机关信息", ("office.name", "office.address", "office.phone", "office.postcode", "office.seal_text",
-                      "office.review_body", "office.court", "fee.payment"),
+                      "office.review_body", "office.court", "fee.payment", "office.credit_code", "office.kind"),
          "行政复议机关和管辖法院写入答复告知书的救济途径;乡镇人民政府的复议机关为县级人民政府。"
+         "统一社会信用代码和机关类别写入报送县级汇总的报送包;县政府本级的台账直接计入汇总的“本级”。"
          "缴纳方式印在收费通知上(如:到本机关财务室缴纳,或缴入非税收入账户及账号)。"),
     Page("编号格式", ("numbers.request_prefix", "numbers.request_pattern", "numbers.document_prefix",
                       "numbers.document_pattern"),

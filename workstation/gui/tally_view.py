@@ -188,6 +188,21 @@ class TallyView(QWidget):
         self.lock_button.setVisible(self.ctx.has(Role.HEAD, Role.ADMIN))
         self.picker_row.addSpacing(12)
         self.picker_row.addWidget(self.lock_button)
+        self.report_button = QPushButton("报送与汇总…")
+        self.report_button.setToolTip("写出本期报送包交县级汇总;县级导入各单位报送包并汇总")
+        self.report_button.setAutoDefault(False)
+        self.report_button.clicked.connect(self.open_report_window)
+        self.picker_row.addWidget(self.report_button)
+
+    def open_report_window(self) -> None:
+        from workstation.gui.report_window import ReportWindow
+
+        try:
+            period = self.picker.chosen_period()
+        except UserError:
+            period = None
+        self.report_window = ReportWindow(self.ctx, period, self)
+        self.report_window.show()
 
     def _build_table3_tab(self) -> None:
         self.table3_model = GridModel("table3", self)

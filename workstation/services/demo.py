@@ -127,8 +127,43 @@ def ensure_demo_register(db: Database) -> None:
                         "以免假申请混入真实台账;请用 --db 指定一个新文件。")
 
 
-def ensure_demo_users(db: Database) -> None:
+def office_credit_code(name: str, kind: str = "乡镇街道") -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015) for a demo office, the same for the same name: 11 (机关),
+    the region 330000 (县直部门 and 乡镇街道 alike), nine characters from the name's hash, the check character."""
+    import hashlib
+
+    from workstation.domain.identity import credit_code_check_char
+
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    h = int.from_bytes(hashlib.sha256(f"{kind}|{name}".encode()).digest(), "big")
+    body = "11330000" + "".join(chars[(h >> (5 * i)) % 31] for i in range(9))
+    return body + credit_code_check_char(body)
+
+
+def demo_office_settings(office: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """The demo office's settings; ``office`` names it (with its own 统一社会信用代码) and ``kind`` its kind."""
+    from workstation.domain.exchange import KINDS
+
+    kind = kind or "乡镇街道"
+    if kind not in KINDS:
+        raise UserError(f"机关类别“{kind}”无效,应为{'、'.join(KINDS)}之一")
+    name = (office or "").strip() or DEMO_OFFICE["office.name"]
+    values = dict(DEMO_OFFICE)
+    if office:
+        values.update({"office.name": name, "office.seal_text": name})
+    values.update({"office.credit_code": office_credit_code(name, kind), "office.kind": kind})
+    return values
+
+
+def ensure_demo_users(db: Database, office: str | None = None, kind: str | None = None) -> None:
+    values = demo_office_settings(office, kind)
     if has_users(db):
+        if office or kind:
+            with db.read() as s:
+                same = all((row := s.get(Setting, k)) is not None and row.value == values[k]
+                           for k in ("office.name", "office.kind"))
+            if not same:
+                raise UserError("这个演示数据库已有机关名称和类别;--office、--kind 只能用于新建的演示数据库。")
         return
     admin = create_first_admin(db, "admin", "管理员", "demo123")
     actor = admin.actor()
@@ -136,21 +171,23 @@ def ensure_demo_users(db: Database) -> None:
     create_user(db, actor, "reviewer", "李审核", "demo123", {Role.REVIEWER})
     create_user(db, actor, "head", "王主任", "demo123", {Role.HEAD, Role.REVIEWER})
     with writing(db, actor) as tx:
-        for key, value in DEMO_OFFICE.items():
+        for key, value in values.items():
             row = tx.session.get(Setting, key)
             if row is None:
                 tx.session.add(Setting(key=key, value=value))
         tx.session.add(Setting(key=DEMO_MARK, value=True))
-        tx.event("settings_changed", after=DEMO_OFFICE, note="演示数据")
+        tx.event("settings_changed", after=values, note="演示数据")
     db.cache.pop("settings", None)
 
 
 def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed: int = 2026,
-              progress: Callable[[int, int], None] | None = None) -> DemoReport:
-    """Add ``cases`` sample requests spread over the ten years up to ``today``."""
+              progress: Callable[[int, int], None] | None = None, office: str | None = None,
+              kind: str | None = None) -> DemoReport:
+    """Add ``cases`` sample requests spread over the ten years up to ``today``; ``office`` and ``kind`` name a new
+    demo register's office (else 示范县城关镇人民政府, 乡镇街道), with a valid 统一社会信用代码."""
     today = today or date.today()
     rng = random.Random(seed)
-    ensure_demo_users(db)
+    ensure_demo_users(db, office, kind)
     engine = DeadlineEngine(load_calendar(db))
     settings_prefix = DEMO_OFFICE["numbers.request_prefix"]
     start = date(today.year - 9, 1, 1)

@@ -245,3 +245,27 @@ class PeriodLock(Base):
     locked_at: Mapped[datetime] = mapped_column(DateTime)
     locked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     __table_args__ = (UniqueConstraint("start", "end", name="uq_period_lock_range"),)
+
+
+class ReportPackage(Base):
+    """A 报送包 imported at the county: one office's tables for one period (docs/report-package.md).
+
+    A corrected package for the same office and period supersedes the earlier (kept, with ``superseded_at``);
+    the current one of each office and period is the one not superseded.
+    """
+
+    __tablename__ = "report_package"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(18))
+    office_name: Mapped[str] = mapped_column(String(200))
+    office_kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict] = mapped_column(JSON)
+    correction: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reason of a corrected package
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    __table_args__ = (Index("ix_report_package_period", "start", "end", "office_code"),)
