@@ -6,7 +6,8 @@ from datetime import date
 
 from helpers.gui import QT_NOISE
 
-from workstation.domain.tally import ROW_KEYS, TALLY_COLUMNS, Period
+from workstation.domain import exchange
+from workstation.domain.tally import APPEAL_COLUMNS, APPEAL_KINDS, ROW_KEYS, TALLY_COLUMNS, Period
 from workstation.services import report_exchange as rx
 from workstation.services.demo import fill_demo
 from workstation.store.database import Database
@@ -17,12 +18,25 @@ TODAY = date(2026, 6, 30)
 QUARTER = Period.quarter(2026, 2)
 
 
+def _appeal(db, count: int) -> None:
+    """``count`` 行政复议 filed in the quarter against requests of the register (table 四 is not all zero)."""
+    from workstation.domain.status import Role
+    from workstation.services import queries, review
+    from workstation.services.base import Actor
+
+    actor = Actor(None, "test", "测试", frozenset({Role.CLERK}))
+    ids = queries.list_case_ids(db, queries.CaseFilter(view="all"), today=TODAY)[:count]
+    for case_id in ids:
+        review.record_appeal(db, actor, case_id, "review", TODAY, today=TODAY)
+
+
 def _packages(folder, tmp_path) -> list[dict]:
     figures = []
     for i, (name, kind) in enumerate((("示范县甲镇人民政府", "乡镇街道"), ("示范县乙局", "县直部门"))):
         db = Database.open_path(tmp_path / f"t{i}.sqlite3")
         try:
             fill_demo(db, cases=150, today=TODAY, seed=40 + i, office=name, kind=kind)
+            _appeal(db, i + 1)
             made = rx.export_package(db, QUARTER)
             rx.save_package(db, made, f"{folder}/", xlsx=False)
             figures.append(made.package["figures"]["table3"])
@@ -57,6 +71,13 @@ def test_the_county_imports_and_sees_the_matrix_and_the_sums(qtbot, make_ctx, st
     assert window.sums_table.item(row, col).text() == str(figures[0]["new"]["total"])
     assert "平衡" in window.identity.text()
     assert window.open_table.rowCount() > 0
+    window.group.setCurrentText(exchange.TOTAL)  # table 四 beside table 三, summed the same way
+    parts = window.view.consolidation.parts
+    last = len(APPEAL_COLUMNS) - 1
+    assert any(p.table4[kind]["total"] for p in parts for kind in APPEAL_KINDS)  # the demo has appeals
+    for r, kind in enumerate(APPEAL_KINDS):
+        assert window.appeals_table.item(r, last).text() == str(sum(p.table4[kind]["total"] for p in parts))
+    assert sorted(n for _, n in window.appeals_behind(0, last)) == sorted(p.table4["review"]["total"] for p in parts)
 
 
 def test_the_reviewer_does_not_see_the_import(qtbot, make_ctx, staff):

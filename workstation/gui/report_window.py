@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidgetItem
 from workstation.domain import exchange
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.domain.tally import ROW_KEYS, TALLY_COLUMNS, Period, column_label, row_label
+from workstation.domain.tally import (
+    APPEAL_COLUMNS,
+    APPEAL_KINDS,
+    ROW_KEYS,
+    TALLY_COLUMNS,
+    Period,
+    column_label,
+    row_label,
+)
 from workstation.gui.context import AppContext
 from workstation.gui.period_picker import PeriodPicker
 from workstation.services import report_exchange as rx
@@ -86,9 +94,13 @@ class ReportWindow(Qw.QDialog):
         sums_layout.addLayout(pick)
         self.sums_table = Qw.QTableWidget()
         self.sums_table.cellDoubleClicked.connect(self._drill)
-        sums_layout.addWidget(self.sums_table)
+        sums_layout.addWidget(self.sums_table, 1)
+        sums_layout.addWidget(Qw.QLabel("表四 行政复议、行政诉讼情况"))
+        self.appeals_table = Qw.QTableWidget()
+        self.appeals_table.cellDoubleClicked.connect(self._drill_appeals)
+        sums_layout.addWidget(self.appeals_table)
         sums_layout.addWidget(Qw.QLabel("双击一个数字,可看各单位的数字。"))
-        self.tabs.addTab(sums, "汇总表(表三)")
+        self.tabs.addTab(sums, "汇总表(表三、表四)")
         self.open_table = Qw.QTableWidget()
         self.tabs.addTab(self.open_table, "督办(各单位未办结申请)")
         layout.addWidget(self.tabs)
@@ -160,6 +172,20 @@ class ReportWindow(Qw.QDialog):
         for r, row in enumerate(ROW_KEYS):
             for col, key in enumerate(TALLY_COLUMNS):
                 t.setItem(r, col, QTableWidgetItem(str(t3[row][key])))
+        t4 = c.groups[group][1]
+        a = self.appeals_table
+        a.clear()
+        a.setRowCount(len(APPEAL_KINDS))
+        a.setColumnCount(len(APPEAL_COLUMNS))
+        a.setHorizontalHeaderLabels(list(APPEAL_COLUMNS.values()))
+        a.setVerticalHeaderLabels(list(APPEAL_KINDS.values()))
+        for r, kind in enumerate(APPEAL_KINDS):
+            for col, key in enumerate(APPEAL_COLUMNS):
+                a.setItem(r, col, QTableWidgetItem(str(t4[kind][key])))
+        a.horizontalHeader().setSectionResizeMode(Qw.QHeaderView.ResizeMode.Stretch)
+        a.verticalHeader().setSectionResizeMode(Qw.QHeaderView.ResizeMode.ResizeToContents)
+        a.setFixedHeight(a.horizontalHeader().height() + sum(a.rowHeight(r) for r in range(a.rowCount()))
+                         + 2 * a.frameWidth())
         problems = c.problems[group]
         self.identity.setText("勾稽关系:平衡" if not problems else "勾稽关系:不平衡," + problems[0])
         self.identity.setStyleSheet("" if not problems else "color: #b3261e;")
@@ -171,6 +197,21 @@ class ReportWindow(Qw.QDialog):
         row_key, col_key = ROW_KEYS[row], TALLY_COLUMNS[col]
         return [(p.name, p.table3[row_key][col_key]) for p in self.view.consolidation.parts
                 if group == exchange.TOTAL or exchange.KINDS[p.kind] == group]
+
+    def appeals_behind(self, row: int, col: int) -> list[tuple[str, int]]:
+        """Each office's figure in one cell of table 四 of the consolidation shown."""
+        assert self.view is not None
+        group = self.group.currentText()
+        kind, key = list(APPEAL_KINDS)[row], list(APPEAL_COLUMNS)[col]
+        return [(p.name, p.table4[kind][key]) for p in self.view.consolidation.parts
+                if group == exchange.TOTAL or exchange.KINDS[p.kind] == group]
+
+    def _drill_appeals(self, row: int, col: int) -> None:
+        if self.view is None:
+            return
+        lines = [f"{name}:{n}" for name, n in self.appeals_behind(row, col) if n]
+        title = f"{list(APPEAL_KINDS.values())[row]} · {list(APPEAL_COLUMNS.values())[col]}"
+        QMessageBox.information(self, title, "\n".join(lines) or "各单位均为 0。")
 
     def _drill(self, row: int, col: int) -> None:
         if self.view is None:
