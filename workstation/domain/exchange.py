@@ -150,12 +150,14 @@ def _read(data: bytes) -> Package:
     try:
         content = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        raise UserError("不是有效的 JSON 文件") from None
+        raise UserError("不是有效的报送包文件(内容无法读取)") from None
     if not isinstance(content, dict):
         raise UserError("不是报送包格式")
     schema = content.get("schema")
+    if not isinstance(schema, str) or not schema:
+        raise UserError(f"没有写明格式版本,不是本程序写出的报送包(本程序读取“{SCHEMA}”)")
     if schema != SCHEMA:
-        raise UserError(f"格式版本“{schema}”不受支持,本程序读取“{SCHEMA}”")
+        raise UserError(f"格式版本“{schema[:40]}”不受支持,本程序读取“{SCHEMA}”")
     stated = content.get("sha256")
     if not isinstance(stated, str) or stated != digest(content):
         raise UserError("SHA-256 校验值不符,文件在导出后被改动或已损坏")
