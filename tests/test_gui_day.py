@@ -28,6 +28,7 @@ TODAY = date(2026, 6, 15)  # a Monday
 CONTENT = "申请公开本镇2025年道路硬化工程的招标文件和中标结果"
 LATIN = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"\S*/\S*")
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}\b")
 ALLOWED = {"PDF", "Excel", "XLSX", "CSV", "Ctrl", "Enter", "Esc", "EMS", "Tab"}
 
 
@@ -42,6 +43,7 @@ def latin_words(widget: QWidget) -> set[str]:
             texts.append(child.text())
         for text in texts:
             text = PATH.sub("", re.sub(r"<[^>]+>", "", text))  # the register's file path is the office's own
+            text = EXTENSION.sub("", text)  # 台账.xlsx: a file's extension is not a word
             words |= {w for w in LATIN.findall(text) if w not in ALLOWED}
     return words
 
@@ -148,3 +150,118 @@ def test_a_request_from_the_window_to_the_tally(qtbot, gui_db, staff, make_ctx):
     table3 = tally.tally(gui_db, date(2026, 6, 1), date(2026, 6, 30)).to_json()["table3"]
     assert table3["new"]["natural"] == 1 and table3["disclosed"]["natural"] == 1
     view.close()
+
+
+def test_the_detours_of_a_request_and_the_ledger_at_the_end_of_the_day(qtbot, gui_db, staff, make_ctx, monkeypatch,
+                                                                      tmp_path):
+    """补正 → 收到补正 → 暂停 (其他机关) → 恢复 → 延期 by the head → reply → 复议 recorded; then the 台账 to Excel."""
+    import openpyxl
+    from helpers.gui import type_date
+    from PySide6.QtWidgets import QFileDialog
+
+    from workstation.domain.intake import IntakeData
+    from workstation.gui.register_view import RegisterView
+
+    received = date(2026, 6, 1)
+    data = IntakeData(channel="in_person", handed_in_on=received, applicant_name="李四", id_number="11010519491231002X",
+                      phone="13800138000", address="示范县城关镇人民路1号", content="申请公开有关文件")
+    clerk_ctx = make_ctx(staff["clerk"], TODAY)
+    case_id = cases.register(gui_db, staff["clerk"].actor(), data, today=received).case.id  # typed this morning
+    view = open_view(qtbot, clerk_ctx, case_id)
+
+    def act(key: str):
+        qtbot.waitUntil(lambda: view.buttons[key].isEnabled() if key in view.buttons
+                        else view.review_buttons[key].isEnabled())
+        click(qtbot, view.buttons[key] if key in view.buttons else view.review_buttons[key])
+        assert latin_words(view.dialog) == set(), key
+        return view.dialog
+
+    dialog = act("correction")
+    type_date(qtbot, dialog.on, date(2026, 6, 2))
+    click(qtbot, dialog.boxes["description"])
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    assert view.status.text() == "待补正"
+    assert not view.buttons["correction"].isVisible()  # once only (Art. 30)
+
+    dialog = act("corrected")
+    type_date(qtbot, dialog.on, date(2026, 6, 4))
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    assert view.status.text() == "办理中"
+
+    dialog = act("pause")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("other_body"))
+    type_date(qtbot, dialog.on, date(2026, 6, 5))
+    type_text(qtbot, dialog.party, "示范县自然资源局")
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    assert view.status.text() == "暂停计时"
+
+    dialog = act("resume")
+    type_date(qtbot, dialog.on, date(2026, 6, 10))
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    before = cases.get_case(gui_db, case_id).due
+
+    head_view = open_view(qtbot, make_ctx(staff["head"], TODAY), case_id)
+    click(qtbot, head_view.buttons["extend"])
+    extension = head_view.dialog
+    type_text(qtbot, extension.reason, "需要调取多年档案")
+    save(qtbot, extension)
+    assert closed(extension)
+    wait_idle(qtbot, head_view.ctx)
+    assert cases.get_case(gui_db, case_id).due > before
+    head_view.close()
+
+    clerk_ctx.data_changed()
+    wait_idle(qtbot, clerk_ctx)
+    dialog = act("review")
+    click(qtbot, dialog.rest_no)
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    reviewer = open_view(qtbot, make_ctx(staff["reviewer"], TODAY), case_id)
+    click(qtbot, reviewer.review_buttons["signoff"])
+    save(qtbot, reviewer.dialog)
+    wait_idle(qtbot, reviewer.ctx)
+    reviewer.close()
+    clerk_ctx.data_changed()
+    wait_idle(qtbot, clerk_ctx)
+    dialog = act("reply")
+    dialog.result.setCurrentIndex(dialog.result.findData("unavailable.not_held"))
+    type_text(qtbot, dialog.reason, "经检索,本机关未制作或获取该信息")
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+
+    dialog = act("appeal")
+    type_date(qtbot, dialog.filed_on, TODAY)
+    type_text(qtbot, dialog.note, "申请人不服,向县政府申请行政复议")
+    save(qtbot, dialog)
+    assert closed(dialog)
+    wait_idle(qtbot, clerk_ctx)
+    assert "行政复议" in view.appeals_label.text()
+    labels = [view.timeline_model.index(r, 1).data() or "" for r in range(view.timeline_model.rowCount())]
+    for step in ("补正", "暂停", "恢复", "延期", "办结"):
+        assert any(step in text for text in labels), (step, labels)
+    view.close()
+
+    # the 台账, as filtered on screen, to Excel
+    register = RegisterView(clerk_ctx)
+    qtbot.addWidget(register)
+    register.show()
+    wait_idle(qtbot, clerk_ctx)
+    target = tmp_path / "台账.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    click(qtbot, register.export_button)
+    wait_idle(qtbot, clerk_ctx)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    sheet = openpyxl.load_workbook(target).active
+    rows = ["".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True)]
+    assert any("李四" in row for row in rows)
+    assert latin_words(register) == set()
