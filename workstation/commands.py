@@ -283,6 +283,9 @@ def _load_bench(args: argparse.Namespace) -> int:
             mark = "" if target is None else (" ✓" if fig["p99_ms"] <= target else f" ✗(目标 ≤ {target})")
             print(f"{names[op]}:{fig['count']} 次,p50 {fig['p50_ms']} 毫秒,p95 {fig['p95_ms']} 毫秒,"
                   f"p99 {fig['p99_ms']} 毫秒{mark}")
+        wait = result["head_lock_wait_ms"]
+        print(f"登记等待审计链尾锁:p50 {wait['p50']} 毫秒,p99 {wait['p99']} 毫秒,"
+              f"占登记总时间的 {round(wait['share_of_register_time'] * 100)}%")
         print(f"受理编号:新登记 {result['registered']} 个,丢失 {result['numbers_lost']} 个,"
               f"重复 {result['numbers_duplicated']} 个;审计链{'核验通过' if result['chain_ok'] else '核验未通过'}")
     problems = load.failed(result)

@@ -68,10 +68,22 @@ def _percentile(values: list[float], q: float) -> float:
 def _client(url: str, seconds: float, seed: int, start_at: float, out: Any) -> None:
     """One window: signs in as the clerk and works until the time is up; reports latencies and numbers."""
     from workstation.domain.intake import IntakeData
-    from workstation.services import cases, queries
+    from workstation.services import base, cases, queries
     from workstation.services.users import authenticate
     from workstation.store.database import Database
 
+    lock_waits: list[float] = []
+    locking = base.Tx._lock_head
+
+    def timed_lock_head(tx: Any) -> Any:  # the wait for the audit chain's head row (FOR UPDATE): measured
+        if tx._head is not None:
+            return locking(tx)
+        t = time.perf_counter()
+        head = locking(tx)
+        lock_waits.append((time.perf_counter() - t) * 1000)
+        return head
+
+    base.Tx._lock_head = timed_lock_head  # this process only: the measurement of issue 19's head lock
     rng = random.Random(seed)
     db = Database.open_url(url, migrate=False)
     actor = authenticate(db, "clerk", "demo123").actor()
@@ -116,7 +128,7 @@ def _client(url: str, seconds: float, seed: int, start_at: float, out: Any) -> N
             continue
         times[op].append((time.perf_counter() - t) * 1000)
     db.close()
-    out.put({"times": times, "numbers": numbers, "errors": errors[:20], "error_count": len(errors)})
+    out.put({"times": times, "lock_waits": lock_waits, "numbers": numbers, "errors": errors[:20], "error_count": len(errors)})
 
 
 def _check_numbers(db: Any, reported: list[str]) -> tuple[int, int, int]:
@@ -172,7 +184,9 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         numbers: list[str] = []
         errors: list[str] = []
         error_count = 0
+        lock_waits: list[float] = []
         for r in reports:
+            lock_waits.extend(r["lock_waits"])
             for op in OPS:
                 times[op].extend(r["times"][op])
             numbers.extend(r["numbers"])
@@ -202,6 +216,8 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         "error_samples": errors[:5],
         "load_average_1m": round(load, 2),
         "cores": os.cpu_count(),
+        "head_lock_wait_ms": {"p50": _percentile(lock_waits, 50), "p99": _percentile(lock_waits, 99),
+                              "share_of_register_time": round(sum(lock_waits) / max(sum(times["register"]), 1e-9), 2)},
         "mean_ms": {op: round(statistics.fmean(v), 1) if v else 0.0 for op, v in times.items()},
     }
 
