@@ -66,7 +66,15 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _client(url: str, seconds: float, seed: int, start_at: float, out: Any) -> None:
-    """One window: signs in as the clerk and works until the time is up; reports latencies and numbers."""
+    """One window (a spawned process): its report, or why it could not work, always reaches ``out``."""
+    try:
+        _work(url, seconds, seed, start_at, out)
+    except Exception as exc:
+        out.put({"fatal": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"})
+
+
+def _work(url: str, seconds: float, seed: int, start_at: float, out: Any) -> None:
+    """Signs in as the clerk and works until the time is up; reports latencies and numbers."""
     from workstation.domain.intake import IntakeData
     from workstation.services import base, cases, queries
     from workstation.services.users import authenticate
@@ -189,6 +197,9 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         reports = [queue.get(timeout=start_at - time.time() + seconds + 120) for _ in procs]
         for p in procs:
             p.join(timeout=30)
+        fatal = [r["fatal"] for r in reports if "fatal" in r]
+        if fatal:
+            raise UserError(f"{len(fatal)} 个压测客户端未能开始工作:{fatal[0]}")
         load = os.getloadavg()[0]
         times: dict[str, list[float]] = {op: [] for op in OPS}
         numbers: list[str] = []
