@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 QT_DEBS := $(shell grep -o '^[^\#]*' packaging/debian-libs.txt) fonts-wqy-zenhei
 TEST_DEBS := poppler-utils fonts-arphic-uming xvfb binutils cups printer-driver-cups-pdf
 
-.PHONY: run test test-postgres test-package test-all package lint screenshots bench sysdeps-run sysdeps-test clean
+.PHONY: run test test-postgres load-postgres test-package test-all package lint screenshots bench sysdeps-run sysdeps-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,18 @@ test: sysdeps-test $(VENV)/.test-installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not package"
 
 # The store and service tests again on a throwaway local PostgreSQL (loopback only).
-PG_TESTS := tests/test_services.py tests/test_store.py tests/test_review.py
+PG_TESTS := tests/test_services.py tests/test_store.py tests/test_review.py tests/test_load.py
 test-postgres: sysdeps-test $(VENV)/.test-installed
 	eval "$$(sh .ci/postgres.sh start)" && QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PG_TESTS); \
+	status=$$?; sh .ci/postgres.sh stop; exit $$status
+
+# The server under load (issue 19): LOAD_CLIENTS processes for LOAD_SECONDS on the throwaway PostgreSQL; fails on a lost or
+# duplicate registration number, a broken audit chain or an operation that failed.
+LOAD_CLIENTS ?= 8
+LOAD_SECONDS ?= 20
+load-postgres: sysdeps-test $(VENV)/.test-installed
+	eval "$$(sh .ci/postgres.sh start)" && $(BIN)/workstation bench --db-url "$$WORKSTATION_TEST_DB_URL" \
+		--clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS); \
 	status=$$?; sh .ci/postgres.sh stop; exit $$status
 
 $(VENV)/.package-installed: pyproject.toml | $(BIN)/python

@@ -265,9 +265,45 @@ def _restore_actor(args: argparse.Namespace) -> Any:
             db.close()
 
 
+def _load_bench(args: argparse.Namespace) -> int:
+    from workstation import load
+    from workstation.domain.errors import UserError
+
+    if not args.db_url:
+        raise UserError("多客户端压力测试需要用 --db-url 给出本机 PostgreSQL 服务器地址。")
+    result = load.run(args.db_url, args.clients or 8, args.seconds or 20,
+                      log=lambda m: sys.stderr.write(m + "\n"))
+    if args.json:
+        print_json(load.issue_shape(result))
+    else:
+        names = {"register": "登记", "open_case": "打开案件", "search": "搜索", "dashboard": "工作台"}
+        print(f"{result['clients']} 个客户端,{result['seconds']:g} 秒,吞吐量 {result['throughput_per_s']} 次/秒"
+              f"(本机 {result['cores']} 核,结束时负载 {result['load_average_1m']})")
+        for op, fig in result["ops"].items():
+            target = load.TARGETS_P99_MS.get(op)
+            mark = "" if target is None else (" ✓" if fig["p99_ms"] <= target else f" ✗(目标 ≤ {target})")
+            print(f"{names[op]}:{fig['count']} 次,p50 {fig['p50_ms']} 毫秒,p95 {fig['p95_ms']} 毫秒,"
+                  f"p99 {fig['p99_ms']} 毫秒{mark}")
+        wait = result["head_lock_wait_ms"]
+        print(f"登记等待审计链尾锁:p50 {wait['p50']} 毫秒,p99 {wait['p99']} 毫秒,"
+              f"占登记总时间的 {round(wait['share_of_register_time'] * 100)}%;"
+              f"持有至提交:p50 {wait['held_p50']} 毫秒,p99 {wait['held_p99']} 毫秒")
+        print(f"受理编号:新登记 {result['registered']} 个,丢失 {result['numbers_lost']} 个,"
+              f"重复 {result['numbers_duplicated']} 个;审计链{'核验通过' if result['chain_ok'] else '核验未通过'}")
+    problems = load.failed(result)
+    if problems:
+        sys.stderr.write("压力测试未通过:" + ";".join(problems) + "。\n")
+        for sample in result["error_samples"]:
+            sys.stderr.write(sample + "\n")
+        return 1
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from workstation import bench
 
+    if args.db_url or args.clients is not None or args.seconds is not None:
+        return _load_bench(args)
     result = bench.run(args.cases, log=lambda m: sys.stderr.write(m + "\n"), skip_gui=args.no_gui)
     if args.json:
         print_json(result)
@@ -357,6 +393,9 @@ def register_all(sub: Any) -> None:
     p.add_argument("--cases", type=_positive, default=100_000, help="申请件数(默认100000)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-gui", action="store_true", help="不测量界面启动和内存")
+    p.add_argument("--db-url", metavar="URL", help="本机 PostgreSQL 服务器地址:多客户端压力测试(在其上建临时数据库)")
+    p.add_argument("--clients", type=_positive, metavar="N", help="压力测试的客户端进程数(默认8)")
+    p.add_argument("--seconds", type=_positive, metavar="S", help="压力测试的时长,秒(默认20)")
     p.set_defaults(func=cmd_bench)
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=Parser,

@@ -356,6 +356,12 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                 s.add(NumberSequence(name="request", year=year, last=last))
             else:
                 row.last = last
+        if s.get_bind().dialect.name == "postgresql":  # rows inserted with their ids: move the id sequences on
+            from sqlalchemy import text
+
+            for table in (Request.__tablename__, Review.__tablename__):
+                s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"(SELECT coalesce(max(id), 1) FROM {table}))"))
         if progress:
             progress(cases, cases)
     return DemoReport(cases, events_total, DEMO_LOGINS)
