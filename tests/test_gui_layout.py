@@ -209,3 +209,23 @@ def test_every_window_fits_at_125_percent_and_speaks_chinese(qtbot, gui_db, staf
     place = str(gui_db.path) if gui_db.path is not None else ""
     assert latin_words(window, place) == set()
     assert layout_problems(window) == []
+
+
+def test_the_register_shows_applicant_and_result_whole_at_1366(qtbot, gui_db, staff, make_ctx):
+    """Every result label and an organisation's name of ten characters fit their columns, not elided."""
+    from workstation.domain.results import RESULTS
+    from workstation.gui.main_window import MainWindow
+
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    window.show_page("register")
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.register.table
+    titles = [table.model().headerData(i, Qt.Orientation.Horizontal) for i in range(table.model().columnCount())]
+    metrics, room = table.fontMetrics(), 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) + 6
+    longest = {"申请人": "某某县某某镇股份经济合作社"[:10], "办理结果": max((r.label for r in RESULTS), key=metrics.horizontalAdvance)}
+    for title, text in longest.items():
+        width = table.columnWidth(titles.index(title))
+        assert metrics.horizontalAdvance(text) + room <= width, (title, text, width)
