@@ -181,7 +181,8 @@ def _window(name: str, ctx, gui_db, staff):
     return getattr(window, f"open_{name}")()
 
 
-TOO_TALL = pytest.mark.xfail(strict=True, reason="found by this walk, not fixed yet: larger than 1092x614")
+TOO_TALL = pytest.mark.xfail(strict=True, reason="found by this walk, not fixed yet: the first-run dialog's hints "
+                              "squeezed a pixel short, the holidays page at least 1198x675")
 WINDOWS = ("login", pytest.param("first_run", marks=TOO_TALL), "password", "page:dashboard", "page:register",
            pytest.param("page:holidays", marks=TOO_TALL), "page:audit", "page:tally", "intake", "settings", "import",
            "backup")
