@@ -54,6 +54,7 @@ class FirstRunDialog(QDialog):
             self.office_form.add(key, SETTINGS[key].label, edit, hint=HINTS.get(key, ""))
         self.preview = Label()
         self.preview.setObjectName("hint")
+        self.preview.setWordWrap(True)  # two numbers in one sentence: wider than the form at 125 %
         self.office_form.layout.addRow("", self.preview)
         for key in ("numbers.request_prefix", "numbers.document_prefix"):
             self.edits[key].textChanged.connect(self._show_preview)

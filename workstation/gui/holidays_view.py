@@ -131,12 +131,12 @@ class HolidaysView(QWidget):
 
     def _build_import(self) -> QWidget:
         box = QGroupBox("导入国务院办公厅节假日安排通知")
-        intro = QLabel("每年10月至12月,国务院办公厅发布下一年的《关于20XX年部分节假日安排的通知》。"
+        intro = QLabel("每年10月至12月,国务院办公厅发布下一年的《关于20××年部分节假日安排的通知》。"
                        "请从中国政府网复制通知全文粘贴到下面(或打开保存的文本文件),先预览,核对无误后导入。")
         intro.setWordWrap(True)
         intro.setObjectName("hint")
         self.text = QPlainTextEdit()
-        self.text.setPlaceholderText("国务院办公厅关于20XX年部分节假日安排的通知\n\n一、元旦:1月1日(周X)放假……")
+        self.text.setPlaceholderText("国务院办公厅关于20××年部分节假日安排的通知\n\n一、元旦:1月1日(周×)放假……")
         self.text.setTabChangesFocus(True)
         self.open_button = QPushButton("打开文件…")
         self.preview_button = QPushButton("预览")

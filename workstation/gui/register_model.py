@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from workstation.domain.results import CHANNELS
+from workstation.domain.results import CHANNELS, RESULTS
 from workstation.services.cases import CaseSummary
 from workstation.services.queries import RUNNING
 from workstation.services.register_export import COLUMNS
@@ -25,8 +25,9 @@ MAX_PAGES = 40
 
 
 # Widths as sample texts (the last column, 所需信息, takes the rest of the window).
-SAMPLES = ("城政依申〔2026〕第0000号", "2026-00-00", "王某某某某某某", "社会公益组织", "110105********0000",
-           "已答复待送达", "2026-00-00(预估)", "不予公开·属于四类", "2026-00-00")
+# 申请人 and 办理结果 are read whole at 1366 pixels: an organisation's name of ten characters, the longest result.
+SAMPLES = ("城政依申〔2026〕第0000号", "2026-00-00", "某某县某某镇股份经济", "社会公益组织", "110105********0000",
+           "已答复待送达", "2026-00-00(预估)", max((r.label for r in RESULTS), key=len), "2026-00-00")
 
 
 class RegisterModel(QAbstractTableModel):

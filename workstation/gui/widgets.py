@@ -188,9 +188,9 @@ class Form:
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        if hint:  # the hint takes the row's width (not wrapped into the width of a small field)
-            holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        if hint and widget.layout() is None and widget.sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Expanding:
+        # the hint and the error line take the row's width (not wrapped into the width of a small field)
+        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        if widget.layout() is None and widget.sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Expanding:
             box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)  # a small field keeps its own size
         else:
             box.addWidget(widget)

@@ -24,10 +24,11 @@ class LetterReceivedDialog(ServiceDialog):
                  f"{cn_date(self.letter.sent)}发出;期限{self.letter.text()}") if self.letter else "没有等待答复的函件"
         self.about = Label(about)
         self.about.setWordWrap(True)
+        self.about.setMinimumWidth(420)  # the letter's line in two lines, not cut to one
         self.form.add("letter", "函件", self.about)
         self.on = self.form.add("on", "收到日期", date_edit(self.ctx.today()),
                                 hint="以邮件签收回执、送达回证或对方确认的日期为准")
-        self.note = self.form.add("note", "备注", text_field("如:EMS签收回执,签收人张三", 52))
+        self.note = self.form.add("note", "备注", text_field("如:特快专递签收回执,签收人张三", 52))
 
     def job(self) -> Job:
         return self.dated_job(cases.record_letter_received,

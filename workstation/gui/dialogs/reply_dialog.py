@@ -65,7 +65,7 @@ class ReplyDialog(ServiceDialog):
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(ctx, case, parent)
-        self.setMinimumWidth(720)  # after the base class's default
+        self.setMinimumWidth(860)  # after the base class's default; wide enough for the intro in two lines
 
     def build(self) -> None:
         latest = review.latest_review(self.ctx.db, self.case.id)
@@ -75,6 +75,7 @@ class ReplyDialog(ServiceDialog):
         self.earlier: list[repeats.EarlierRequest] | None = None  # looked up on the worker when first needed
         self.shown_key: str | None = None
         self.other_basis = ""
+        self.form.layout.setVerticalSpacing(4)  # many rows: the dialog fits 614 pixels high (768 at 125 %)
         self.result = QComboBox()
         for r in RESULTS:
             self.result.addItem(r.label, r.key)
@@ -86,7 +87,7 @@ class ReplyDialog(ServiceDialog):
         self.form.add("result", "办理结果", self.result, hint=reviewed_text)
         self.reason = self.form.add("reason", "改选理由", QLineEdit())
         self.reason.setPlaceholderText("答复结果与审查结论不同的理由")
-        self.basis = self.form.add("basis", "法律依据", text_field("", 52))
+        self.basis = self.form.add("basis", "法律依据", text_field("", 46))
         self.refusal_note = Label()
         self.refusal_note.setObjectName("warning")
         self.form.layout.addRow("", self.refusal_note)
@@ -109,10 +110,10 @@ class ReplyDialog(ServiceDialog):
         self.withheld_reason = self._line("withheld_reason", "具体理由", "例如:涉及个人隐私,权利人不同意公开")
         self.prohibiting_law = self._line("prohibiting_law", "禁止公开的依据", "法律或行政法规的名称及条款",
                                           hint="例如:《中华人民共和国统计法》第二十五条")
-        self.harm = self.form.add("harm", "具体危害", text_field("用一句话写明公开后可能造成的具体危害", 56))
+        self.harm = self.form.add("harm", "具体危害", text_field("用一句话写明公开后可能造成的具体危害", 46))
         self.third_party_objection = self.form.add(
-            "third_party_objection", "第三方意见", text_field("第三方是否同意公开及其理由;逾期未答复的写明", 56))
-        self.weighing = self.form.add("weighing", "权衡结果", text_field("为什么不公开不会对公共利益造成重大影响", 56))
+            "third_party_objection", "第三方意见", text_field("第三方是否同意公开及其理由;逾期未答复的写明", 46))
+        self.weighing = self.form.add("weighing", "权衡结果", text_field("为什么不公开不会对公共利益造成重大影响", 46))
         self.governing_law = self._line("governing_law", "查询依据", "规定查询程序的法律、行政法规(可不填)",
                                         hint="例如:《不动产登记暂行条例》")
         self.not_responsible = QCheckBox("不属于本机关负责公开(条例第三十六条第五项)")
@@ -128,7 +129,7 @@ class ReplyDialog(ServiceDialog):
                       hint="同一申请人此前已答复的申请,按申请内容的相似度排列")
         self.earlier_request.currentIndexChanged.connect(self._earlier_changed)
         self.earlier_doc_number = self._line("earlier_doc_number", "此前答复文号", "登记簿中没有该答复的告知书,请填写其文号")
-        self.other_reason = self.form.add("other_reason", "处理理由", text_field("写明对申请如何处理及具体理由", 56))
+        self.other_reason = self.form.add("other_reason", "处理理由", text_field("写明对申请如何处理及具体理由", 46))
 
     def _build_provision(self) -> None:
         intake = cases.intake_of(self.ctx.db, self.case.id, viewer=self.ctx.actor)
@@ -144,7 +145,7 @@ class ReplyDialog(ServiceDialog):
         self.provision_time = self._line("provision_time", "提供时间", "例如:随本告知书一并邮寄;收到本告知书后10个工作日内")
         self.provision_way.currentIndexChanged.connect(self._way_changed)
         self.provision_way.setCurrentIndex(max(self.provision_way.findData(intake.delivery), 0))
-        self.materials: QPlainTextEdit = self.form.add("materials", "提供的材料", text_field("每行一件", 56))
+        self.materials: QPlainTextEdit = self.form.add("materials", "提供的材料", text_field("每行一件", 46))
         self.materials.setPlainText("\n".join(review.release_materials(self.ctx.db, self.case.id)))
 
     def _way_changed(self) -> None:

@@ -134,7 +134,7 @@ class ReviewDialog(ServiceDialog):
         self.checklist_scroll = QScrollArea()
         self.checklist_scroll.setWidgetResizable(True)
         self.checklist_scroll.setWidget(rows)
-        self.checklist_scroll.setMinimumHeight(380)
+        self.checklist_scroll.setMinimumHeight(340)  # the dialog fits 614 logical pixels (768 at 125 %)
         self.progress = Label()
         self.progress.setObjectName("countLabel")
         self.rest_no = QPushButton("其余未答项目均为“否”")
