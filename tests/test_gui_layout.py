@@ -49,6 +49,18 @@ DIALOG_ACTIONS = ("correction", "corrected", "letter_received", "pause", "resume
                   "correct_result")
 
 
+@pytest.fixture(autouse=True)
+def the_programs_look(qapp):
+    """Measured in the fonts and style sheet the program itself applies at start (gui/app.py apply_look)."""
+    from workstation.gui.app import apply_look
+
+    font, style = qapp.font(), qapp.styleSheet()
+    apply_look(qapp)
+    yield
+    qapp.setStyleSheet(style)  # the next test file sees the application as it found it
+    qapp.setFont(font)
+
+
 def _where_allowed(db, users, key: str) -> tuple[int, str]:
     """A case in a state that allows the step, and a role that may take it."""
     for state in STATES:

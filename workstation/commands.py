@@ -146,6 +146,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     else:
         print(report.text())
     if report.mismatches:  # the register's rows were changed behind the program's back
+        print(f"workstation: 登记簿有 {len(report.mismatches)} 处数据与审计记录不一致(可能被绕过本程序改动过),"
+              "请把上面的报告交给管理员核查,并用备份核对。", file=sys.stderr)
         return 2
     return 0 if report.ok else 1
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +42,7 @@ class ServiceDialog(QDialog):
     title = ""
     ok_text = "确定"
     intro = ""
+    scrolls = False  # True: the form scrolls (a long one: the reply)
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,7 +62,17 @@ class ServiceDialog(QDialog):
             intro.setObjectName("hint")
             layout.addWidget(intro)
         self.build()
-        layout.addLayout(self.form.layout)
+        if self.scrolls:  # a long form scrolls inside a screen of 768 pixels at 125 % rather than squeeze
+            body = QWidget()
+            body.setLayout(self.form.layout)
+            area = QScrollArea()
+            area.setWidget(body)
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            layout.addWidget(area, 1)
+        else:
+            layout.addLayout(self.form.layout)
         layout.addWidget(self.form.general)
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(self.ok_text, QDialogButtonBox.ButtonRole.AcceptRole)

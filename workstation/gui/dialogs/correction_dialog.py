@@ -40,6 +40,7 @@ class CorrectionDialog(ServiceDialog):
         self.way = self.form.add("way", "告知书送达方式", way_combo(),
                                  hint="补正期限自申请人收到告知书之日起计算;邮寄的,收到日期登记前按预计日期显示")
         self.override = self.add_override_reason("逾期告知的理由")
+        self.setMinimumWidth(720)  # the way's hint on one line (wrapped, the form squeezed it under the combo)
 
     def job(self) -> Job:
         missing = [key for key, box in self.boxes.items() if box.isChecked()]

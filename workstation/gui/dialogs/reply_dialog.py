@@ -60,6 +60,7 @@ def combo(options: dict[str, str], empty: str = "(不写明)") -> QComboBox:
 class ReplyDialog(ServiceDialog):
     title = "答复"
     ok_text = "答复并出具告知书"
+    scrolls = True  # every result's reasons and every error: taller than 614 pixels at 125 %
     intro = ("答复结果按审查结论预先选好;改选其他结果的须说明理由。邮寄答复的,以交邮之日为答复日期;"
              "当面领取的,以签收之日为答复日期。告知书必须写明的理由(条例第三十六条、第三十七条)请逐项填写。")
 
