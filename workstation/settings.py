@@ -57,6 +57,7 @@ class OfficeSettings:
     fee_days: int = _setting("days.fee", "缴费期限(工作日)", 20, 1, 60)
     postal_days: int = _setting("days.postal", "邮寄在途天数(日历日,用于预计收到日期)", 3, 0, 30)
     due_soon_days: int = _setting("days.due_soon", "临近到期提醒(答复期限前几个工作日)", 3, 1, 10)
+    handover_days: int = _setting("days.handover", "转办内部办理期限(法定答复期限前几个工作日)", 5, 0, 15)
     allow_self_signoff: bool = _setting("review.allow_self_signoff", "允许同一人承办并审核(单人机关)", False)
     extra_checklist: str = _setting("review.extra_checklist", "本机关补充审查项目文件", "")
     template_dir: str = _setting("documents.template_dir", "自定义模板文件夹", "")

@@ -17,7 +17,7 @@ Queries run on an index of working-day ordinals built once per year range, so
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -231,6 +231,17 @@ class WorkCalendar:
         if n < 1:
             raise ValueError("n must be at least 1")
         return self.workday_at(self.index_after(day) + n - 1)
+
+    def workdays_before(self, day: date, n: int) -> date:
+        """The working day n working days before ``day`` (n >= 1): a unit's internal deadline before the legal one."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        self._ensure(day)
+        position = bisect_left(self._ordinals, day.toordinal())
+        while position - n < 0:  # grow the index into the year before
+            self._cover(self._lo - 1, self._hi)
+            position = bisect_left(self._ordinals, day.toordinal())
+        return date.fromordinal(self._ordinals[position - n])
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days d with start < d <= end (0 when end <= start)."""

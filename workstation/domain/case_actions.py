@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import UserError
+from .handover import OFFICE_ONLY
 from .status import Role, Status
 
 # Who works a case; who signs off a review; who decides on the clock (Art. 33 para. 2, Art. 35).
@@ -42,6 +43,9 @@ class CaseFacts:
     extended: bool
     correction_asked: bool  # 补正 is asked once only (Art. 30)
     review: str | None = None  # the latest review's state: submitted, signed, returned (None: none yet)
+    # the units (承办单位) the request is handed to whose draft the office has not yet taken, with its state:
+    # the office's review and reply wait for every one of them (联合办理)
+    units_waiting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ def _state_reason(key: str, f: CaseFacts) -> str:
         return ""
     if key == "close":
         return "等待补正期间请用“撤回”或“视为放弃申请”办结" if s == Status.CORRECTION else ""
+    if key in ("review", "reply") and f.units_waiting and s in (Status.OPEN, Status.REPLY):
+        return "等待承办单位的答复草稿:" + "、".join(f.units_waiting)
     if key == "review":
         return {
             Status.CORRECTION: "申请正在等待补正,收到补正后才能审查",
@@ -147,8 +153,13 @@ def action_reason(facts: CaseFacts, roles: Iterable[Role], key: str) -> str:
     return state
 
 
-def allowed_actions(facts: CaseFacts, roles: Iterable[Role]) -> dict[str, str]:
-    """Every step of the case: "" where it is allowed, else the reason it is not."""
+def allowed_actions(facts: CaseFacts, roles: Iterable[Role], *, in_unit: bool = False) -> dict[str, str]:
+    """Every step of the case: "" where it is allowed, else the reason it is not.
+
+    A unit's user (``in_unit``) takes none of them: the office keeps the clock, the review and the reply;
+    the unit's own steps are domain.handover's."""
+    if in_unit:
+        return {key: OFFICE_ONLY for key in ACTIONS}
     held = frozenset(roles)
     return {key: action_reason(facts, held, key) for key in ACTIONS}
 

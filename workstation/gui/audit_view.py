@@ -45,6 +45,9 @@ OFFICE_ACTIONS = {
     "calendar_override": "调整工作日",
     "period_locked": "锁定统计期",
     "ledger_imported": "导入台账",
+    "unit_created": "新建承办单位",
+    "unit_changed": "修改承办单位",
+    "user_unit_changed": "设置用户所属单位",
 }
 AUDIT_LABELS = {**ACTION_LABELS, **OFFICE_ACTIONS}
 COLUMNS = ("序号", "时间", "操作人", "事项", "受理编号", "内容")

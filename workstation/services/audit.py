@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from workstation.domain.errors import UserError
 from workstation.domain.replay import FIELD_LABELS, compare, replay
 from workstation.domain.status import Role
+from workstation.services.access import unit_requests
 from workstation.services.base import GENESIS, Actor, event_digest, require
 from workstation.services.privacy import event_data_for
 from workstation.store.database import Database
@@ -222,6 +223,8 @@ def list_events(db: Database, *, actor: str | None = None, action: str | None = 
     f = where or AuditFilter(actor=actor, action=action, start=start, end=end, request_id=request_id)
     q = (_where(select(Event, Request.number).outerjoin(Request, Request.id == Event.request_id), f)
          .order_by(Event.seq.desc()).offset(offset).limit(limit))
+    if viewer.in_unit:  # a unit's user: the events of its unit's requests only
+        q = q.where(Event.request_id.in_(unit_requests(viewer.unit_id)))  # type: ignore[arg-type]
     with db.read() as s:
         return [AuditRow(e.seq, e.at, e.actor, e.action, e.request_id, e.note, event_data_for(viewer, e.before),
                          event_data_for(viewer, e.after), number or "", e.effective_on)

@@ -46,9 +46,16 @@ class Actor:
     login: str
     display_name: str
     roles: frozenset[Role] = field(default_factory=frozenset)
+    unit_id: int | None = None  # the unit (承办单位) the user works in; None: the office itself
+    unit_name: str = ""
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def in_unit(self) -> bool:
+        """The user works in a unit: they see and act on only the requests handed to it."""
+        return self.unit_id is not None
 
 
 def require(actor: Actor, *roles: Role, action: str) -> None:

@@ -9,6 +9,7 @@ from workstation.domain.deadline import Deadline, LetterPeriod
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
 from workstation.services import cases, documents, office, review
+from workstation.services.access import check_reach
 from workstation.services.base import Actor
 from workstation.services.cases import CaseSummary, TimelineEntry
 from workstation.services.documents import IssuedDocument
@@ -42,6 +43,8 @@ def clock_end(case: CaseSummary, today: date) -> date:
 
 def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> CasePage:
     """The case, its deadline counted as of ``today``, its timeline, data, files, documents and review."""
+    with db.read() as s:
+        check_reach(s, viewer, case_id)
     case = cases.get_case(db, case_id)
     return CasePage(
         case=case,

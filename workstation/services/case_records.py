@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from workstation.domain.case_actions import CaseFacts, issuable_kinds, refuse_unless_allowed
 from workstation.domain.errors import UserError
+from workstation.domain.handover import OFFICE_ONLY, HandoverStatus
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
+from workstation.services.access import check_reach
 from workstation.services.base import Tx
 from workstation.services.clock import clock_of, deadline_engine
-from workstation.store.models import Event, Request, Review
+from workstation.store.models import Event, Handover, Request, Review, Unit
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ def get_request(session: Session, case_id: int) -> Request:
 
 def get_open(tx: Tx, case_id: int, action: str) -> Request:
     """The case, if it is not finished (for a step outside the state machine, as 当场答复)."""
+    if tx.actor.in_unit:
+        check_reach(tx.session, tx.actor, case_id)
+        raise UserError(OFFICE_ONLY)
     r = get_request(tx.session, case_id)
     if r.closed_on is not None or r.status in (Status.REPLIED, Status.CLOSED):
         raise UserError(f"申请 {r.number} 已办结,不能再{action}")
@@ -92,7 +97,18 @@ def facts_of(session: Session, r: Request) -> CaseFacts:
     review = session.execute(select(Review.status).where(Review.request_id == r.id)
                              .order_by(Review.id.desc()).limit(1)).scalar_one_or_none()
     return CaseFacts(status=Status(r.status), closed=r.closed_on is not None, delivered=r.delivered_on is not None,
-                     extended=bool(r.extended), correction_asked=asked is not None, review=review)
+                     extended=bool(r.extended), correction_asked=asked is not None, review=review,
+                     units_waiting=units_waiting(session, r.id))
+
+
+def units_waiting(session: Session, request_id: int) -> tuple[str, ...]:
+    """The units handed the request whose draft the office has not yet taken, as "name(state)"."""
+    rows = session.execute(
+        select(Unit.name, Handover.status).join(Unit, Unit.id == Handover.unit_id)
+        .where(Handover.request_id == request_id,
+               Handover.status.in_((HandoverStatus.HANDED, HandoverStatus.SIGNED, HandoverStatus.SUBMITTED)))
+        .order_by(Handover.id)).all()
+    return tuple(f"{name}({HandoverStatus(status).label})" for name, status in rows)
 
 
 def issuable_documents(session: Session, r: Request, facts: CaseFacts | None = None) -> list[str]:
@@ -104,6 +120,9 @@ def issuable_documents(session: Session, r: Request, facts: CaseFacts | None = N
 
 def step(tx: Tx, case_id: int, key: str) -> Request:
     """The case, if the state machine allows step ``key`` now (the service checked the role before)."""
+    if tx.actor.in_unit:  # the unit's own steps are services.handover's
+        check_reach(tx.session, tx.actor, case_id)
+        raise UserError(OFFICE_ONLY)
     r = get_request(tx.session, case_id)
     refuse_unless_allowed(facts_of(tx.session, r), key)
     return r

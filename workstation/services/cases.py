@@ -30,12 +30,15 @@ from workstation.domain.deadline import (
     letter_period,
 )
 from workstation.domain.errors import UserError
+from workstation.domain.handover import OFFICE_ONLY
 from workstation.domain.intake import IntakeData, received_date, validate_intake
 from workstation.domain.numbers import format_number
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
+from workstation.services.access import check_reach
 from workstation.services.base import (
     Actor,
+    PermissionDenied,
     Tx,
     ValidationError,
     office_settings,
@@ -154,9 +157,11 @@ class CaseState:
 def state_of(db: Database, case_id: int, actor: Actor) -> CaseState:
     """What the case view offers: the same answers the services give when the step is tried."""
     with db.read() as s:
+        check_reach(s, actor, case_id)
         r = get_request(s, case_id)
         facts = facts_of(s, r)
-        return CaseState(allowed_actions(facts, actor.roles), issuable_documents(s, r, facts))
+        return CaseState(allowed_actions(facts, actor.roles, in_unit=actor.in_unit),
+                         issuable_documents(s, r, facts))
 
 
 def find_by_number(db: Database, number: str) -> CaseSummary:
@@ -184,6 +189,8 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
              source: str = "window") -> Registered:
     """Register a request: validate, derive the received date, number it, and start its clock."""
     require(actor, *CASE_ROLES, action="登记申请")
+    if actor.in_unit:
+        raise PermissionDenied("承办单位不在窗口登记申请;申请由办公室登记后转办")
     today = today_or(today)
     data = data.cleaned()
     errors = validate_intake(data, today)
@@ -223,6 +230,7 @@ def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
 
     require(viewer, *Role, action="查看登记信息")
     with db.read() as s:
+        check_reach(s, viewer, case_id)
         r = get_request(s, case_id)
         values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
     if values["id_number"] and not may_reveal_ids(viewer):
@@ -242,6 +250,8 @@ def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeD
     errors = validate_intake(data, today)
     if errors:
         raise ValidationError(errors)
+    if actor.in_unit:
+        raise PermissionDenied(OFFICE_ONLY)
     with writing(db, actor) as tx:
         r = get_request(tx.session, case_id)
         before, after = {}, {}
@@ -706,6 +716,14 @@ ACTION_LABELS = {
     "result_corrected": "更正办理结果",
     "imported": "从台账导入",
     "letter_received": "登记函件收到日期",
+    "handed_over": "转办",
+    "handover_signed": "承办单位签收",
+    "handover_returned": "承办单位退回",
+    "draft_submitted": "提交答复草稿",
+    "draft_accepted": "采纳答复草稿",
+    "draft_sent_back": "退回答复草稿",
+    "handover_withdrawn": "收回转办",
+    "supervised": "督办",
 }
 
 
@@ -727,6 +745,7 @@ def timeline(db: Database, case_id: int, *, viewer: Actor | None = None) -> list
     from workstation.services.privacy import event_data_for
 
     with db.read() as s:
+        check_reach(s, viewer, case_id)
         rows = s.execute(select(Event).where(Event.request_id == case_id).order_by(Event.seq)).scalars().all()
         return [TimelineEntry(e.seq, e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
                               ACTION_LABELS.get(e.action, e.action), e.effective_on,
@@ -739,6 +758,8 @@ def full_id_number(db: Database, actor: Actor, case_id: int) -> str:
     from workstation.services.privacy import REVEAL_ROLES
 
     require(actor, *REVEAL_ROLES, action="查看完整证件号码")
+    if actor.in_unit:
+        raise PermissionDenied("承办单位不能查看完整证件号码")
     with writing(db, actor) as tx:
         r = get_request(tx.session, case_id)
         tx.event("id_revealed", request_id=r.id, after={"field": "id_number"})

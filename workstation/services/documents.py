@@ -26,7 +26,15 @@ from workstation.domain.results import (
     WANTED_FORMS,
 )
 from workstation.domain.status import Role
-from workstation.services.base import Actor, office_settings, require, utcnow, writing
+from workstation.services.access import check_reach
+from workstation.services.base import (
+    Actor,
+    PermissionDenied,
+    office_settings,
+    require,
+    utcnow,
+    writing,
+)
 from workstation.services.case_records import get_request, issuable_documents
 from workstation.services.review import PROVISION_FORMS
 from workstation.settings import SETTINGS, OfficeSettings
@@ -363,6 +371,8 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
     from workstation.documents import render_document
 
     require(actor, Role.CLERK, Role.HEAD, action="出具文书")
+    if actor.in_unit:
+        raise PermissionDenied("文书以办公室的名义出具,由办公室办理;承办单位请提交答复草稿")
     if kind not in KINDS:
         raise UserError(f"未知的文书种类:{kind}。可用:{'、'.join(KINDS)}")
     today = today or date.today()
@@ -467,10 +477,11 @@ def documents_of(db: Database, case_id: int) -> list[IssuedDocument]:
                                d.fonts_embedded, d.pdf) for d in rows]
 
 
-def archived_pdf(db: Database, document_id: int) -> bytes:
+def archived_pdf(db: Database, document_id: int, *, viewer: Actor | None = None) -> bytes:
     """The archived bytes of an issued document (re-printing never re-renders)."""
     with db.read() as s:
         doc = s.get(Document, document_id)
         if doc is None:
             raise UserError("找不到这份文书")
+        check_reach(s, viewer, doc.request_id)
         return doc.pdf

@@ -14,7 +14,8 @@ ID_KEYS = ("id_number",)
 
 
 def may_reveal_ids(viewer: Actor | None) -> bool:
-    return viewer is not None and viewer.has(*REVEAL_ROLES)
+    """A unit's users never do (personal data stays masked for units as it is for clerks)."""
+    return viewer is not None and not viewer.in_unit and viewer.has(*REVEAL_ROLES)
 
 
 def event_data_for(viewer: Actor | None, data: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -12,6 +12,8 @@ from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
+from workstation.services.access import scoped
+from workstation.services.base import Actor
 from workstation.services.cases import CaseSummary, awaited_letters, summary
 from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
@@ -59,7 +61,8 @@ class CaseFilter:
     search: str = ""
 
 
-def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
+def _apply(q: Select, f: CaseFilter, today: date, soon: date, viewer: Actor | None = None) -> Select:
+    q = scoped(q, viewer)  # a unit's user: only the requests handed to the unit
     v = f.view
     if v == "open":
         q = q.where(Request.closed_on.is_(None))
@@ -107,35 +110,37 @@ def _order(sort: str, descending: bool) -> list[Any]:
     return [Request.due.is_(None), *order] if sort == "due" else order
 
 
-def count_cases(db: Database, f: CaseFilter, *, today: date | None = None) -> int:
+def count_cases(db: Database, f: CaseFilter, *, today: date | None = None, viewer: Actor | None = None) -> int:
     today = today or date.today()
-    q = _apply(select(func.count(Request.id)), f, today, _soon(db, today))
+    q = _apply(select(func.count(Request.id)), f, today, _soon(db, today), viewer)
     with db.read() as s:
         return s.execute(q).scalar_one()
 
 
 def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
-                  today: date | None = None) -> list[int]:
+                  today: date | None = None, viewer: Actor | None = None) -> list[int]:
     """All ids matching a filter in display order (a window over them is fetched with fetch_cases)."""
     today = today or date.today()
-    q = _apply(select(Request.id), f, today, _soon(db, today)).order_by(*_order(sort, descending))
+    q = _apply(select(Request.id), f, today, _soon(db, today), viewer).order_by(*_order(sort, descending))
     with db.read() as s:
         return list(s.execute(q).scalars())
 
 
-def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
-    """The summaries of some cases, in the order of ``ids``."""
+def fetch_cases(db: Database, ids: list[int], *, viewer: Actor | None = None) -> list[CaseSummary]:
+    """The summaries of some cases, in the order of ``ids`` (those the viewer may see)."""
     if not ids:
         return []
     with db.read() as s:
-        rows = {r.id: summary(r) for r in s.execute(select(Request).where(Request.id.in_(ids))).scalars()}
+        q = scoped(select(Request).where(Request.id.in_(ids)), viewer)
+        rows = {r.id: summary(r) for r in s.execute(q).scalars()}
     return [rows[i] for i in ids if i in rows]
 
 
 def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
-               offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseSummary]:
+               offset: int = 0, limit: int = 100, today: date | None = None,
+               viewer: Actor | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    q = _apply(select(Request), f, today, _soon(db, today)).order_by(*_order(sort, descending)).offset(
+    q = _apply(select(Request), f, today, _soon(db, today), viewer).order_by(*_order(sort, descending)).offset(
         offset).limit(limit)
     with db.read() as s:
         return [summary(r) for r in s.execute(q).scalars()]
@@ -160,7 +165,8 @@ class Dashboard:
 DASHBOARD_VIEWS = ("overdue", "due_soon", "in_progress", "correction", "paused", "review", "reply", "replied")
 
 
-def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) -> Dashboard:
+def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
+              viewer: Actor | None = None) -> Dashboard:
     """Counts and the first cases of each list a clerk works through every morning."""
     today = today or date.today()
     soon = _soon(db, today)
@@ -170,18 +176,20 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) ->
     with db.read() as s:
         for view in DASHBOARD_VIEWS:
             f = CaseFilter(view=view)
-            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon)).scalar_one()
+            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon, viewer)).scalar_one()
             order = ((Request.due, Request.id) if view in ("overdue", "due_soon", "in_progress") else
                      (Request.due.is_(None), Request.due, Request.id) if view == "replied" else
                      (Request.received, Request.id))
-            rows = s.execute(_apply(select(Request), f, today, soon).order_by(*order).limit(per_list)).scalars()
+            rows = s.execute(_apply(select(Request), f, today, soon, viewer).order_by(*order)
+                             .limit(per_list)).scalars()
             lists[view] = [DashboardItem(summary(r), "") for r in rows]
         # a reply not yet delivered or posted is on the clock still (国办公开办函〔2016〕235号)
-        counts["replied_overdue"] = s.execute(select(func.count(Request.id)).where(
-            Request.status == Status.REPLIED, Request.due < today)).scalar_one()
-        counts["open"] = s.execute(select(func.count(Request.id)).where(Request.closed_on.is_(None))).scalar_one()
-        provisional_open = s.execute(select(func.count(Request.id)).where(
-            and_(Request.closed_on.is_(None), Request.due_provisional.is_(True)))).scalar_one()
+        counts["replied_overdue"] = s.execute(scoped(select(func.count(Request.id)).where(
+            Request.status == Status.REPLIED, Request.due < today), viewer)).scalar_one()
+        counts["open"] = s.execute(scoped(select(func.count(Request.id)).where(Request.closed_on.is_(None)),
+                                          viewer)).scalar_one()
+        provisional_open = s.execute(scoped(select(func.count(Request.id)).where(
+            and_(Request.closed_on.is_(None), Request.due_provisional.is_(True))), viewer)).scalar_one()
     # the letters awaited by the two lists that show them, in one batch (not a query per row)
     letters = awaited_letters(db, [i.case.id for view in ("correction", "paused") for i in lists[view]])
     for view, items in lists.items():

@@ -105,12 +105,12 @@ def export_register(db: Database, actor: Actor, f: queries.CaseFilter, out: Path
         raise UserError("您的角色不能导出完整证件号码;导出的台账中证件号码将隐去中间部分。")
     chosen = [COLUMNS_BY_TITLE[t] for t in columns if t in COLUMNS_BY_TITLE] or [c for c in COLUMNS if c.shown]
     today = today or date.today()
-    ids = queries.list_case_ids(db, f, sort=sort, descending=descending, today=today)
+    ids = queries.list_case_ids(db, f, sort=sort, descending=descending, today=today, viewer=actor)
     rows: list[list[str]] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         full = _id_numbers(db, chunk) if reveal_ids else {}
-        for c in queries.fetch_cases(db, chunk):
+        for c in queries.fetch_cases(db, chunk, viewer=actor):
             rows.append([full.get(c.id, "") if reveal_ids and col.title == ID_COLUMN else col.export_value(c)
                          for col in chosen])
         if progress is not None:

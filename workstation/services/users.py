@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
 from workstation.services.base import Actor, require, utcnow, writing
 from workstation.store.database import Database
-from workstation.store.models import Request, User
+from workstation.store.models import Request, Unit, User
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5
@@ -39,9 +40,11 @@ class UserInfo:
     roles: frozenset[Role]
     active: bool
     must_change: bool = False  # an admin reset the password: choose a new one before working
+    unit_id: int | None = None  # the unit (承办单位) the user works in; None: the office itself
+    unit_name: str = ""
 
     def actor(self) -> Actor:
-        return Actor(self.id, self.login, self.display_name, self.roles)
+        return Actor(self.id, self.login, self.display_name, self.roles, self.unit_id, self.unit_name)
 
 
 # A stored hash of a password no one knows: an unknown login is checked against it, so that it
@@ -69,8 +72,10 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.login, u.display_name, _roles(u.roles), u.active, bool(u.must_change_password))
+def _info(session: Session, u: User) -> UserInfo:
+    unit = session.get(Unit, u.unit_id) if u.unit_id is not None else None
+    return UserInfo(u.id, u.login, u.display_name, _roles(u.roles), u.active, bool(u.must_change_password),
+                    u.unit_id, unit.name if unit is not None else "")
 
 
 def _roles(text: str) -> frozenset[Role]:
@@ -115,7 +120,7 @@ def create_first_admin(db: Database, login: str, display_name: str, password: st
         tx.session.flush()
         tx.event("user_created", after={"login": user.login, "display_name": user.display_name,
                                         "roles": user.roles}, note="初始管理员")
-        return _info(user)
+        return _info(tx.session, user)
 
 
 def create_user(db: Database, actor: Actor, login: str, display_name: str, password: str,
@@ -131,7 +136,7 @@ def create_user(db: Database, actor: Actor, login: str, display_name: str, passw
         tx.session.flush()
         tx.event("user_created", after={"login": user.login, "display_name": user.display_name,
                                         "roles": user.roles})
-        return _info(user)
+        return _info(tx.session, user)
 
 
 def set_roles(db: Database, actor: Actor, user_id: int, roles: set[Role], active: bool = True) -> UserInfo:
@@ -144,17 +149,19 @@ def set_roles(db: Database, actor: Actor, user_id: int, roles: set[Role], active
             raise UserError("用户不存在")
         if user.id == actor.id and (Role.ADMIN not in roles or not active):
             raise UserError("不能取消自己的管理员角色或停用自己")
+        if Role.ADMIN in roles and user.unit_id is not None:
+            raise UserError("管理员属于办公室本身;承办单位的用户不能设为管理员", field="roles")
         before = {"roles": user.roles, "active": user.active}
         user.roles = ",".join(sorted(roles))
         user.active = active
         tx.event("user_roles_changed", before=before, after={"login": user.login, "roles": user.roles,
                                                              "active": active})
-        return _info(user)
+        return _info(tx.session, user)
 
 
 def list_users(db: Database) -> list[UserInfo]:
     with db.read() as s:
-        return [_info(u) for u in s.execute(select(User).order_by(User.id)).scalars()]
+        return [_info(s, u) for u in s.execute(select(User).order_by(User.id)).scalars()]
 
 
 def authenticate(db: Database, login: str, password: str) -> UserInfo:
@@ -184,7 +191,7 @@ def authenticate(db: Database, login: str, password: str) -> UserInfo:
             user.failed_logins = 0
             user.locked_until = None
             tx.event("login", after={"login": user.login})
-            info = _info(user)
+            info = _info(tx.session, user)
     if error is not None:
         raise UserError(error)
     return info
@@ -229,4 +236,4 @@ def reset_password(db: Database, actor: Actor, user_id: int, temporary: str) -> 
         user.failed_logins = 0
         user.locked_until = None
         tx.event("password_reset", after={"login": user.login}, note="临时密码,下次登录时须修改")
-        return _info(user)
+        return _info(tx.session, user)

@@ -49,6 +49,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # set by an admin's password reset: the next login must choose a new password first
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the unit (承办单位) the user works in; None: the office itself (sees every request)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), nullable=True)
 
 
 class Request(Base):
@@ -269,3 +271,51 @@ class ReportPackage(Base):
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     __table_args__ = (Index("ix_report_package_period", "start", "end", "office_code"),)
+
+
+class Unit(Base):
+    """A unit of the office that holds information (承办单位: 科室、县直部门、乡镇街道、站所)."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Handover(Base):
+    """A request handed to a unit (转办), its signing for, its draft reply and the office's answer to it."""
+
+    __tablename__ = "handover"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    status: Mapped[str] = mapped_column(String(20))  # domain.handover.HandoverStatus
+    handed_on: Mapped[date] = mapped_column(Date)
+    handed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    internal_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # the office's instructions
+    signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    returned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    submitted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # result_key, text, opinion
+    sent_back_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (
+        Index("ix_handover_unit_status", "unit_id", "status"),
+        Index("ix_handover_request", "request_id"),
+    )
+
+
+class Supervision(Base):
+    """A reminder (督办) the office sent a unit, about one request or all its late ones."""
+
+    __tablename__ = "supervision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("request.id"), nullable=True)
+    on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
