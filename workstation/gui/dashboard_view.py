@@ -191,8 +191,8 @@ class DashboardView(QWidget):
     def refresh(self) -> None:
         """Count and list in the background; the cards change when the answer comes."""
         self.stale = False
-        db, today = self.ctx.background_db, self.ctx.today()
-        self.query.run(lambda _p: queries.dashboard(db, today=today), self._loaded)
+        db, today, viewer = self.ctx.background_db, self.ctx.today(), self.ctx.actor
+        self.query.run(lambda _p: queries.dashboard(db, today=today, viewer=viewer), self._loaded)
 
     def _loaded(self, d: Dashboard) -> None:
         today = d.today

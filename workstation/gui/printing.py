@@ -93,7 +93,7 @@ def _fresh_warnings(ctx: AppContext, warnings: tuple[str, ...]) -> str:
 def show_archived(ctx: AppContext, parent: QWidget | None, doc_id: int, *, title: str = "") -> None:
     """Open the preview of an issued document's archived bytes, to look at it or print it again."""
     try:
-        pdf = documents.archived_pdf(ctx.db, doc_id)
+        pdf = documents.archived_pdf(ctx.db, doc_id, viewer=ctx.actor)
     except UserError as exc:
         QMessageBox.warning(parent, "无法打开文书", plain_message(exc.message))
         return

@@ -52,7 +52,7 @@ class RegisterView(QWidget):
         self.query = LatestQuery(ctx.tasks, self, label="正在读取台账……")
         self._sort = ("received", True)
         self.loading = False
-        self.model = RegisterModel(lambda ids: queries.fetch_cases(ctx.db, ids), self)
+        self.model = RegisterModel(lambda ids: queries.fetch_cases(ctx.db, ids, viewer=ctx.actor), self)
         self.model.sort_requested.connect(self._sort_by)
 
         self.search = QLineEdit()
@@ -214,12 +214,12 @@ class RegisterView(QWidget):
         self._debounce.stop()
         f = self.current_filter()
         key, descending = self._sort
-        db, today = self.ctx.background_db, self.ctx.today()
+        db, today, viewer = self.ctx.background_db, self.ctx.today(), self.ctx.actor
         self.loading = True
         self.count_label.setText("正在读取……")
 
         def query(_progress: object) -> tuple[list[int], date, date]:
-            ids = queries.list_case_ids(db, f, sort=key, descending=descending, today=today)
+            ids = queries.list_case_ids(db, f, sort=key, descending=descending, today=today, viewer=viewer)
             return ids, today, due_soon_limit(db, today)
 
         self.query.run(query, lambda result: self._loaded(*result), on_error=self._failed)
