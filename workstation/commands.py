@@ -429,5 +429,9 @@ def register_all(sub: Any) -> None:
 
     commands_report.register(sub)
 
+    from workstation import commands_units
+
+    commands_units.register(sub)
+
 
 _positive = int_in_range(1, 2_000_000, "数量")

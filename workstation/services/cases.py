@@ -164,11 +164,12 @@ def state_of(db: Database, case_id: int, actor: Actor) -> CaseState:
                          issuable_documents(s, r, facts))
 
 
-def find_by_number(db: Database, number: str) -> CaseSummary:
+def find_by_number(db: Database, number: str, *, viewer: Actor | None = None) -> CaseSummary:
     with db.read() as s:
         r = s.execute(select(Request).where(Request.number == number.strip())).scalar_one_or_none()
         if r is None:
             raise UserError(f"找不到受理编号为“{number}”的申请")
+        check_reach(s, viewer, r.id)
         return summary(r)
 
 
