@@ -15,7 +15,7 @@ from helpers.cli import PASSWORD, login, register_with_staff, sign_in
 from workstation.cli import main
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.services import audit, backup, cases, documents, ledger, office, users
+from workstation.services import audit, backup, cases, documents, handover, ledger, office, units, users
 from workstation.services.base import Actor, PermissionDenied, get_settings
 from workstation.services.demo import DEMO_MARK
 from workstation.services.users import SYSTEM_ACTOR
@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "users.reset_password": {"admin"},
     "documents.issue": {"clerk", "head"},
     "ledger.import_ledger": {"clerk", "head"},
+    "units.create_unit": {"admin"},
+    "handover.hand_over": {"clerk", "head"},
 }
 
 
@@ -94,6 +96,10 @@ def _try(name: str, actor: Actor, w: dict) -> bool:
         "users.reset_password": lambda: users.reset_password(db, actor, w["users"]["clerk"].id, "temp123"),
         "documents.issue": lambda: documents.issue(db, actor, w["case"], "receipt", today=date(2026, 3, 2)),
         "ledger.import_ledger": lambda: ledger.import_ledger(db, actor, _ledger_file(tmp), dry_run=True),
+        "units.create_unit": lambda: units.create_unit(db, actor, f"单位-{actor.login}", "科室"),
+        "handover.hand_over": lambda: handover.hand_over(
+            db, actor, w["case"], [units.create_unit(db, SYSTEM_ACTOR, f"转办-{actor.login}", "科室").id],
+            today=date(2026, 3, 2)),
     }
     result = _outcome(calls[name])
     return result is not PermissionDenied and result is not None
