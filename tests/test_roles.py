@@ -15,7 +15,17 @@ from helpers.cli import PASSWORD, login, register_with_staff, sign_in
 from workstation.cli import main
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
-from workstation.services import audit, backup, cases, documents, handover, ledger, office, units, users
+from workstation.services import (
+    audit,
+    backup,
+    cases,
+    documents,
+    handover,
+    ledger,
+    office,
+    units,
+    users,
+)
 from workstation.services.base import Actor, PermissionDenied, get_settings
 from workstation.services.demo import DEMO_MARK
 from workstation.services.users import SYSTEM_ACTOR

@@ -255,3 +255,18 @@ def test_the_tally_by_unit(db, county):
     assert (rows["城关镇人民政府"].handed, rows["城关镇人民政府"].returned) == (1, 1)
     assert [r.unit for r in handover.unit_tally(db, county["town"], date(2026, 3, 1), date(2026, 3, 31))] == [
         "城关镇人民政府"]
+
+
+def test_the_internal_deadline_follows_the_legal_one(db, county):
+    """Handed while waiting for a correction: no internal deadline yet; counted once the period starts again,
+    and moved by an extension (unless the office set its own)."""
+    case = _register(db, county)
+    cases.request_correction(db, county["clerk"], case.id, MON, "请写明工程名称")
+    [h] = handover.hand_over(db, county["clerk"], case.id, [county["units"]["roads"].id], today=MON)
+    assert h.internal_due is None and h.legal_due is None
+    cases.record_corrected(db, county["clerk"], case.id, date(2026, 3, 9), today=date(2026, 3, 9))
+    [h] = handover.handovers_of(db, case.id, viewer=county["clerk"])
+    assert h.legal_due == date(2026, 4, 7) and h.internal_due == date(2026, 3, 30)  # 清明 4-6 April is not counted
+    cases.extend(db, county["head"], case.id, 20, date(2026, 3, 30), reason="需要检索多年档案", today=date(2026, 3, 30))
+    [h] = handover.handovers_of(db, case.id, viewer=county["clerk"])
+    assert h.internal_due == handover.Dues(db).calendar.workdays_before(h.legal_due, 5) > date(2026, 4, 7)

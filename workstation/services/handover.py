@@ -26,7 +26,7 @@ from workstation.domain.handover import (
 )
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
-from workstation.services.access import check_reach, scope
+from workstation.services.access import check_reach
 from workstation.services.base import (
     Actor,
     PermissionDenied,
@@ -79,10 +79,24 @@ class HandoverInfo:
         return self.internal_due is None or self.submitted_on <= self.internal_due
 
 
-def _info(h: Handover, r: Request, unit: str) -> HandoverInfo:
+class Dues:
+    """The internal deadline of each hand-over: the one the office set, else ``days.handover`` working days
+    before the request's legal due date as it is now (an extension or a restart after 补正 moves it too)."""
+
+    def __init__(self, db: Database) -> None:
+        self.calendar = load_calendar(db)
+        self.days = office_settings(db).handover_days
+
+    def __call__(self, h: Handover, r: Request) -> date | None:
+        if h.internal_due is not None:
+            return h.internal_due
+        return internal_due(self.calendar, r.due, self.days, h.handed_on)
+
+
+def _info(h: Handover, r: Request, unit: str, dues: Dues) -> HandoverInfo:
     return HandoverInfo(
         id=h.id, request_id=h.request_id, number=r.number, unit_id=h.unit_id, unit=unit,
-        status=HandoverStatus(h.status), handed_on=h.handed_on, internal_due=h.internal_due, legal_due=r.due,
+        status=HandoverStatus(h.status), handed_on=h.handed_on, internal_due=dues(h, r), legal_due=r.due,
         note=h.note or "", signed_on=h.signed_on, returned_on=h.returned_on, return_reason=h.return_reason or "",
         submitted_on=h.submitted_on, draft=h.draft, sent_back_reason=h.sent_back_reason or "")
 
@@ -113,7 +127,8 @@ def default_internal_due(db: Database, case_id: int, *, today: date | None = Non
     with db.read() as s:
         r = get_request(s, case_id)
         due = r.due
-    return internal_due(load_calendar(db), due, office_settings(db).handover_days, today)
+    dues = Dues(db)
+    return internal_due(dues.calendar, due, dues.days, today)
 
 
 def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int], *, due: date | None = None,
@@ -124,8 +139,7 @@ def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int],
     note = _text(note, "note", "转办说明", required=False)
     if not unit_ids:
         raise ValidationError({"units": "请选择承办单位"})
-    calendar = load_calendar(db)
-    days = office_settings(db).handover_days
+    dues = Dues(db)
     with writing(db, actor) as tx:
         refuse_handover_unless("hand_over", None, in_unit=actor.in_unit, roles=actor.roles)
         r = get_request(tx.session, case_id)
@@ -133,7 +147,7 @@ def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int],
             raise UserError(f"申请 {r.number} 已办结,不能再转办")
         if Status(r.status) not in HANDABLE:
             raise UserError("审查已提交,不能再转办;如需转办,请审核人先退回审查")
-        wanted = internal_due(calendar, r.due, days, today) if due is None else due
+        wanted = internal_due(dues.calendar, r.due, dues.days, today) if due is None else due
         if due is not None:
             if due < today:
                 raise ValidationError({"due": "内部办理期限不能早于今天"})
@@ -149,13 +163,13 @@ def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int],
                 raise UserError(f"已转办给{unit.name}({HandoverStatus(current.status).label}),无需重复转办",
                                 field="units")
             h = Handover(request_id=case_id, unit_id=unit_id, status=HandoverStatus.HANDED, handed_on=today,
-                         handed_by=actor.id, internal_due=wanted, note=note or None)
+                         handed_by=actor.id, internal_due=due, note=note or None)  # None: by the setting
             tx.session.add(h)
             tx.session.flush()
             tx.event("handed_over", request_id=case_id, effective_on=today,
                      after={"handover_id": h.id, "unit_id": unit_id, "unit": unit.name, "internal_due": wanted,
                             "legal_due": r.due}, note=note or None)
-            made.append(_info(h, r, unit.name))
+            made.append(_info(h, r, unit.name, dues))
         return made
 
 
@@ -186,12 +200,13 @@ def _unit_step(tx: Tx, case_id: int, key: str) -> tuple[Handover, Request]:
 def sign_for(db: Database, actor: Actor, case_id: int, *, today: date | None = None) -> HandoverInfo:
     """签收: the unit takes the request."""
     today = today_or(today)
+    dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "sign_for")
         h.status, h.signed_on = HandoverStatus.SIGNED, today
         tx.event("handover_signed", request_id=case_id, effective_on=today,
-                 after={"handover_id": h.id, "unit": actor.unit_name, "internal_due": h.internal_due})
-        return _info(h, r, actor.unit_name)
+                 after={"handover_id": h.id, "unit": actor.unit_name, "internal_due": dues(h, r)})
+        return _info(h, r, actor.unit_name, dues)
 
 
 def return_to_office(db: Database, actor: Actor, case_id: int, reason: str, *,
@@ -199,12 +214,13 @@ def return_to_office(db: Database, actor: Actor, case_id: int, reason: str, *,
     """退回: the unit does not hold the information (or not all of it); the office hands it again."""
     today = today_or(today)
     reason = _text(reason, "reason", "退回理由")
+    dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "return")
         h.status, h.returned_on, h.return_reason = HandoverStatus.RETURNED, today, reason
         tx.event("handover_returned", request_id=case_id, effective_on=today,
                  after={"handover_id": h.id, "unit": actor.unit_name}, note=reason)
-        return _info(h, r, actor.unit_name)
+        return _info(h, r, actor.unit_name, dues)
 
 
 def submit_draft(db: Database, actor: Actor, case_id: int, *, result_key: str, text: str, opinion: str = "",
@@ -221,16 +237,18 @@ def submit_draft(db: Database, actor: Actor, case_id: int, *, result_key: str, t
     if errors:
         raise ValidationError(errors)
     opinion = _text(opinion, "opinion", "保密审查意见", required=False)
+    dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "submit_draft")
         h.status, h.submitted_on, h.sent_back_reason = HandoverStatus.SUBMITTED, today, None
         h.draft = {"result_key": result_key, "result": RESULTS_BY_KEY[result_key].label, "text": text,
                    "opinion": opinion}
-        late = h.internal_due is not None and today > h.internal_due
+        due = dues(h, r)
+        late = due is not None and today > due
         tx.event("draft_submitted", request_id=case_id, effective_on=today,
                  after={"handover_id": h.id, "unit": actor.unit_name, "result_key": result_key,
                         "result": RESULTS_BY_KEY[result_key].label, "on_time": not late})
-        return _info(h, r, actor.unit_name)
+        return _info(h, r, actor.unit_name, dues)
 
 
 # --- the office answers a draft, or takes a hand-over back -----------------------------------------
@@ -249,12 +267,13 @@ def _office_step(tx: Tx, handover_id: int, key: str) -> tuple[Handover, Request,
 def accept_draft(db: Database, actor: Actor, handover_id: int, *, today: date | None = None) -> HandoverInfo:
     """采纳草稿: the office's reviewer takes the unit's draft; the office then reviews and replies in its name."""
     today = today_or(today)
+    dues = Dues(db)
     with writing(db, actor) as tx:
         h, r, unit = _office_step(tx, handover_id, "accept_draft")
         h.status = HandoverStatus.ACCEPTED
         tx.event("draft_accepted", request_id=r.id, effective_on=today,
                  after={"handover_id": h.id, "unit": unit, "result_key": (h.draft or {}).get("result_key")})
-        return _info(h, r, unit)
+        return _info(h, r, unit, dues)
 
 
 def send_back_draft(db: Database, actor: Actor, handover_id: int, reason: str, *,
@@ -275,6 +294,7 @@ def _office_with_reason(db: Database, actor: Actor, handover_id: int, key: str, 
                         *, what: str, action: str, today: date | None) -> HandoverInfo:
     today = today_or(today)
     reason = _text(reason, "reason", what)
+    dues = Dues(db)
     with writing(db, actor) as tx:
         h, r, unit = _office_step(tx, handover_id, key)
         h.status = to
@@ -282,12 +302,13 @@ def _office_with_reason(db: Database, actor: Actor, handover_id: int, key: str, 
             h.sent_back_reason = reason
         tx.event(action, request_id=r.id, effective_on=today, after={"handover_id": h.id, "unit": unit},
                  note=reason)
-        return _info(h, r, unit)
+        return _info(h, r, unit, dues)
 
 
 # --- reading --------------------------------------------------------------------------------
 def handovers_of(db: Database, case_id: int, *, viewer: Actor) -> list[HandoverInfo]:
     """The request's hand-overs, oldest first (a unit's user sees its own unit's only)."""
+    dues = Dues(db)
     with db.read() as s:
         check_reach(s, viewer, case_id)
         r = get_request(s, case_id)
@@ -295,7 +316,7 @@ def handovers_of(db: Database, case_id: int, *, viewer: Actor) -> list[HandoverI
              .where(Handover.request_id == case_id).order_by(Handover.id))
         if viewer.in_unit:
             q = q.where(Handover.unit_id == viewer.unit_id)
-        return [_info(h, r, name) for h, name in s.execute(q).all()]
+        return [_info(h, r, name, dues) for h, name in s.execute(q).all()]
 
 
 def handover_actions(db: Database, case_id: int, *, viewer: Actor) -> dict[str, str]:
@@ -358,14 +379,14 @@ def supervision(db: Database, viewer: Actor, *, today: date | None = None) -> li
     """Per unit, the hand-overs to chase: not signed for after 1 working day, internal deadline within 2
     working days or past, legal due date near. A unit's user sees its own unit's board."""
     today = today_or(today)
-    calendar = load_calendar(db)
+    dues = Dues(db)
     soon = due_soon_limit(db, today)
     with db.read() as s:
         q = (select(Handover, Request, Unit.name).join(Request, Request.id == Handover.request_id)
              .join(Unit, Unit.id == Handover.unit_id)
              .where(Handover.status.in_((HandoverStatus.HANDED, HandoverStatus.SIGNED)),
                     Request.closed_on.is_(None))
-             .order_by(Unit.kind, Unit.name, Handover.internal_due, Handover.id))
+             .order_by(Unit.kind, Unit.name, Handover.id))
         units = select(Unit).where(Unit.active.is_(True)).order_by(Unit.kind, Unit.name)
         if viewer.in_unit:
             q = q.where(Handover.unit_id == viewer.unit_id)
@@ -381,14 +402,15 @@ def supervision(db: Database, viewer: Actor, *, today: date | None = None) -> li
                 board = boards[h.unit_id] = UnitBoard(h.unit_id, name, 0, {f: 0 for f in Flag}, [],
                                                       reminded.get(h.unit_id, 0))
             handed[h.unit_id] = handed.get(h.unit_id, 0) + 1
-            flags = supervision_flags(calendar, status=HandoverStatus(h.status), handed_on=h.handed_on,
-                                      internal=h.internal_due, legal_due=r.due, due_soon=soon, today=today)
+            flags = supervision_flags(dues.calendar, status=HandoverStatus(h.status), handed_on=h.handed_on,
+                                      internal=dues(h, r), legal_due=r.due, due_soon=soon, today=today)
             for f in flags:
                 board.counts[f] += 1
             if flags:
-                board.chases.append(Chase(_info(h, r, name), tuple(flags)))
-    return [UnitBoard(b.unit_id, b.unit, handed.get(b.unit_id, 0), b.counts, b.chases, b.reminders)
-            for b in boards.values()]
+                board.chases.append(Chase(_info(h, r, name, dues), tuple(flags)))
+    return [UnitBoard(b.unit_id, b.unit, handed.get(b.unit_id, 0), b.counts,
+                      sorted(b.chases, key=lambda c: (c.handover.internal_due or date.max, c.handover.id)),
+                      b.reminders) for b in boards.values()]
 
 
 def remind(db: Database, actor: Actor, unit_id: int, note: str, *, case_id: int | None = None,
@@ -433,13 +455,15 @@ def unit_work(db: Database, viewer: Actor, *, today: date | None = None) -> list
     """A unit's list: its hand-overs going (待签收, 办理中, 草稿已提交), earliest internal deadline first."""
     if not viewer.in_unit:
         return []
+    dues = Dues(db)
     with db.read() as s:
         rows = s.execute(
             select(Handover, Request).join(Request, Request.id == Handover.request_id)
             .where(Handover.unit_id == viewer.unit_id, Request.closed_on.is_(None),
                    Handover.status.in_((HandoverStatus.HANDED, HandoverStatus.SIGNED, HandoverStatus.SUBMITTED)))
-            .order_by(Handover.internal_due.is_(None), Handover.internal_due, Handover.id)).all()
-        return [_info(h, r, viewer.unit_name) for h, r in rows]
+            .order_by(Handover.id)).all()
+        work = [_info(h, r, viewer.unit_name, dues) for h, r in rows]
+    return sorted(work, key=lambda w: (w.internal_due or date.max, w.id))
 
 
 # --- the tally by unit ------------------------------------------------------------------------
@@ -458,15 +482,16 @@ def unit_tally(db: Database, viewer: Actor, start: date, end: date) -> list[Unit
     """How many requests each unit was handed in the period, sent back, answered, on time (a unit: its own)."""
     if end < start:
         raise UserError("统计期间的结束日期不能早于开始日期")
+    dues = Dues(db)
     with db.read() as s:
-        q = (select(Handover, Unit.name).join(Unit, Unit.id == Handover.unit_id)
+        q = (select(Handover, Request, Unit.name).join(Request, Request.id == Handover.request_id)
+             .join(Unit, Unit.id == Handover.unit_id)
              .where(Handover.handed_on >= start, Handover.handed_on <= end,
                     Handover.status != HandoverStatus.WITHDRAWN))
-        clause = scope(viewer)
-        if clause is not None:
+        if viewer.in_unit:
             q = q.where(Handover.unit_id == viewer.unit_id)
         rows: dict[str, list[int]] = {}
-        for h, name in s.execute(q.order_by(Unit.kind, Unit.name)).all():
+        for h, r, name in s.execute(q.order_by(Unit.kind, Unit.name)).all():
             row = rows.setdefault(name, [0, 0, 0, 0, 0, 0])
             row[0] += 1
             status = HandoverStatus(h.status)
@@ -474,7 +499,8 @@ def unit_tally(db: Database, viewer: Actor, start: date, end: date) -> list[Unit
                 row[1] += 1
             elif h.submitted_on is not None and status in (HandoverStatus.SUBMITTED, HandoverStatus.ACCEPTED):
                 row[2] += 1
-                if h.internal_due is None or h.submitted_on <= h.internal_due:
+                due = dues(h, r)
+                if due is None or h.submitted_on <= due:
                     row[3] += 1
                 else:
                     row[4] += 1
