@@ -15,7 +15,7 @@ from helpers.reply import REASONS
 from workstation.domain.errors import UserError
 from workstation.domain.handover import Flag, HandoverStatus
 from workstation.domain.status import Role, Status
-from workstation.services import audit, cases, documents, handover, queries, review, units
+from workstation.services import audit, cases, documents, handover, queries, review, tally, units
 from workstation.services import users as u
 from workstation.services.base import PermissionDenied
 from workstation.services.case_page import case_page
@@ -255,6 +255,13 @@ def test_the_tally_by_unit(db, county):
     assert (rows["城关镇人民政府"].handed, rows["城关镇人民政府"].returned) == (1, 1)
     assert [r.unit for r in handover.unit_tally(db, county["town"], date(2026, 3, 1), date(2026, 3, 31))] == [
         "城关镇人民政府"]
+    # tables 三 and 四 and their drill-down, as a unit's user: its unit's requests only
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    assert tally.tally(db, *march).cell("new") == 3
+    assert tally.tally(db, *march, viewer=county["roads"]).cell("new") == 2
+    assert tally.tally(db, *march, viewer=county["town"]).cell("new") == 0  # sent back: no longer the town's
+    behind = tally.requests_behind(db, *march, "new", "total", viewer=county["roads"])
+    assert sorted(c.id for c in behind) == sorted([first.id, second.id])
 
 
 def test_the_internal_deadline_follows_the_legal_one(db, county):

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role, Status
+from workstation.services.access import scoped, unit_requests
 from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.store.database import Database
 from workstation.store.models import Appeal, PeriodLock, Request
@@ -21,8 +22,9 @@ from workstation.store.models import Appeal, PeriodLock, Request
 _LAST_DAY = date(9999, 12, 31)
 
 
-def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]]:
-    """The plain records a period's tally needs: received in it, open at its start, or closed in it."""
+def _records(db: Database, start: date, end: date, viewer: Actor | None = None) -> tuple[list[Any], list[Any]]:
+    """The plain records a period's tally needs: received in it, open at its start, or closed in it (a unit's
+    user: of the requests handed to the unit)."""
     from workstation.domain.tally import AppealRecord, TallyRecord
 
     columns = (Request.id, Request.number, Request.applicant_kind, Request.received, Request.closed_on,
@@ -36,6 +38,9 @@ def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]
     )
     appeals = select(Appeal.id, Appeal.request_id, Appeal.kind, Appeal.filed_on, Appeal.result, Appeal.result_on
                      ).where(Appeal.filed_on <= end, or_(Appeal.result_on.is_(None), Appeal.result_on >= start))
+    if viewer is not None and viewer.unit_id is not None:
+        queries = tuple(scoped(q, viewer) for q in queries)
+        appeals = appeals.where(Appeal.request_id.in_(unit_requests(viewer.unit_id)))
     with db.read() as s:
         records = [TallyRecord(*row) for q in queries for row in s.execute(q)]
         appeal_records = [AppealRecord(*row) for row in s.execute(appeals)]
@@ -47,13 +52,13 @@ def _records(db: Database, start: date, end: date) -> tuple[list[Any], list[Any]
     return records, appeal_records
 
 
-def tally(db: Database, start: date, end: date) -> Any:
-    """Tables 三 and 四 for a period (any from–to)."""
+def tally(db: Database, start: date, end: date, *, viewer: Actor | None = None) -> Any:
+    """Tables 三 and 四 for a period (any from–to); a unit's user counts its unit's requests."""
     from workstation.domain.tally import Period, compute_tally
 
     if end < start:
         raise UserError("统计期间的结束日期不能早于开始日期")
-    records, appeals = _records(db, start, end)
+    records, appeals = _records(db, start, end, viewer)
     return compute_tally(records, appeals, Period(start, end))
 
 
@@ -69,7 +74,7 @@ class Trend:
 
 
 def monthly_trend(db: Database, year: int, today: date,
-                  progress: Callable[[int, int], None] | None = None) -> Trend:
+                  progress: Callable[[int, int], None] | None = None, *, viewer: Actor | None = None) -> Trend:
     """The twelve monthly tallies of ``year`` (only months that have begun), counted as table 三 counts.
 
     ``progress(done, months)`` hears before each month is counted and once all are; it may raise (a cancel
@@ -85,7 +90,7 @@ def monthly_trend(db: Database, year: int, today: date,
         if progress is not None:
             progress(i, months)
         period = Period.month(year, i + 1)
-        result = tally(db, period.start, period.end)
+        result = tally(db, period.start, period.end, viewer=viewer)
         new[i], concluded[i] = result.cell("new"), result.cell("total")
         for g in RESULT_GROUPS:
             groups[g][i] = result.cell(g)
@@ -123,23 +128,25 @@ def save_export(db: Database, made: Any, path: Path) -> Path:
                         "请检查该文件夹是否可写。") from None
 
 
-def requests_behind_appeals(db: Database, start: date, end: date, kind: str, column_key: str) -> list[Any]:
+def requests_behind_appeals(db: Database, start: date, end: date, kind: str, column_key: str, *,
+                            viewer: Actor | None = None) -> list[Any]:
     """The cases whose 复议/诉讼 are counted in one cell of table 四 (the tally screen's drill-down)."""
     from workstation.domain.tally import Period, appeals_behind
     from workstation.services.queries import fetch_cases
 
-    _, appeals = _records(db, start, end)
-    return fetch_cases(db, appeals_behind(appeals, Period(start, end), kind, column_key))
+    _, appeals = _records(db, start, end, viewer)
+    return fetch_cases(db, appeals_behind(appeals, Period(start, end), kind, column_key), viewer=viewer)
 
 
-def requests_behind(db: Database, start: date, end: date, row_key: str, column_key: str) -> list[Any]:
+def requests_behind(db: Database, start: date, end: date, row_key: str, column_key: str, *,
+                    viewer: Actor | None = None) -> list[Any]:
     """The cases counted in one cell of table 三 (for the drill-down on the tally screen)."""
     from workstation.domain.tally import Period
     from workstation.domain.tally import requests_behind as behind
     from workstation.services.queries import fetch_cases
 
-    records, _ = _records(db, start, end)
-    return fetch_cases(db, list(behind(records, Period(start, end), row_key, column_key)))
+    records, _ = _records(db, start, end, viewer)
+    return fetch_cases(db, list(behind(records, Period(start, end), row_key, column_key)), viewer=viewer)
 
 
 # --- period locks ----------------------------------------------------------------------
