@@ -26,6 +26,7 @@ from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
 
 KILLS = 120
+READY = b"ready\n"
 TODAY = date(2026, 6, 1)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite file crash test")]
@@ -41,6 +42,7 @@ def _worker(path: Path, fd: int, seed: int) -> None:
     rng = random.Random(seed)
     actor = Actor(None, "crash", "断电测试", frozenset(Role))
     db = Database.open_path(path)
+    os.write(fd, READY)  # the parent's random wait starts now, however long a loaded machine took to get here
     mine: list[int] = []
     while True:
         data = IntakeData(channel="in_person", handed_in_on=TODAY - timedelta(days=rng.randint(0, 60)),
@@ -62,6 +64,24 @@ def _worker(path: Path, fd: int, seed: int) -> None:
                 cases.extend(db, actor, case_id, 20, TODAY, reason="测试", override_reason="测试", today=TODAY)
         except UserError:
             pass
+
+
+def _until_writing(fd: int, timeout: float = 60.0) -> bytes:
+    """What the worker wrote until it opened the register and committed its first registration, waiting at
+    most ``timeout``: the random wait before the kill then falls among its writes, however loaded the machine."""
+    import select
+
+    heard = b""
+    deadline = time.monotonic() + timeout
+    while not heard.partition(READY)[2].count(b"\n") and time.monotonic() < deadline:
+        readable, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not readable:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        heard += chunk
+    return heard
 
 
 def test_sigkill_never_loses_a_committed_request(tmp_path):
@@ -89,11 +109,13 @@ def test_sigkill_never_loses_a_committed_request(tmp_path):
             finally:
                 os._exit(1)
         os.close(write_fd)
+        heard = _until_writing(read_fd)
         time.sleep(rng.uniform(0.02, 0.25))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         with os.fdopen(read_fd, "rb") as pipe:
-            reported.update(line.decode() for line in pipe.read().split() if line)
+            heard += pipe.read()
+        reported.update(line.decode() for line in heard.split() if line and line != READY.strip())
 
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"round {round_no}"
