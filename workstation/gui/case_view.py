@@ -66,6 +66,7 @@ from .dialogs.resume_dialog import ResumeDialog
 from .dialogs.review_dialog import ReviewDialog
 from .dialogs.signoff_dialog import SignoffDialog
 from .dialogs.withdraw_dialog import WithdrawDialog
+from .handover_panel import HandoverPanel
 from .printing import document_title, issue_document, show_archived
 from .timeline_text import clerk_text
 from .widgets import (
@@ -145,6 +146,9 @@ class CaseView(QWidget):
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(6, 0, 0, 0)
         right_box.addWidget(self._build_actions())
+        self.handover_panel = HandoverPanel(ctx)  # 转办: hidden in an office without units
+        self.handover_panel.done.connect(self._handover_done)
+        right_box.addWidget(self.handover_panel)
         right_box.addWidget(self._build_documents())
         right_box.addWidget(self._build_timeline(), 1)
         splitter = QSplitter()
@@ -371,6 +375,7 @@ class CaseView(QWidget):
         self.timeline_model.set_rows(list(reversed(entries)))
         self._update_actions(case)
         self._show_review(case, page.latest_review, page.appeals)
+        self.handover_panel.show_page(page)
 
     def _show_deadline(self, case: CaseSummary, d: Deadline, entries: list[TimelineEntry],
                        letter: LetterPeriod | None) -> None:
@@ -603,10 +608,14 @@ class CaseView(QWidget):
 
     def _action_done(self, dialog: ServiceDialog) -> None:
         self.dialog = None
-        self.info.setText(dialog.message)
+        self._handover_done(dialog.message)
+        self._follow_up(dialog)
+
+    def _handover_done(self, message: str) -> None:
+        """After a step (of the case or of a hand-over): show its sentence and read again."""
+        self.info.setText(message)
         self.info.show()
         self.ctx.data_changed(change=Change.of_case(self.case_id))
-        self._follow_up(dialog)
 
     # -- the review flow ------------------------------------------------------------------
     def _show_review(self, case: CaseSummary, latest: review.ReviewInfo | None, appeals: list[AppealInfo]) -> None:

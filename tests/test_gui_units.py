@@ -1,0 +1,147 @@
+"""Issue 19 on the screen: the admin's units, 转办 → 签收 → 答复草稿 → 采纳 in the case window, the 督办 panel
+of the office's dashboard and the unit's own list, the tally by unit; with no units nothing of it shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from helpers.gui import PASSWORD, QT_NOISE, click, open_view, save, type_text, wait_idle
+from PySide6.QtCore import Qt
+from test_gui_layout import latin_words
+
+from workstation.domain.handover import HandoverStatus
+from workstation.domain.intake import IntakeData
+from workstation.domain.status import Role
+from workstation.services import cases, handover, units, users
+
+pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
+pytestmark = [QT_NOISE, pytest.mark.gui]
+
+MON = date(2026, 3, 2)  # a Monday; March 2026 has no holiday
+
+
+def register(db, user, name: str = "王小明") -> int:
+    data = IntakeData(channel="in_person", handed_in_on=MON, applicant_name=name, id_number="11010519491231002X",
+                      phone="13800138000", content="申请公开本镇2025年道路硬化工程的招标文件")
+    return cases.register(db, user.actor(), data, today=MON).case.id
+
+
+@pytest.fixture
+def county(gui_db, staff):
+    """Two units, a clerk in each (roles 承办人 and 负责人), and the office's own users."""
+    admin = staff["admin"].actor()
+    roads = units.create_unit(gui_db, admin, "交通运输局", "县直部门")
+    town = units.create_unit(gui_db, admin, "城关镇人民政府", "乡镇街道")
+    made = dict(staff)
+    for login, name, unit in (("roads", "交通局承办", roads), ("town", "城关镇承办", town)):
+        info = users.create_user(gui_db, admin, login, name, PASSWORD, {Role.CLERK, Role.HEAD})
+        units.set_user_unit(gui_db, admin, info.id, unit.id)
+        made[login] = users.authenticate(gui_db, login, PASSWORD)
+    made["units"] = {"roads": roads, "town": town}
+    return made
+
+
+def _check_unit(dialog, name: str) -> None:
+    for i in range(dialog.unit_list.count()):
+        item = dialog.unit_list.item(i)
+        if item.text().startswith(name):
+            item.setCheckState(Qt.CheckState.Checked)
+
+
+def test_hand_over_sign_for_draft_and_accept_in_the_case_window(qtbot, gui_db, county, make_ctx):
+    case_id = register(gui_db, county["clerk"])
+    office = make_ctx(county["clerk"], MON)
+    view = open_view(qtbot, office, case_id)
+    panel = view.handover_panel
+    assert panel.isVisible() and panel.model.rowCount() == 0
+    assert "审查…" in view.review_buttons["review"].text()
+    # the office's clerk hands it over: the internal deadline comes prefilled (5 working days before 30 March)
+    click(qtbot, panel.buttons["hand_over"])
+    dialog = panel.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.due_edit.date().toPython() == date(2026, 3, 23)
+    assert latin_words(dialog) == set()
+    save(qtbot, dialog)  # no unit chosen: refused beside the list
+    assert dialog.isVisible() and dialog.error("units").text() == "请选择承办单位"
+    _check_unit(dialog, "交通运输局")
+    type_text(qtbot, dialog.note, "请提供招标文件")
+    save(qtbot, dialog)
+    wait_idle(qtbot, office)
+    assert "已转办给交通运输局" in view.info.text()
+    assert [(h.unit, h.status) for h in panel.page.handovers] == [("交通运输局", HandoverStatus.HANDED)]
+    assert panel.model.index(0, 1).data() == "待签收"
+    assert panel.buttons["accept_draft"].isHidden()  # the reviewer's step
+    assert panel.buttons["withdraw_handover"].isEnabled()
+    view.close()
+
+    # the unit's user signs for it and submits its draft; the case's own steps are the office's
+    unit = make_ctx(county["roads"], MON)
+    uview = open_view(qtbot, unit, case_id)
+    upanel = uview.handover_panel
+    assert set(upanel.buttons) == {"sign_for", "return", "submit_draft"}
+    assert not upanel.buttons["submit_draft"].isEnabled()
+    assert upanel.buttons["submit_draft"].toolTip() == "请先签收,签收后才能提交答复草稿"
+    assert not uview.buttons["correction"].isEnabled()
+    assert uview.buttons["correction"].toolTip().startswith("此步骤由办公室办理")
+    click(qtbot, upanel.buttons["sign_for"])
+    save(qtbot, upanel.dialog)
+    wait_idle(qtbot, unit)
+    assert "已签收" in uview.info.text() and upanel.model.index(0, 1).data() == "办理中"
+    click(qtbot, upanel.buttons["submit_draft"])
+    draft = upanel.dialog
+    qtbot.waitExposed(draft)
+    assert latin_words(draft) == set()
+    save(qtbot, draft)
+    assert draft.error("result").text() == "请选择拟答复结果" and draft.error("text").text() == "请填写答复草稿"
+    draft.result.setCurrentIndex(draft.result.findData("disclosed"))
+    type_text(qtbot, draft.text, "拟予公开招标文件")
+    type_text(qtbot, draft.opinion, "经审查不涉密")
+    save(qtbot, draft)
+    wait_idle(qtbot, unit)
+    assert "答复草稿已提交办公室" in uview.info.text()
+    assert upanel.model.index(0, 4).data().startswith("予以公开")
+    uview.close()
+
+    # the office's reviewer accepts the draft: the office's review then opens
+    reviewer = make_ctx(county["reviewer"], MON)
+    rview = open_view(qtbot, reviewer, case_id)
+    clerk_view = open_view(qtbot, make_ctx(county["clerk"], MON), case_id)
+    assert not clerk_view.review_buttons["review"].isEnabled()
+    assert "草稿已提交" in clerk_view.review_buttons["review"].toolTip()
+    rpanel = rview.handover_panel
+    assert rpanel.buttons["hand_over"].isHidden()
+    assert rpanel.buttons["accept_draft"].isEnabled()
+    click(qtbot, rpanel.buttons["accept_draft"])
+    accept = rpanel.dialog
+    qtbot.waitExposed(accept)
+    assert latin_words(accept) == set()
+    save(qtbot, accept)
+    wait_idle(qtbot, reviewer)
+    assert "已采纳交通运输局的答复草稿" in rview.info.text()
+    assert rpanel.model.index(0, 1).data() == "草稿已采纳"
+    clerk_view.refresh()
+    wait_idle(qtbot, clerk_view.ctx)
+    assert clerk_view.review_buttons["review"].isEnabled()
+
+
+def test_a_unit_sends_it_back_with_a_reason(qtbot, gui_db, county, make_ctx):
+    case_id = register(gui_db, county["clerk"])
+    handover.hand_over(gui_db, county["clerk"].actor(), case_id, [county["units"]["town"].id], today=MON)
+    ctx = make_ctx(county["town"], MON)
+    view = open_view(qtbot, ctx, case_id)
+    click(qtbot, view.handover_panel.buttons["return"])
+    dialog = view.handover_panel.dialog
+    save(qtbot, dialog)
+    assert dialog.error("reason").text() == "请填写退回理由"
+    type_text(qtbot, dialog.reason, "本镇未制作该信息")
+    save(qtbot, dialog)
+    assert [h.status for h in handover.handovers_of(gui_db, case_id, viewer=county["clerk"].actor())] == [
+        HandoverStatus.RETURNED]
+
+
+def test_with_no_units_the_case_window_shows_nothing_new(qtbot, gui_db, staff, make_ctx):
+    case_id = register(gui_db, staff["clerk"])
+    view = open_view(qtbot, make_ctx(staff["clerk"], MON), case_id)
+    assert view.handover_panel.isHidden()
+    assert view.review_buttons["review"].isEnabled()
