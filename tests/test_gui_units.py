@@ -145,3 +145,92 @@ def test_with_no_units_the_case_window_shows_nothing_new(qtbot, gui_db, staff, m
     view = open_view(qtbot, make_ctx(staff["clerk"], MON), case_id)
     assert view.handover_panel.isHidden()
     assert view.review_buttons["review"].isEnabled()
+
+
+def _dashboard(qtbot, ctx):
+    from workstation.gui.dashboard_view import DashboardView
+
+    view = DashboardView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    wait_idle(qtbot, ctx)
+    return view
+
+
+def test_the_units_dashboard_lists_its_requests_and_the_office_chases_it(qtbot, gui_db, county, make_ctx):
+    mine = register(gui_db, county["clerk"])
+    theirs = register(gui_db, county["clerk"], "李四")
+    office_actor = county["clerk"].actor()
+    handover.hand_over(gui_db, office_actor, mine, [county["units"]["roads"].id], today=MON)
+    handover.hand_over(gui_db, office_actor, theirs, [county["units"]["town"].id], today=MON)
+    later = date(2026, 3, 5)  # Thursday: three working days without signing for
+    unit = make_ctx(county["roads"], later)
+    board = _dashboard(qtbot, unit)
+    panel = board.supervision
+    assert panel.isVisible() and not board.new_button.isEnabled()
+    assert [(h.number, h.status_label) for h in panel.data.work] == [
+        (cases.get_case(gui_db, mine).number, "待签收")]  # not the town's request
+    assert panel.work_model.index(0, 3).data() == "2026-03-23"
+    assert "待签收 1 件" in panel.info.text()
+    assert latin_words(board) == set()
+    opened = []
+    panel.open_case.connect(opened.append)
+    panel.work.selectRow(0)
+    qtbot.keyClick(panel.work, Qt.Key.Key_Return)
+    assert opened == [mine]
+
+    # the office's dashboard: the roads board shows the request not signed for, and a 督办 is recorded
+    office = make_ctx(county["clerk"], later)
+    oboard = _dashboard(qtbot, office)
+    opanel = oboard.supervision
+    assert opanel.isVisible()
+    names = [b.unit for b in opanel.data.boards]
+    assert sorted(names) == ["交通运输局", "城关镇人民政府"]
+    opanel.boards.selectRow(names.index("交通运输局"))
+    assert opanel.board_model.index(names.index("交通运输局"), 2).data() == "1"  # 逾期未签收
+    assert opanel.chase_model.rowCount() == 1
+    assert "逾期未签收" in opanel.chase_model.index(0, 5).data()
+    assert latin_words(oboard) == set()
+    opanel.chases.selectRow(0)
+    click(qtbot, opanel.remind_button)
+    dialog = opanel.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.case.currentData() == mine
+    assert latin_words(dialog) == set()
+    click(qtbot, dialog.ok_button)
+    wait_idle(qtbot, office)
+    assert dialog.isVisible() and dialog.form.error("note").text() == "请填写督办内容"
+    type_text(qtbot, dialog.note, "请尽快签收")
+    click(qtbot, dialog.ok_button)
+    wait_idle(qtbot, office)
+    assert "已向交通运输局督办" in opanel.said.text()
+    board.refresh()
+    wait_idle(qtbot, unit)
+    assert panel.reminder_model.rowCount() == 1
+    assert panel.reminder_model.index(0, 2).data() == "请尽快签收"
+
+
+def test_a_unit_user_does_not_see_another_units_request_in_the_register(qtbot, gui_db, county, make_ctx):
+    from workstation.gui.main_window import MainWindow
+
+    mine = register(gui_db, county["clerk"])
+    theirs = register(gui_db, county["clerk"], "李四")
+    register(gui_db, county["clerk"], "赵六")  # the office's own
+    handover.hand_over(gui_db, county["clerk"].actor(), mine, [county["units"]["roads"].id], today=MON)
+    handover.hand_over(gui_db, county["clerk"].actor(), theirs, [county["units"]["town"].id], today=MON)
+    ctx = make_ctx(county["roads"], MON)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    register_view = window.show_page("register")
+    wait_idle(qtbot, ctx)
+    assert [register_view.model.case_id(row) for row in range(register_view.model.rowCount())] == [mine]
+
+
+def test_with_no_units_the_dashboard_shows_nothing_new(qtbot, gui_db, staff, make_ctx):
+    register(gui_db, staff["clerk"])
+    board = _dashboard(qtbot, make_ctx(staff["clerk"], MON))
+    assert board.supervision.isHidden() and board.supervision.data is None
+    assert board.new_button.isEnabled()
