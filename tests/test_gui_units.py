@@ -234,3 +234,61 @@ def test_with_no_units_the_dashboard_shows_nothing_new(qtbot, gui_db, staff, mak
     board = _dashboard(qtbot, make_ctx(staff["clerk"], MON))
     assert board.supervision.isHidden() and board.supervision.data is None
     assert board.new_button.isEnabled()
+
+
+def test_the_admin_adds_a_unit_and_puts_a_user_in_it(qtbot, gui_db, staff, make_ctx):
+    from workstation.gui.settings_dialog import SettingsDialog
+
+    ctx = make_ctx(staff["admin"], MON)
+    settings = SettingsDialog(ctx)
+    qtbot.addWidget(settings)
+    settings.show()
+    dialog = settings.open_units()
+    qtbot.waitExposed(dialog)
+    wait_idle(qtbot, ctx)
+    assert dialog.unit_model.rowCount() == 0 and dialog.user_model.rowCount() == 4
+    click(qtbot, dialog.add_button)  # no name: refused beside the field
+    wait_idle(qtbot, ctx)
+    assert dialog.form.error("name").text().startswith("请填写单位名称")
+    type_text(qtbot, dialog.name, "交通运输局")
+    dialog.kind.setCurrentText("县直部门")
+    click(qtbot, dialog.add_button)
+    wait_idle(qtbot, ctx)
+    assert "已添加承办单位“交通运输局”" in dialog.info.text()
+    assert [(u.name, u.kind, u.active) for u in dialog.places.units] == [("交通运输局", "县直部门", True)]
+    # the clerk now works in the unit
+    logins = [u.login for u in dialog.places.users]
+    dialog.user_table.selectRow(logins.index("clerk"))
+    dialog.place.setCurrentIndex(dialog.place.findText("交通运输局"))
+    click(qtbot, dialog.place_button)
+    wait_idle(qtbot, ctx)
+    assert "张承办现属于交通运输局" in dialog.info.text()
+    assert users.authenticate(gui_db, "clerk", PASSWORD).unit_name == "交通运输局"
+    assert dialog.user_model.index(logins.index("clerk"), 3).data() == "交通运输局"
+    # the administrator belongs to the office: refused in one sentence
+    dialog.user_table.selectRow(logins.index("admin"))
+    dialog.place.setCurrentIndex(dialog.place.findText("交通运输局"))
+    click(qtbot, dialog.place_button)
+    wait_idle(qtbot, ctx)
+    assert dialog.user_error.text().startswith("管理员属于办公室本身")
+    # rename and stop
+    dialog.unit_table.selectRow(0)
+    assert dialog.name.text() == "交通运输局"
+    dialog.stopped.setChecked(True)
+    click(qtbot, dialog.change_button)
+    wait_idle(qtbot, ctx)
+    assert dialog.unit_model.index(0, 2).data() == "已停用" and not units.has_units(gui_db)
+    assert latin_words(dialog) == set()
+    dialog.reject()
+    wait_idle(qtbot, ctx)
+
+
+def test_only_the_admin_manages_units(qtbot, gui_db, staff, make_ctx):
+    from workstation.gui.units_dialog import UnitsDialog
+
+    ctx = make_ctx(staff["head"], MON)
+    dialog = UnitsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, ctx)
+    assert not dialog.add_button.isEnabled() and not dialog.place_button.isEnabled()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QVBoxLayout, QWidget
 
 from workstation.domain.errors import UserError
 from workstation.services import handover
 from workstation.services.handover import Reminder, UnitBoard
 
 from .context import AppContext
+from .dialog_buttons import ok_cancel
 from .dialogs.base import text_field
 from .widgets import Form
 
@@ -36,16 +37,11 @@ class RemindDialog(QDialog):
         self.case.setCurrentIndex(max(0, self.case.findData(case_id)))
         self.unit.currentIndexChanged.connect(lambda _i: self._fill_cases())
         self.note = self.form.add("note", "督办内容", text_field("例如:请于内部办理期限前提交答复草稿"))
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("督办", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(self, "督办")
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)
         layout.addWidget(self.form.general)
         layout.addWidget(buttons)
-        self.ok_button.setDefault(True)
         self.setMinimumWidth(480)
 
     def _fill_cases(self) -> None:
