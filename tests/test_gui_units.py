@@ -9,6 +9,7 @@ import pytest
 from helpers.gui import PASSWORD, QT_NOISE, click, open_view, save, type_text, wait_idle
 from PySide6.QtCore import Qt
 from test_gui_layout import latin_words
+from test_gui_tally import open_view as open_tally
 
 from workstation.domain.handover import HandoverStatus
 from workstation.domain.intake import IntakeData
@@ -292,3 +293,32 @@ def test_only_the_admin_manages_units(qtbot, gui_db, staff, make_ctx):
     dialog.show()
     wait_idle(qtbot, ctx)
     assert not dialog.add_button.isEnabled() and not dialog.place_button.isEnabled()
+
+
+def test_the_tally_counts_by_unit_only_when_units_exist(qtbot, gui_db, county, make_ctx):
+    from workstation.domain.tally import Period
+
+    first, second = register(gui_db, county["clerk"]), register(gui_db, county["clerk"], "李四")
+    office = county["clerk"].actor()
+    roads, town = county["units"]["roads"].id, county["units"]["town"].id
+    handover.hand_over(gui_db, office, first, [roads], today=MON)
+    handover.hand_over(gui_db, office, second, [roads, town], today=MON)
+    handover.sign_for(gui_db, county["roads"].actor(), first, today=MON)
+    handover.submit_draft(gui_db, county["roads"].actor(), first, result_key="disclosed", text="拟予公开", today=MON)
+    handover.return_to_office(gui_db, county["town"].actor(), second, "本镇不掌握", today=MON)
+    view = open_tally(qtbot, make_ctx(county["head"], MON))
+    view.show_period(Period.month(2026, 3))
+    wait_idle(qtbot, view.ctx)
+    page = view.units_page
+    assert view.tabs.isTabVisible(view.tabs.indexOf(page))
+    rows = {t.unit: (t.handed, t.returned, t.submitted, t.on_time, t.late, t.going) for t in page.rows}
+    assert rows == {"交通运输局": (2, 0, 1, 1, 0, 1), "城关镇人民政府": (1, 1, 0, 0, 0, 0)}
+    assert page.totals.text().startswith("合计:转办 3 件,退回 1 件,已提交草稿 1 件")
+    view.tabs.setCurrentWidget(page)
+    assert latin_words(view) == set()
+
+
+def test_with_no_units_the_tally_has_no_unit_tab(qtbot, gui_db, staff, make_ctx):
+    view = open_tally(qtbot, make_ctx(staff["head"], MON))
+    wait_idle(qtbot, view.ctx)
+    assert not view.tabs.isTabVisible(view.tabs.indexOf(view.units_page)) and view.units_page.rows is None
