@@ -89,6 +89,8 @@ REVIEW_ACTIONS: tuple[tuple[str, str], ...] = (
     ("review", "审查…"), ("signoff", "审核签发…"), ("reply", "答复…"), ("deliver", "送达…"),
     ("appeal", "复议/诉讼…"), ("correct_result", "更正结果…"),
 )
+# a unit's user: the office issues every document in its own name (services.documents says the same)
+UNIT_DOCUMENTS = "文书以办公室的名义出具,由办公室办理;承办单位请提交答复草稿"
 REVIEW_STATES = {"submitted": "待审核", "signed": "已审核签发", "returned": "已退回"}
 
 
@@ -504,7 +506,7 @@ class CaseView(QWidget):
         self.id_button = QPushButton("显示完整号码")
         self.id_button.setAutoDefault(False)
         self.id_button.clicked.connect(self._reveal_id)
-        self.id_button.setVisible(self.ctx.has(Role.HEAD, Role.ADMIN, Role.REVIEWER))
+        self.id_button.setVisible(self.ctx.has(Role.HEAD, Role.ADMIN, Role.REVIEWER) and not self.ctx.actor.in_unit)
         self.id_button.setToolTip("查看完整号码会记入审计记录")
         id_box.addWidget(self.id_button)
         form.addRow("证件号码:" if person else "统一社会信用代码:", id_row)
@@ -541,9 +543,10 @@ class CaseView(QWidget):
             action.setData(kind)
             action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
         worker = self.ctx.has(*CASE_ROLES)
-        self.print_explanation_button.setEnabled(worker)
-        self.issue_button.setEnabled(worker)
-        self.issue_button.setToolTip("" if worker else "需要承办人或负责人角色")
+        why = "需要承办人或负责人角色" if not worker else UNIT_DOCUMENTS if self.ctx.actor.in_unit else ""
+        self.print_explanation_button.setEnabled(not why)
+        self.issue_button.setEnabled(not why)
+        self.issue_button.setToolTip(why)
 
     def show_document(self) -> None:
         """Preview the selected document from its archived bytes (a re-print never re-renders)."""

@@ -107,9 +107,7 @@ class DashboardView(QWidget):
         self.new_button.setObjectName("bigAction")
         self.new_button.setMinimumHeight(52)
         self.new_button.clicked.connect(self.new_request)
-        if ctx.actor.in_unit:  # the office registers at its window and hands the request over
-            self.new_button.setEnabled(False)
-            self.new_button.setToolTip("承办单位不在窗口登记申请;申请由办公室登记后转办")
+        self.new_button.setHidden(ctx.actor.in_unit)  # the office registers at its window and hands it over
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.new_button)

@@ -52,16 +52,20 @@ class HandOverDialog(ServiceDialog):
     intro = "选择掌握该信息的承办单位;信息分散在几个单位时可同时选择几个(联合办理),办公室答复须等各单位的草稿。"
 
     def __init__(self, ctx: AppContext, case: CaseSummary, units: list[UnitInfo], due: date | None,
-                 parent: QWidget | None = None) -> None:
-        self.units, self.due = units, due
+                 handed: dict[int, str], parent: QWidget | None = None) -> None:
+        """``handed``: the units that hold the request now, with the state of their hand-over."""
+        self.units, self.due, self.handed = units, due, handed
         super().__init__(ctx, case, parent)
 
     def build(self) -> None:
         self.unit_list = QListWidget()
         for unit in self.units:
-            item = QListWidgetItem(f"{unit.name}({unit.kind})")
+            state = self.handed.get(unit.id)
+            item = QListWidgetItem(f"{unit.name}({unit.kind})" + (f" — 已转办,{state}" if state else ""))
             item.setData(Qt.ItemDataRole.UserRole, unit.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            if state:  # handed already: not again while it is going
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.unit_list.addItem(item)
         self.unit_list.setMinimumHeight(min(8, max(3, len(self.units))) * 24)
@@ -76,7 +80,7 @@ class HandOverDialog(ServiceDialog):
 
     def _due_hint(self) -> str:
         legal = f"法定答复期限{cn_date(self.case.due)};" if self.case.due else "等待补正,法定答复期限尚未起算;"
-        return legal + "默认按设置的天数提前于法定答复期限"
+        return legal + "默认为法定答复期限前若干个工作日(天数在设置中确定)"
 
     @staticmethod
     def _toggle(item: QListWidgetItem) -> None:

@@ -154,7 +154,9 @@ class HandoverPanel(QGroupBox):
             return
         case, chosen = page.case, self.selected()
         makers: dict[str, Callable[[], ServiceDialog]] = {
-            "hand_over": lambda: HandOverDialog(self.ctx, case, page.units, page.handover_due, self),
+            "hand_over": lambda: HandOverDialog(self.ctx, case, page.units, page.handover_due,
+                                                {h.unit_id: h.status_label for h in page.handovers if h.status.active},
+                                                self),
             "sign_for": lambda: SignForDialog(self.ctx, case, self._mine(), self),
             "return": lambda: ReturnDialog(self.ctx, case, self),
             "submit_draft": lambda: DraftDialog(self.ctx, case, self._mine(), self),

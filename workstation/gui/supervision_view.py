@@ -100,17 +100,16 @@ class SupervisionPanel(QGroupBox):
             *(Column(FLAG_SHORT[f], lambda b, f=f: str(b.counts[f]), Qt.AlignmentFlag.AlignHCenter) for f in Flag),
             Column("已督办", lambda b: str(b.reminders), Qt.AlignmentFlag.AlignHCenter),
         ], colour=self._board_colour, tooltip=lambda _b: RULES, parent=self)
-        self.boards = list_table(self.board_model, (170, 70, 100, 110, 110, 110))
+        self.boards = list_table(self.board_model, (130, 52, 84, 98, 98, 98))
         self.boards.selectionModel().selectionChanged.connect(lambda *_: self._show_chases())
         self.chase_model = ListModel([
             Column("受理编号", lambda c: c.handover.number),
             Column("状态", lambda c: c.handover.status_label, Qt.AlignmentFlag.AlignHCenter),
-            Column("转办日期", lambda c: iso(c.handover.handed_on), Qt.AlignmentFlag.AlignHCenter),
             Column("内部期限", lambda c: _internal(c.handover), Qt.AlignmentFlag.AlignHCenter),
             Column("法定期限", lambda c: iso(c.handover.legal_due), Qt.AlignmentFlag.AlignHCenter),
             Column("督办事由", lambda c: "、".join(FLAG_SHORT[f] for f in c.flags)),
         ], colour=self._chase_colour, parent=self)
-        self.chases = list_table(self.chase_model, (200, 80, 90, 90, 90))
+        self.chases = list_table(self.chase_model, (190, 64, 86, 86))
         self.chases.doubleClicked.connect(lambda index: self._open(self.chase_model, index))
         enter_shortcut(self.chases, lambda: self._open(self.chase_model, self.chases.currentIndex()))
         self.remind_button = QPushButton("督办…")
@@ -129,11 +128,13 @@ class SupervisionPanel(QGroupBox):
         return self._split(self.boards, lower)
 
     @staticmethod
-    def _split(upper: QWidget, lower: QWidget) -> QSplitter:
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(upper)
-        splitter.addWidget(lower)
+    def _split(left: QWidget, right: QWidget) -> QSplitter:
+        """Side by side: the dashboard's own list keeps its height above."""
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([640, 580])
         return splitter
 
     @staticmethod
@@ -173,7 +174,7 @@ class SupervisionPanel(QGroupBox):
             Column("法定期限", lambda h: iso(h.legal_due), Qt.AlignmentFlag.AlignHCenter),
             Column("说明", lambda h: h.sent_back_reason and f"草稿退回意见:{h.sent_back_reason}" or h.note),
         ], parent=self)
-        self.work = list_table(self.work_model, (200, 90, 90, 90, 90))
+        self.work = list_table(self.work_model, (196, 84, 86, 86, 86))
         self.work.doubleClicked.connect(lambda index: self._open(self.work_model, index))
         enter_shortcut(self.work, lambda: self._open(self.work_model, self.work.currentIndex()))
         self.reminder_model = ListModel([
@@ -181,7 +182,7 @@ class SupervisionPanel(QGroupBox):
             Column("受理编号", lambda r: r.number or "(全部逾期事项)"),
             Column("督办内容", lambda r: r.note),
         ], tooltip=lambda r: r.note, parent=self)
-        self.reminder_table = list_table(self.reminder_model, (100, 200))
+        self.reminder_table = list_table(self.reminder_model, (90, 180))
         lower = QWidget()
         box = QVBoxLayout(lower)
         box.setContentsMargins(0, 0, 0, 0)
