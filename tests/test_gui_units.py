@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from helpers.gui import PASSWORD, QT_NOISE, click, open_view, save, type_text, wait_idle
 from PySide6.QtCore import Qt
-from test_gui_layout import ALLOWED, LATIN, latin_words
+from test_gui_layout import ALLOWED, LATIN, _fit, latin_words, layout_problems, the_programs_look  # noqa: F401
 from test_gui_tally import open_view as open_tally
 
 from workstation.domain.handover import HandoverStatus
@@ -339,3 +339,35 @@ def test_with_no_units_the_tally_has_no_unit_tab(qtbot, gui_db, staff, make_ctx)
     view = open_tally(qtbot, make_ctx(staff["head"], MON))
     wait_idle(qtbot, view.ctx)
     assert not view.tabs.isTabVisible(view.tabs.indexOf(view.units_page)) and view.units_page.rows is None
+
+
+def test_the_county_dialogs_fit_at_125_percent(qtbot, gui_db, county, make_ctx):
+    """The layout walk of test_gui_layout over this issue's dialogs, every field's error shown."""
+    from workstation.gui.units_dialog import UnitsDialog
+
+    case_id = register(gui_db, county["clerk"])
+    handover.hand_over(gui_db, county["clerk"].actor(), case_id, [county["units"]["town"].id], today=MON)
+    handover.sign_for(gui_db, county["town"].actor(), case_id, today=MON)
+    office, unit = make_ctx(county["clerk"], MON), make_ctx(county["town"], MON)
+    opened = []
+    for ctx, key in ((office, "hand_over"), (office, "withdraw_handover"), (unit, "submit_draft"),
+                     (unit, "return")):
+        view = open_view(qtbot, ctx, case_id)
+        view.handover_panel.start(key)
+        opened.append((view.handover_panel.dialog, ctx))
+    admin = make_ctx(county["admin"], MON)
+    units_dialog = UnitsDialog(admin)
+    qtbot.addWidget(units_dialog)
+    opened.append((units_dialog, admin))
+    for dialog, ctx in opened:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        wait_idle(qtbot, ctx)
+        form = dialog.form
+        for name in form.fields:
+            form.error(name).setText("请填写此项,格式为年-月-日,例如2026-06-01。")
+            form.error(name).show()
+        _fit(qtbot, dialog)
+        assert layout_problems(dialog) == [], dialog.windowTitle()
+        assert latin_words(dialog) == set(), dialog.windowTitle()
+        dialog.reject()

@@ -1,15 +1,12 @@
-"""`python -m workstation.gui.screenshots_units OUTDIR`: the county office's screens (issue 19) as PNG.
+"""The county office's screens (issue 19), taken by `python -m workstation.gui.screenshots OUTDIR` (30-40).
 
 A demo register with three units and their users; requests handed over in every state; then the admin's
 承办单位, the office's case window with its 转办 section and dialogs, the unit's case window and draft,
-both dashboards (督办 and the unit's list) and the tally by unit. Run like screenshots.py.
+both dashboards (督办 and the unit's list) and the tally by unit.
 """
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +15,6 @@ from workstation.services import cases, handover, queries, units, users
 from workstation.services.demo import DEMO_LOGINS, fill_demo
 from workstation.store.database import Database
 
-from .app import make_application
 from .context import AppContext
 from .main_window import MainWindow
 from .screenshots import SIZE, open_case_view, save, settle
@@ -61,21 +57,13 @@ def county(db: Database, today: date) -> dict[str, AppContext]:
     return made
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        sys.stderr.write("用法:python -m workstation.gui.screenshots_units 输出文件夹\n")
-        return 2
-    out = Path(args[0])
-    out.mkdir(parents=True, exist_ok=True)
-    make_application()
-    with tempfile.TemporaryDirectory(prefix="workstation-units-") as tmp:
-        db = Database.open_path(Path(tmp) / "county.sqlite3")
-        today = date.today()
-        fill_demo(db, cases=60, today=today)
-        shoot(db, county(db, today), out)
-        db.close()
-    return 0
+def shoot_county(folder: Path, out: Path) -> None:
+    """A county register of its own in ``folder`` (the demo's office stays single), then its screens."""
+    db = Database.open_path(folder / "county.sqlite3")
+    today = date.today()
+    fill_demo(db, cases=60, today=today)
+    shoot(db, county(db, today), out)
+    db.close()
 
 
 def shoot(db: Database, who: dict, out: Path) -> None:
@@ -130,6 +118,3 @@ def shoot(db: Database, who: dict, out: Path) -> None:
             save(window, out, "40-tally-units", ctx)
         window.close()
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -97,24 +97,26 @@ class UnitsDialog(QDialog):
             Column("用户数", lambda u: str(u.users)),
         ], parent=self)
         self.unit_table = list_table(self.unit_model, (260, 110, 80))
+        self.unit_table.setMinimumHeight(5 * self.unit_table.verticalHeader().defaultSectionSize())
         self.unit_table.selectionModel().selectionChanged.connect(lambda *_: self._unit_selected())
         self.form = Form()
         self.name = self.form.add("name", "单位名称", QLineEdit())
         self.name.setPlaceholderText("例如:县交通运输局、城关镇人民政府")
         self.kind = QComboBox()
         self.kind.addItems(UNIT_KINDS)
-        self.form.add("kind", "类别", self.kind)
         self.stopped = QCheckBox("停用(不再转办给该单位;已有记录保留)")
-        self.form.add("active", "", self.stopped)
         self.add_button = QPushButton("添加单位")
         self.add_button.clicked.connect(self.add_unit)
         self.change_button = QPushButton("保存修改")
         self.change_button.setToolTip("修改所选单位的名称、类别或停用")
         self.change_button.clicked.connect(self.change_unit)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # one line, so that both lists keep their rows on a screen of 768 pixels
+        row.addWidget(Label("类别"))
+        for widget in (self.kind, self.stopped):
+            row.addWidget(widget)
+        row.addStretch(1)
         for button in (self.add_button, self.change_button):
             row.addWidget(button)
-        row.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addWidget(self.unit_table, 1)
         layout.addLayout(self.form.layout)
@@ -159,6 +161,7 @@ class UnitsDialog(QDialog):
             Column("所属单位", lambda u: u.unit_name or OFFICE),
         ], parent=self)
         self.user_table = list_table(self.user_model, (120, 120, 200))
+        self.user_table.setMinimumHeight(5 * self.user_table.verticalHeader().defaultSectionSize())
         self.user_table.selectionModel().selectionChanged.connect(lambda *_: self._user_selected())
         self.place = QComboBox()
         self.place_button = QPushButton("设置所属单位")
