@@ -14,6 +14,7 @@ from test_gui_tally import open_view as open_tally
 from workstation.domain.handover import HandoverStatus
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
+from workstation.gui.pdf_preview_dialog import PdfPreviewDialog
 from workstation.services import cases, handover, units, users
 
 pytest_plugins = ["helpers.gui"]  # gui_db, staff, make_ctx
@@ -81,6 +82,11 @@ def test_hand_over_sign_for_draft_and_accept_in_the_case_window(qtbot, gui_db, c
     assert panel.model.index(0, 1).data() == "待签收"
     assert panel.buttons["accept_draft"].isHidden()  # the reviewer's step
     assert panel.buttons["withdraw_handover"].isEnabled()
+    click(qtbot, panel.sheet_button)  # the 转办单, to print or save
+    wait_idle(qtbot, office)
+    [sheet] = view.findChildren(PdfPreviewDialog)
+    assert sheet.windowTitle().endswith("转办单 政依申〔2026〕第0001号 交通运输局") and sheet.page_count == 1
+    sheet.close()
     click(qtbot, panel.buttons["hand_over"])  # again: the unit holding it cannot be chosen twice
     again = panel.dialog
     [roads_item] = [again.unit_list.item(i) for i in range(again.unit_list.count())
@@ -221,9 +227,13 @@ def test_the_units_dashboard_lists_its_requests_and_the_office_chases_it(qtbot, 
     wait_idle(qtbot, office)
     assert dialog.isVisible() and dialog.form.error("note").text() == "请填写督办内容"
     type_text(qtbot, dialog.note, "请尽快签收")
+    dialog.print_box.setChecked(True)
     click(qtbot, dialog.ok_button)
     wait_idle(qtbot, office)
     assert "已向交通运输局督办" in opanel.said.text()
+    [notice] = oboard.findChildren(PdfPreviewDialog)
+    assert notice.windowTitle().endswith("督办通知 交通运输局") and notice.page_count == 1
+    notice.close()
     board.refresh()
     wait_idle(qtbot, unit)
     assert panel.reminder_model.rowCount() == 1

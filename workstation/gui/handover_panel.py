@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from workstation.domain.handover import HANDOVER_STEPS
+from workstation.services import handover_sheets
 from workstation.services.case_page import CasePage
 from workstation.services.handover import HandoverInfo
 
@@ -30,6 +31,7 @@ from .handover_dialogs import (
     draft_text,
 )
 from .list_table import list_table
+from .sheet_preview import preview_sheet
 from .widgets import OVERDUE_BACK, OVERDUE_TEXT, Column, Label, ListModel, iso
 
 OFFICE_BUTTONS = (("hand_over", "转办…"), ("accept_draft", "采纳草稿…"), ("send_back_draft", "退回草稿…"),
@@ -96,6 +98,12 @@ class HandoverPanel(QGroupBox):
             self.buttons[key] = button
             row.addWidget(button)
         row.addStretch(1)
+        self.sheet_button = QPushButton("打印转办单…")
+        self.sheet_button.setAutoDefault(False)
+        self.sheet_button.setToolTip("所选转办的转办单(内部流转):预览、打印或另存为PDF")
+        self.sheet_button.setEnabled(False)
+        self.sheet_button.clicked.connect(self.print_sheet)
+        row.addWidget(self.sheet_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
@@ -133,6 +141,7 @@ class HandoverPanel(QGroupBox):
         if self.page is None:
             return
         chosen = self.selected()
+        self.sheet_button.setEnabled(chosen is not None)
         for key, button in self.buttons.items():
             if key in PER_HANDOVER:
                 tip = (self.page.draft_actions.get(chosen.id, {}).get(key, CHOOSE_ONE) if chosen else CHOOSE_ONE)
@@ -174,6 +183,16 @@ class HandoverPanel(QGroupBox):
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
+
+    def print_sheet(self) -> None:
+        """The 转办单 of the selected hand-over, rendered on the worker, then previewed."""
+        chosen = self.selected()
+        if chosen is None:
+            return
+        viewer, today = self.ctx.actor, self.ctx.today()
+        number = self.page.case.number if self.page else ""
+        preview_sheet(self.ctx, self, lambda db: handover_sheets.handover_sheet(db, viewer, chosen.id, today=today),
+                      "转办单", f"转办单 {number} {chosen.unit}")
 
     def _saved(self, dialog: ServiceDialog) -> None:
         self.dialog = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QVBoxLayout, QWidget
 
 from workstation.domain.errors import UserError
 from workstation.services import handover
@@ -37,6 +37,8 @@ class RemindDialog(QDialog):
         self.case.setCurrentIndex(max(0, self.case.findData(case_id)))
         self.unit.currentIndexChanged.connect(lambda _i: self._fill_cases())
         self.note = self.form.add("note", "督办内容", text_field("例如:请于内部办理期限前提交答复草稿"))
+        self.print_box = QCheckBox("同时打印督办通知")
+        self.form.add("print", "", self.print_box)
         buttons, self.ok_button = ok_cancel(self, "督办")
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)

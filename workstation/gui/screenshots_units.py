@@ -53,6 +53,7 @@ def county(db: Database, today: date) -> dict[str, AppContext]:
     handover.sign_for(db, roads, ids[UNITS[0][0]], today=today)
     handover.submit_draft(db, roads, ids[UNITS[0][0]], result_key="disclosed", text="经查,该信息由本局制作,拟予公开。",
                           opinion="经审查,不涉及国家秘密", today=today)
+    handover.remind(db, clerk, listed[UNITS[0][0]], "请于内部办理期限前提交答复草稿", case_id=open_ids[3], today=today)
     made["ids"] = ids  # type: ignore[assignment]
     return made
 

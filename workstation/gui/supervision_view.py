@@ -11,11 +11,18 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workstation.domain.handover import FLAG_LABELS, Flag, HandoverStatus
 from workstation.domain.status import Role
-from workstation.services import handover, units
+from workstation.services import handover, handover_sheets, units
 from workstation.services.base import Actor
 from workstation.services.handover import Chase, HandoverInfo, Reminder, UnitBoard
 from workstation.store.database import Database
@@ -23,6 +30,7 @@ from workstation.store.database import Database
 from .context import AppContext, Change
 from .list_table import list_table
 from .remind_dialog import RemindDialog
+from .sheet_preview import preview_sheet
 from .widgets import (
     OVERDUE_BACK,
     OVERDUE_TEXT,
@@ -245,3 +253,11 @@ class SupervisionPanel(QGroupBox):
         self.said.show()
         cases = frozenset({reminder.request_id}) if reminder.request_id else frozenset()
         self.ctx.data_changed(change=Change(cases, register=True))
+        if dialog.print_box.isChecked():
+            self.print_notice(reminder)
+
+    def print_notice(self, reminder: Reminder) -> None:
+        """The 督办通知 of a recorded reminder, rendered on the worker, then previewed."""
+        viewer, today = self.ctx.actor, self.ctx.today()
+        preview_sheet(self.ctx, self, lambda db: handover_sheets.supervision_notice(db, viewer, reminder.id, today=today),
+                      "督办通知", f"督办通知 {reminder.unit}")
