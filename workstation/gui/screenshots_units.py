@@ -84,10 +84,8 @@ def shoot(db: Database, who: dict, out: Path) -> None:
     save(view.handover_panel.dialog, out, "32-hand-over", clerk)
     view.handover_panel.dialog.reject()
     view.close()
-    view = open_case_view(reviewer, first)
-    view.handover_panel.start("accept_draft")
-    save(view.handover_panel.dialog, out, "33-accept-draft", reviewer)
-    view.handover_panel.dialog.reject()
+    view = open_case_view(reviewer, first)  # the unit's draft waits for the reviewer (采纳草稿 enabled)
+    save(view, out, "33-case-reviewer", reviewer)
     view.close()
 
     view = open_case_view(town, waiting)
