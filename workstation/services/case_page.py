@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
+
 from workstation.domain.deadline import Deadline, LetterPeriod
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
@@ -18,6 +20,7 @@ from workstation.services.office import AttachmentInfo
 from workstation.services.review import AppealInfo, ReviewInfo
 from workstation.services.units import UnitInfo
 from workstation.store.database import Database
+from workstation.store.models import Unit
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,10 @@ def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> Case
     """The case, its deadline counted as of ``today``, its timeline, data, files, documents and review."""
     with db.read() as s:
         check_reach(s, viewer, case_id)
+        county = s.execute(select(Unit.id).limit(1)).first() is not None  # an office that ever had units
     case = cases.get_case(db, case_id)
-    active_units = units.list_units(db)  # none: an office without units
-    handed = handover.handovers_of(db, case_id, viewer=viewer)
+    active_units = units.list_units(db) if county else []
+    handed = handover.handovers_of(db, case_id, viewer=viewer) if county else []
     shown = bool(active_units or handed)
     is_open = case.closed_on is None
     return CasePage(
