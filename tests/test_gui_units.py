@@ -217,7 +217,11 @@ def test_the_units_dashboard_lists_its_requests_and_the_office_chases_it(qtbot, 
     assert opanel.chase_model.rowCount() == 1
     assert "逾期未签收" in opanel.chase_model.index(0, 4).data()
     assert latin_words(oboard) == set()
+    chased = []
+    opanel.open_case.connect(chased.append)
     opanel.chases.selectRow(0)
+    qtbot.keyClick(opanel.chases, Qt.Key.Key_Return)  # Enter opens the request, as in the register
+    assert chased == [mine]
     click(qtbot, opanel.remind_button)
     dialog = opanel.dialog
     qtbot.waitExposed(dialog)
