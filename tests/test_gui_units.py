@@ -242,6 +242,11 @@ def test_the_units_dashboard_lists_its_requests_and_the_office_chases_it(qtbot, 
     wait_idle(qtbot, unit)
     assert panel.reminder_model.rowCount() == 1
     assert panel.reminder_model.index(0, 2).data() == "请尽快签收"
+    panel.reminder_table.doubleClicked.emit(panel.reminder_model.index(0, 2))  # the unit reads the notice
+    wait_idle(qtbot, unit)
+    [received] = board.findChildren(PdfPreviewDialog)
+    assert received.windowTitle().endswith("督办通知 交通运输局") and received.page_count == 1
+    received.close()
 
 
 def test_a_unit_user_does_not_see_another_units_request_in_the_register(qtbot, gui_db, county, make_ctx):

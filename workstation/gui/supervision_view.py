@@ -191,10 +191,13 @@ class SupervisionPanel(QGroupBox):
             Column("督办内容", lambda r: r.note),
         ], tooltip=lambda r: r.note, parent=self)
         self.reminder_table = list_table(self.reminder_model, (90, 180))
+        self.reminder_table.setToolTip("双击打开督办通知,可打印或另存为PDF")
+        self.reminder_table.doubleClicked.connect(
+            lambda index: self.print_notice(self.reminder_model.row_object(index.row())))
         lower = QWidget()
         box = QVBoxLayout(lower)
         box.setContentsMargins(0, 0, 0, 0)
-        title = Label("收到的督办")
+        title = Label("收到的督办(双击打开督办通知)")
         title.setObjectName("sectionTitle")
         box.addWidget(title)
         box.addWidget(self.reminder_table, 1)
