@@ -261,6 +261,7 @@ def test_a_unit_user_does_not_see_another_units_request_in_the_register(qtbot, g
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
+    assert not window.new_action.isEnabled()  # Ctrl+N: the office registers, the unit is handed requests
     register_view = window.show_page("register")
     wait_idle(qtbot, ctx)
     assert [register_view.model.case_id(row) for row in range(register_view.model.rowCount())] == [mine]
