@@ -66,6 +66,7 @@ from .dialogs.resume_dialog import ResumeDialog
 from .dialogs.review_dialog import ReviewDialog
 from .dialogs.signoff_dialog import SignoffDialog
 from .dialogs.withdraw_dialog import WithdrawDialog
+from .handover_panel import HandoverPanel
 from .printing import document_title, issue_document, show_archived
 from .timeline_text import clerk_text
 from .widgets import (
@@ -88,6 +89,8 @@ REVIEW_ACTIONS: tuple[tuple[str, str], ...] = (
     ("review", "审查…"), ("signoff", "审核签发…"), ("reply", "答复…"), ("deliver", "送达…"),
     ("appeal", "复议/诉讼…"), ("correct_result", "更正结果…"),
 )
+# a unit's user: the office issues every document in its own name (services.documents says the same)
+UNIT_DOCUMENTS = "文书以办公室的名义出具,由办公室办理;承办单位请提交答复草稿"
 REVIEW_STATES = {"submitted": "待审核", "signed": "已审核签发", "returned": "已退回"}
 
 
@@ -145,6 +148,9 @@ class CaseView(QWidget):
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(6, 0, 0, 0)
         right_box.addWidget(self._build_actions())
+        self.handover_panel = HandoverPanel(ctx)  # 转办: hidden in an office without units
+        self.handover_panel.done.connect(self._handover_done)
+        right_box.addWidget(self.handover_panel)
         right_box.addWidget(self._build_documents())
         right_box.addWidget(self._build_timeline(), 1)
         splitter = QSplitter()
@@ -371,6 +377,7 @@ class CaseView(QWidget):
         self.timeline_model.set_rows(list(reversed(entries)))
         self._update_actions(case)
         self._show_review(case, page.latest_review, page.appeals)
+        self.handover_panel.show_page(page)
 
     def _show_deadline(self, case: CaseSummary, d: Deadline, entries: list[TimelineEntry],
                        letter: LetterPeriod | None) -> None:
@@ -499,7 +506,7 @@ class CaseView(QWidget):
         self.id_button = QPushButton("显示完整号码")
         self.id_button.setAutoDefault(False)
         self.id_button.clicked.connect(self._reveal_id)
-        self.id_button.setVisible(self.ctx.has(Role.HEAD, Role.ADMIN, Role.REVIEWER))
+        self.id_button.setVisible(self.ctx.has(Role.HEAD, Role.ADMIN, Role.REVIEWER) and not self.ctx.actor.in_unit)
         self.id_button.setToolTip("查看完整号码会记入审计记录")
         id_box.addWidget(self.id_button)
         form.addRow("证件号码:" if person else "统一社会信用代码:", id_row)
@@ -536,9 +543,10 @@ class CaseView(QWidget):
             action.setData(kind)
             action.triggered.connect(lambda _checked=False, k=kind: self.issue_notice(k))
         worker = self.ctx.has(*CASE_ROLES)
-        self.print_explanation_button.setEnabled(worker)
-        self.issue_button.setEnabled(worker)
-        self.issue_button.setToolTip("" if worker else "需要承办人或负责人角色")
+        why = "需要承办人或负责人角色" if not worker else UNIT_DOCUMENTS if self.ctx.actor.in_unit else ""
+        self.print_explanation_button.setEnabled(not why)
+        self.issue_button.setEnabled(not why)
+        self.issue_button.setToolTip(why)
 
     def show_document(self) -> None:
         """Preview the selected document from its archived bytes (a re-print never re-renders)."""
@@ -603,10 +611,14 @@ class CaseView(QWidget):
 
     def _action_done(self, dialog: ServiceDialog) -> None:
         self.dialog = None
-        self.info.setText(dialog.message)
+        self._handover_done(dialog.message)
+        self._follow_up(dialog)
+
+    def _handover_done(self, message: str) -> None:
+        """After a step (of the case or of a hand-over): show its sentence and read again."""
+        self.info.setText(message)
         self.info.show()
         self.ctx.data_changed(change=Change.of_case(self.case_id))
-        self._follow_up(dialog)
 
     # -- the review flow ------------------------------------------------------------------
     def _show_review(self, case: CaseSummary, latest: review.ReviewInfo | None, appeals: list[AppealInfo]) -> None:

@@ -22,6 +22,7 @@ from workstation.services.gui_queries import due_soon_days
 from workstation.services.queries import DASHBOARD_VIEWS, Dashboard, DashboardItem
 
 from .context import AppContext, Change
+from .supervision_view import SupervisionPanel
 from .widgets import (
     OVERDUE_BACK,
     OVERDUE_TEXT,
@@ -106,6 +107,7 @@ class DashboardView(QWidget):
         self.new_button.setObjectName("bigAction")
         self.new_button.setMinimumHeight(52)
         self.new_button.clicked.connect(self.new_request)
+        self.new_button.setHidden(ctx.actor.in_unit)  # the office registers at its window and hands it over
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.new_button)
@@ -174,6 +176,9 @@ class DashboardView(QWidget):
         layout.addLayout(list_head)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        self.supervision = SupervisionPanel(ctx)  # 督办, or a unit's own list: hidden in an office without units
+        self.supervision.open_case.connect(self.open_case)
+        layout.addWidget(self.supervision, 1)
         self.stale = True  # read when first shown
         ctx.changed.connect(self._changed)
 
@@ -193,6 +198,7 @@ class DashboardView(QWidget):
         self.stale = False
         db, today, viewer = self.ctx.background_db, self.ctx.today(), self.ctx.actor
         self.query.run(lambda _p: queries.dashboard(db, today=today, viewer=viewer), self._loaded)
+        self.supervision.refresh()
 
     def _loaded(self, d: Dashboard) -> None:
         today = d.today

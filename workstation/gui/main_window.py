@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.new_action = QAction("登记新申请…", self)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
         self.new_action.triggered.connect(self.open_intake)
+        self.new_action.setVisible(not self.ctx.actor.in_unit)  # a unit's requests come handed over by the office
+        self.new_action.setEnabled(not self.ctx.actor.in_unit)
         work.addAction(self.new_action)
         self.import_action = QAction("导入台账…", self)  # only the roles the import service allows see it
         self.import_action.triggered.connect(self.open_import)

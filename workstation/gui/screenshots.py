@@ -90,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         login.close()
         shoot_main(db, out)
         db.close()
+        from .screenshots_units import shoot_county  # it uses this module's helpers
+
+        shoot_county(Path(tmp), out)
     return 0
 
 

@@ -35,6 +35,7 @@ from workstation.settings import SETTINGS
 
 from .context import AppContext
 from .password_dialog import ResetPasswordDialog
+from .units_dialog import UnitsDialog
 from .user_dialog import UserDialog, role_boxes
 from .widgets import Column, Form, ListModel, error_label, fit_resize, show_error
 
@@ -183,6 +184,7 @@ class SettingsDialog(QDialog):
             Column("姓名", lambda u: u.display_name),
             Column("角色", lambda u: "、".join(r.label for r in Role if r in u.roles)),
             Column("状态", lambda u: ("正常" if u.active else "已停用") + ("(须改密码)" if u.must_change else "")),
+            Column("所属单位", lambda u: u.unit_name or "办公室"),
         ], parent=self)
         self.users_table = QTableView()
         self.users_table.setModel(self.users_model)
@@ -212,6 +214,10 @@ class SettingsDialog(QDialog):
         user_buttons.addWidget(self.add_user)
         user_buttons.addWidget(self.reset_button)
         user_buttons.addStretch(1)
+        self.units_button = QPushButton("承办单位…")
+        self.units_button.setToolTip("县级机关的科室、县直部门、乡镇和站所,以及每个用户属于办公室还是哪个单位")
+        self.units_button.clicked.connect(self.open_units)
+        user_buttons.addWidget(self.units_button)
         layout.addLayout(user_buttons)
         if not self.admin:
             note = QLabel("只有管理员可以添加用户、修改角色和重置密码。")
@@ -284,6 +290,14 @@ class SettingsDialog(QDialog):
         dialog.finished.connect(dialog.deleteLater)
         self.user_dialog = dialog
         dialog.open()
+
+    def open_units(self) -> UnitsDialog:
+        dialog = UnitsDialog(self.ctx, self)
+        dialog.finished.connect(lambda _r: self._load_users())
+        dialog.finished.connect(dialog.deleteLater)
+        self.units_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _reset_password(self) -> None:
         user = self._selected_user()

@@ -61,6 +61,7 @@ from .tally_cases_dialog import TallyCasesDialog
 from .tally_chart import TrendPage
 from .tally_grid import GROUP_ROLE, KEY_ROLE, VALUE_ROLE, GridModel, GridTable
 from .tally_locks import LocksPage, local_time
+from .tally_units import UnitTallyPage
 from .widgets import ListModel, enter_shortcut, error_label, show_error
 from .worker import Progress
 
@@ -150,6 +151,11 @@ class TallyView(QWidget):
         self.locks_page = LocksPage()
         self.locks_page.period_chosen.connect(self.show_period)
         self.tabs.addTab(self.locks_page, "锁定记录")
+        self.units_page = UnitTallyPage(ctx)  # 按承办单位: only when the office has units
+        self.tabs.addTab(self.units_page, "按承办单位")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.units_page), False)
+        self.units_page.available.connect(lambda shown: self.tabs.setTabVisible(self.tabs.indexOf(self.units_page),
+                                                                                shown))
         self.tabs.currentChanged.connect(lambda _i: self._load_trend_if_shown())
 
         heading = QHBoxLayout()
@@ -365,6 +371,7 @@ class TallyView(QWidget):
         self.loading = False
         self.trend_page.need(period.start.year)
         self._load_trend_if_shown()
+        self.units_page.load(period)
         self.loaded.emit()
 
     def _show_problems(self, result: TallyResult, cases: Sequence[CaseSummary]) -> None:

@@ -98,15 +98,22 @@ KEY_LABELS: dict[str, str] = {
     "sent_on": "发出日期",
     "estimated": "预计",
     "on_the_spot": "当场答复",
+    "unit": "承办单位",  # 转办 and 督办 (issue 19)
+    "internal_due": "内部办理期限",
+    "legal_due": "法定答复期限",
+    "name": "名称",
+    "active": "启用",
 }
 # Where an action uses a key in its own sense.
 ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类别"},
+                                                "unit_created": {"kind": "单位类别"},
+                                                "unit_changed": {"kind": "单位类别"},
                                                 "delivered": {"on": "送达日期", "body": "代为送达的机关"},
                                                 "letter_received": {"on": "收到日期"}}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
           "appeal_id", "method_label", "document_id", "earlier_request_id",
-          "counting_on"}
+          "counting_on", "handover_id", "unit_id", "supervision_id"}
 # A registration event carries the whole form; the timeline shows its gist.
 REGISTERED_KEYS = ("number", "received", "channel", "applicant_kind", "due", "provisional")
 # An issued document: its name and 文号, which template printed it, whether its fonts are embedded.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from workstation.domain.status import Role
 from workstation.services import users
 
 from .context import AppContext
+from .dialog_buttons import ok_cancel
 from .widgets import Form
 
 
@@ -47,16 +47,11 @@ class UserDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         holder, self.roles = role_boxes(frozenset({Role.CLERK}))
         self.form.add("roles", "角色", holder)
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton("添加", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(self, "添加")
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)
         layout.addWidget(self.form.general)
         layout.addWidget(buttons)
-        ok.setDefault(True)
         self.setMinimumWidth(440)
 
     def accept(self) -> None:

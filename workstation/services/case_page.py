@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+from sqlalchemy import select
 
 from workstation.domain.deadline import Deadline, LetterPeriod
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
-from workstation.services import cases, documents, office, review
+from workstation.services import cases, documents, handover, office, review, units
 from workstation.services.access import check_reach
 from workstation.services.base import Actor
 from workstation.services.cases import CaseSummary, TimelineEntry
 from workstation.services.documents import IssuedDocument
+from workstation.services.handover import HandoverInfo
 from workstation.services.office import AttachmentInfo
 from workstation.services.review import AppealInfo, ReviewInfo
+from workstation.services.units import UnitInfo
 from workstation.store.database import Database
+from workstation.store.models import Unit
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,16 @@ class CasePage:
     latest_review: ReviewInfo | None
     appeals: list[AppealInfo]
     state: cases.CaseState  # each step allowed or why not, for this viewer; the documents that fit
+    # 转办: all empty in an office without units (the case window then shows nothing of hand-overs)
+    units: list[UnitInfo] = field(default_factory=list)  # the active units the office may hand it to
+    handovers: list[HandoverInfo] = field(default_factory=list)  # oldest first; a unit's user: its own
+    handover_actions: dict[str, str] = field(default_factory=dict)  # 转办 / 签收, 退回, 提交答复草稿: "" or why not
+    draft_actions: dict[int, dict[str, str]] = field(default_factory=dict)  # per hand-over: 采纳草稿, 退回草稿, 收回
+    handover_due: date | None = None  # the internal deadline a new hand-over gets by default
+
+    @property
+    def shows_handovers(self) -> bool:
+        return bool(self.units or self.handovers)
 
 
 def clock_end(case: CaseSummary, today: date) -> date:
@@ -45,7 +60,12 @@ def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> Case
     """The case, its deadline counted as of ``today``, its timeline, data, files, documents and review."""
     with db.read() as s:
         check_reach(s, viewer, case_id)
+        county = s.execute(select(Unit.id).limit(1)).first() is not None  # an office that ever had units
     case = cases.get_case(db, case_id)
+    active_units = units.list_units(db) if county else []
+    handed = handover.handovers_of(db, case_id, viewer=viewer) if county else []
+    shown = bool(active_units or handed)
+    is_open = case.closed_on is None
     return CasePage(
         case=case,
         deadline=cases.deadline(db, case_id, as_of=clock_end(case, today)),
@@ -57,4 +77,10 @@ def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> Case
         latest_review=review.latest_review(db, case_id),
         appeals=review.appeals_of(db, case_id),
         state=cases.state_of(db, case_id, viewer),
+        units=active_units,
+        handovers=handed,
+        handover_actions=handover.handover_actions(db, case_id, viewer=viewer) if shown else {},
+        draft_actions={h.id: handover.draft_actions(h, viewer, case_open=is_open) for h in handed},
+        handover_due=(handover.default_internal_due(db, case_id, today=today)
+                      if active_units and not viewer.in_unit and is_open else None),
     )

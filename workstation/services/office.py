@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
+from workstation.services.access import check_reach
 from workstation.services.base import Actor, ValidationError, invalidate, require, utcnow, writing
 from workstation.services.users import UserInfo, create_first_admin
 from workstation.settings import SETTINGS, validate
@@ -111,6 +112,7 @@ def add_attachment(db: Database, actor: Actor, case_id: int, path: Path | str, *
     with writing(db, actor) as tx:
         if tx.session.get(Request, case_id) is None:
             raise UserError(f"找不到编号为 {case_id} 的申请")
+        check_reach(tx.session, actor, case_id)  # a unit's user: only the requests handed to its unit
         row = Attachment(request_id=case_id, purpose=purpose, filename=path.name[:255], mime=mime,
                          sha256=digest, data=data, added_at=utcnow(), added_by=actor.id)
         tx.session.add(row)

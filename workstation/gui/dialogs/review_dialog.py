@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -28,12 +26,13 @@ from PySide6.QtWidgets import (
 from workstation.domain.checklist import Checklist, ChecklistItem, by_step
 from workstation.domain.deadline import cn_date
 from workstation.domain.errors import UserError
-from workstation.domain.results import RESULTS, RESULTS_BY_KEY
+from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import office, review
 from workstation.services.cases import CaseSummary
 
 from ..context import AppContext, Change
 from ..repeats_panel import RepeatsPanel
+from ..result_combo import result_combo
 from ..widgets import Form, Label, date_edit, fit_resize, to_date
 from .base import Job, ServiceDialog, text_field
 
@@ -64,14 +63,7 @@ class ReviewDialog(ServiceDialog):
         right = QVBoxLayout()
         right.addWidget(self._build_proposal())
         decision = Form(QFormLayout(), share=self.form)
-        self.result = QComboBox()
-        self.result.addItem("", None)
-        for r in RESULTS:
-            self.result.addItem(r.label, r.key)
-        self.result.setMaxVisibleItems(22)
-        self.result.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.result.setMinimumContentsLength(16)
-        self.result.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.result = result_combo()
         decision.add("result", "办理结果", self.result)
         self.choice_reason = decision.add("choice_reason", "另选理由", text_field("所选结果与建议不同的理由", 56))
         self.third_party = decision.add("third_party", "第三方", QLineEdit())
