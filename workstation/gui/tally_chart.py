@@ -70,7 +70,7 @@ class TrendPage(QWidget):
         self.stale = False
         self._generation += 1
         generation = self._generation
-        today, db = self.ctx.today(), self.ctx.background_db
+        today, db, viewer = self.ctx.today(), self.ctx.background_db, self.ctx.actor
         self.status.setText(f"正在统计{year}年各月数字……")
         self.status.show()
 
@@ -80,7 +80,7 @@ class TrendPage(QWidget):
                     raise UserError(CANCELLED)
                 progress.report(done, months)
 
-            return tally_service.monthly_trend(db, year, today, heard)
+            return tally_service.monthly_trend(db, year, today, heard, viewer=viewer)
 
         self.ctx.tasks.run(job, on_done=lambda trend: self._loaded(generation, trend),
                            on_error=lambda exc: self._failed(generation, exc),

@@ -48,7 +48,7 @@ from workstation.reports.tables import TABLE3_TITLE, TABLE4_TITLE, table3_grid, 
 from workstation.services import queries
 from workstation.services import tally as tally_service
 from workstation.services.audit import ANCHOR_SUFFIX
-from workstation.services.base import get_settings
+from workstation.services.base import Actor, get_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.tally import LockInfo
 
@@ -84,9 +84,10 @@ class Loaded:
     problem_cases: list[CaseSummary]
 
 
-def load_tally(db: Any, period: Period) -> Loaded:
-    result = tally_service.tally(db, period.start, period.end)
-    problem_cases = queries.fetch_cases(db, list(result.problem_ids)) if result.problem_ids else []
+def load_tally(db: Any, period: Period, viewer: Actor | None = None) -> Loaded:
+    """Tables 三 and 四 as the viewer may count them (a unit's user: its unit's requests)."""
+    result = tally_service.tally(db, period.start, period.end, viewer=viewer)
+    problem_cases = queries.fetch_cases(db, list(result.problem_ids), viewer=viewer) if result.problem_ids else []
     return Loaded(result, tally_service.locks(db), problem_cases)
 
 
@@ -323,10 +324,10 @@ class TallyView(QWidget):
         show_error(self.error, "")
         self._generation += 1
         generation = self._generation
-        db = self.ctx.background_db
+        db, viewer = self.ctx.background_db, self.ctx.actor
         self.loading = True
         self.summary_label.setText("正在统计……")
-        self.ctx.tasks.run(lambda _p: load_tally(db, period), on_done=lambda loaded: self._loaded(generation, loaded),
+        self.ctx.tasks.run(lambda _p: load_tally(db, period, viewer), on_done=lambda loaded: self._loaded(generation, loaded),
                            on_error=lambda exc: self._failed(generation, exc), label=f"正在统计{period.label}……",
                            parent=self)
 
@@ -456,9 +457,10 @@ class TallyView(QWidget):
         period = result.period
         title = (f"{period.label} · {APPEAL_KINDS[kind]} · {APPEAL_COLUMNS[column_key]}:"
                  f"{result.table4[kind][column_key]} 件")
-        db = self.ctx.background_db
+        db, viewer = self.ctx.background_db, self.ctx.actor
         self.ctx.tasks.run(
-            lambda _p: tally_service.requests_behind_appeals(db, period.start, period.end, kind, column_key),
+            lambda _p: tally_service.requests_behind_appeals(db, period.start, period.end, kind, column_key,
+                                                             viewer=viewer),
             on_done=lambda cases: self._show_cases(title, cases),
             on_error=lambda exc: show_error(self.error, exc.message), label="正在读取申请……", parent=self)
 
@@ -473,8 +475,9 @@ class TallyView(QWidget):
         if group in GROUP_ROWS and row_key != group:
             what = f"{row_label(group, period)} {what}"
         title = f"{period.label} · {what} · {column_label(column_key)}:{result.cell(row_key, column_key)} 件"
-        db = self.ctx.background_db
-        self.ctx.tasks.run(lambda _p: tally_service.requests_behind(db, period.start, period.end, row_key, column_key),
+        db, viewer = self.ctx.background_db, self.ctx.actor
+        self.ctx.tasks.run(lambda _p: tally_service.requests_behind(db, period.start, period.end, row_key, column_key,
+                                                                    viewer=viewer),
                            on_done=lambda cases: self._show_cases(title, cases),
                            on_error=lambda exc: show_error(self.error, exc.message), label="正在读取申请……",
                            parent=self)

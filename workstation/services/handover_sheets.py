@@ -20,7 +20,7 @@ from workstation.services.access import check_reach
 from workstation.services.base import Actor, PermissionDenied, office_settings
 from workstation.services.case_records import get_request, today_or
 from workstation.services.documents import font_paths
-from workstation.services.handover import supervision
+from workstation.services.handover import Dues, supervision
 from workstation.store.database import Database
 from workstation.store.models import Handover, Supervision, Unit, User
 
@@ -40,6 +40,7 @@ def _render(db: Database, kind: str, context: dict[str, Any]) -> bytes:
 def handover_sheet(db: Database, viewer: Actor, handover_id: int, *, today: date | None = None) -> bytes:
     """转办单 of one hand-over: the request, the unit, the dates, the note, a place to sign for it."""
     today = today_or(today)
+    dues = Dues(db)
     with db.read() as s:
         h = s.get(Handover, handover_id)
         if h is None:
@@ -58,7 +59,7 @@ def handover_sheet(db: Database, viewer: Actor, handover_id: int, *, today: date
             "case": {"number": r.number, "received": r.received, "channel": CHANNELS.get(r.channel, r.channel),
                      "applicant_name": r.applicant_name, "content": r.content, "due": r.due,
                      "wanted_form": WANTED_FORMS.get(r.wanted_form or "", "")},
-            "handover": {"unit": unit.name if unit else "", "handed_on": h.handed_on, "internal_due": h.internal_due,
+            "handover": {"unit": unit.name if unit else "", "handed_on": h.handed_on, "internal_due": dues(h, r),
                          "note": h.note or "", "joint": "、".join(others)},
         }
     return _render(db, HANDOVER_SHEET, context)
