@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -32,6 +33,7 @@ HINTS = {
     "numbers.document_prefix": "本机关发出的告知书、函件文号的代字,如“城政信复”",
     "office.review_body": "答复告知书中写明的行政复议机关;乡镇为县级人民政府",
 }
+MINIMUM_WIDTH = 820
 
 
 class FirstRunDialog(QDialog):
@@ -78,14 +80,20 @@ class FirstRunDialog(QDialog):
         ok.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # side by side: one above the other is taller than a 1366x768 screen at 125 % leaves (614)
+        boxes = QHBoxLayout()
+        boxes.addWidget(office_box, 3)
+        boxes.addWidget(admin_box, 2, alignment=Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(office_box)
-        layout.addWidget(admin_box)
+        layout.addLayout(boxes)
         layout.addWidget(self.office_form.general)
+        layout.addStretch(1)
         layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
-        self.setMinimumWidth(520)
         self._show_preview()
+        self.setMinimumWidth(MINIMUM_WIDTH)
+        # wrapped hints need their height at the dialog's width; a layout's minimum height does not count it
+        self.setMinimumHeight(self.heightForWidth(MINIMUM_WIDTH))
         self.edits["office.name"].setFocus()
 
     def _show_preview(self) -> None:
