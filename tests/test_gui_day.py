@@ -29,7 +29,7 @@ CONTENT = "申请公开本镇2025年道路硬化工程的招标文件和中标�
 LATIN = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"\S*/\S*")
 EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}\b")
-ALLOWED = {"PDF", "Excel", "XLSX", "CSV", "Ctrl", "Enter", "Esc", "EMS", "Tab"}
+ALLOWED = {"PDF", "Excel", "XLSX", "CSV", "Ctrl", "Enter", "Esc", "Tab"}
 
 
 def latin_words(widget: QWidget) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers.gui import QT_NOISE, open_view, wait_idle
+from helpers.gui import QT_NOISE, open_view, type_text, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -256,3 +256,55 @@ def test_the_holidays_page_of_a_provisional_year_fits_too(qtbot, gui_db, staff, 
     assert "预估" in window.holidays.year_source.text()
     assert window.size().width() <= LOGICAL[0] and window.size().height() <= LOGICAL[1]
     assert layout_problems(window) == []
+
+
+def test_the_delivery_by_a_courier_fits_and_speaks_chinese(qtbot, gui_db, staff, make_ctx):
+    """By post through another courier: the carriers, the warning of letter 235 and its refusal, all shown."""
+    users = {name: info.actor() for name, info in staff.items()}
+    case_id, role = _where_allowed(gui_db, users, "deliver")
+    ctx = make_ctx(staff[role], TODAY)
+    view = open_view(qtbot, ctx, case_id)
+    view.start_action("deliver")
+    dialog = view.dialog
+    qtbot.waitExposed(dialog)
+    dialog.method.setCurrentIndex(dialog.method.findData("post"))
+    dialog.carrier.setCurrentIndex(dialog.carrier.findData("other"))
+    dialog.accept()  # no tracking number: its refusal shows
+    wait_idle(qtbot, ctx)
+    assert dialog.isVisible() and dialog.carrier_warning.isVisible()
+    assert "不具有国家公文寄递资格" in dialog.carrier_warning.text()
+    assert dialog.error("tracking_no").isVisible()
+    qtbot.wait(10)
+    assert layout_problems(dialog) == []
+    type_text(qtbot, dialog.tracking_no, "SF1234567890")
+    dialog.accept()  # no reason: the rule of letter 235 beside the reason, in two lines
+    wait_idle(qtbot, ctx)
+    assert "不具有国家公文寄递资格" in dialog.error("override_reason").text()
+    qtbot.wait(10)
+    assert dialog.width() <= LOGICAL[0] and dialog.height() <= LOGICAL[1]
+    assert layout_problems(dialog) == []
+    assert [dialog.carrier.itemText(i) for i in range(dialog.carrier.count())] == [
+        "邮政企业(特快专递)", "邮政企业(挂号信)", "其他快递企业"]
+    assert layout_problems(dialog) == []
+    assert latin_words(dialog) == set()
+    dialog.reject()
+    view.close()
+
+
+def test_the_first_run_with_its_refusals_shown_fits(qtbot, gui_db):
+    """Saved with the office's name, the administrator's name and the password missing: each refusal beside its
+    field, whole, and the dialog still within the screen at 125 %."""
+    from workstation.gui.first_run_dialog import FirstRunDialog
+
+    dialog = FirstRunDialog(gui_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _fit(qtbot, dialog)
+    dialog.edits["numbers.request_prefix"].clear()
+    dialog.accept()
+    qtbot.wait(10)
+    shown = [f.name for f in dialog.office_form.fields.values() if f.error.isVisible()]
+    assert shown and dialog.isVisible()
+    assert dialog.width() <= LOGICAL[0] and dialog.height() <= LOGICAL[1]
+    assert layout_problems(dialog) == []

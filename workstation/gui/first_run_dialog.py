@@ -23,6 +23,7 @@ from workstation.services.users import UserInfo
 from workstation.settings import SETTINGS
 from workstation.store.database import Database
 
+from .fitting import pin_minimum_height
 from .widgets import Form, Label
 
 OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "numbers.document_prefix",
@@ -92,8 +93,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
         self._show_preview()
         self.setMinimumWidth(MINIMUM_WIDTH)
-        # wrapped hints need their height at the dialog's width; a layout's minimum height does not count it
-        self.setMinimumHeight(self.heightForWidth(MINIMUM_WIDTH))
+        pin_minimum_height(self, MINIMUM_WIDTH)  # the wrapped hints whole
         self.edits["office.name"].setFocus()
 
     def _show_preview(self) -> None:
@@ -112,11 +112,13 @@ class FirstRunDialog(QDialog):
         values = {key: edit.text() for key, edit in self.edits.items()}
         if self.password.text() != self.repeat.text():
             self.office_form.show(UserError("两次输入的密码不一致", field="repeat"))
+            pin_minimum_height(self)
             return
         try:
             self.user = office.setup_office(self.db, values, self.login.text(), self.name.text(),
                                             self.password.text())
         except UserError as exc:
             self.office_form.show(exc)
+            pin_minimum_height(self)
             return
         super().accept()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
-from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL
+from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL, NON_POSTAL_RULE
 from workstation.services import cases, review
 from workstation.services.cases import CaseSummary
 from workstation.services.review import DELIVERY_METHODS, POSTAL_CARRIERS
@@ -25,8 +25,7 @@ ALL_FIELDS = ("carrier", "tracking_no", "body", "signed_by", "email")
 DATE_LABELS = {"in_person": "签收日期", "entrusted": "签收日期", "post": "交邮日期", "email": "发送日期"}
 # The method to offer first, from how the applicant asked to get the information.
 FROM_WANTED = {"post": "post", "email": "email", "pickup": "in_person", "on_site": "in_person"}
-NON_POSTAL_WARNING = ("⚠ 国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业(EMS或中国邮政),"
-                      "不得通过其他快递企业。已经交其他快递企业寄出的,请写明快递企业名称和原因。")
+NON_POSTAL_WARNING = "⚠ " + NON_POSTAL_RULE + "已经交其他快递企业寄出的,请写明快递企业名称和原因。"
 
 
 class DeliveryDialog(ServiceDialog):
