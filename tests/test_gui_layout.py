@@ -308,3 +308,34 @@ def test_the_first_run_with_its_refusals_shown_fits(qtbot, gui_db):
     assert shown and dialog.isVisible()
     assert dialog.width() <= LOGICAL[0] and dialog.height() <= LOGICAL[1]
     assert layout_problems(dialog) == []
+
+
+def test_the_tallys_export_buttons_name_the_data_file_in_words(qtbot, gui_db, staff, make_ctx):
+    """Issue 18 item 9: the export for other systems is a 数据文件(供系统对接), not "JSON"."""
+    from workstation.gui.main_window import MainWindow
+
+    ctx = make_ctx(staff["head"], TODAY)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_page("tally")
+    window.show()
+    wait_idle(qtbot, ctx)
+    tally = window.page("tally")
+    buttons = tally.export_buttons
+    assert buttons["json"].text() == "数据文件" and "供系统对接" in buttons["json"].toolTip()
+    assert not any("JSON" in text for b in buttons.values() for text in (b.text(), b.toolTip()))
+
+
+def test_the_first_runs_preview_takes_the_rows_width(qtbot, gui_db):
+    """The two numbers it will give, one per line, as wide as the fields above (not a narrow column)."""
+    from workstation.gui.first_run_dialog import FirstRunDialog
+
+    dialog = FirstRunDialog(gui_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _fit(qtbot, dialog)
+    assert dialog.preview.width() == dialog.edits["office.name"].width()
+    preview = dialog.preview
+    assert preview.heightForWidth(preview.width()) <= 2 * preview.fontMetrics().lineSpacing() + 4  # two lines
+    assert layout_problems(dialog) == []

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,8 @@ class FirstRunDialog(QDialog):
         self.preview = Label()
         self.preview.setObjectName("hint")
         self.preview.setWordWrap(True)  # two numbers in one sentence: wider than the form at 125 %
+        # the row's whole width, as the hints above it (a wrapped label alone asks for a narrow column)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.office_form.layout.addRow("", self.preview)
         for key in ("numbers.request_prefix", "numbers.document_prefix"):
             self.edits[key].textChanged.connect(self._show_preview)
@@ -102,7 +105,7 @@ class FirstRunDialog(QDialog):
                                self.edits["numbers.request_prefix"].text().strip(), year, 1)
         notice = format_number(str(SETTINGS["numbers.document_pattern"].default),
                                self.edits["numbers.document_prefix"].text().strip(), year, 1)
-        self.preview.setText(f"第一件申请的受理编号将是:{number};第一份告知书的文号将是:{notice}")
+        self.preview.setText(f"第一件申请的受理编号将是:{number}\n第一份告知书的文号将是:{notice}")
 
     def error(self, name: str) -> QLabel:
         return self.office_form.error(name)
