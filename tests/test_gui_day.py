@@ -50,6 +50,13 @@ def latin_words(widget: QWidget) -> set[str]:
     return words
 
 
+def in_front(qtbot, window: QWidget) -> None:
+    """The window has the keyboard, as the one the clerk clicked into (an X server without a window manager
+    gives it to no window by itself; offscreen, a closed dialog hands it to none)."""
+    with qtbot.waitActive(window):
+        window.activateWindow()
+
+
 def case_windows(window: MainWindow) -> list[CaseView]:
     return [w for w in window.findChildren(CaseView) if w.isVisible()]
 
@@ -73,6 +80,7 @@ def test_a_request_from_the_window_to_the_tally(qtbot, gui_db, staff, make_ctx):
     assert latin_words(window) == set()
 
     # the citizen hands in a paper request: Ctrl+N, type, Enter
+    in_front(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     intake = window.intake
     assert intake.isVisible() and intake.focusWidget() is intake.applicant_name
@@ -317,8 +325,7 @@ def test_the_first_day_from_an_empty_register_with_a_change_of_hands(qtbot, gui_
         """Ctrl+L in the window (none at the first start), the login, and the new person's main window."""
         if window is not None:  # from wherever the person is working: the main window or a case window
             at = next(iter(case_windows(window)), window)
-            with qtbot.waitActive(at):  # offscreen, a closed dialog hands the activation to no window
-                at.activateWindow()
+            in_front(qtbot, at)
             qtbot.keyClick(at, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
             assert window.switching and not window.isVisible()
 
@@ -390,6 +397,7 @@ def test_the_first_day_from_an_empty_register_with_a_change_of_hands(qtbot, gui_
 
     # the clerk: a paper request typed in, the receipt, the case, the review submitted
     window, ctx = next_person(window, "clerk")
+    in_front(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     intake = window.intake
     type_text(qtbot, intake.applicant_name, "王小明")
