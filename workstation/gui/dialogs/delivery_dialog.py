@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
@@ -90,13 +91,18 @@ class DeliveryDialog(ServiceDialog):
         if exc.field == "override_reason" and self.form.is_visible("carrier_warning"):
             exc = UserError("请写明快递企业名称和原因(国办公开办函〔2016〕235号)", field="override_reason")
         super().refused(exc)
-        pin_minimum_height(self)
 
+    # Qt shows a dialog at most two thirds of the screen high (409 of 614 at 125 %) and at least its minimum,
+    # which does not count the wrapped lines' height: they would be squeezed. The minimum follows them.
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        # Qt shows a dialog at most two thirds of the screen high (409 of 614 at 125 %) and at least its
-        # minimum, which does not count the wrapped lines' height: they would be squeezed
         pin_minimum_height(self)
         super().showEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a row or a refusal came or went
+            pin_minimum_height(self)
+        return handled
 
     def _show_verdict(self) -> None:
         method = self.method.currentData()
