@@ -41,3 +41,18 @@ def test_the_date_pop_up_names_months_and_days_in_chinese(qtbot, chinese_app):
     calendar.setSelectedDate(QDate(2026, 11, 28))
     assert calendar.locale().monthName(11) == "十一月"
     assert calendar.locale().dayName(1, QLocale.FormatType.ShortFormat) in ("周一", "一")
+
+
+def test_the_words_qts_translation_lacks_are_chinese_too(qtbot, chinese_app, tmp_path):
+    """Qt's own file dialog (where no desktop supplies one): "Look in", "Files of type", a "Folder"."""
+    import re
+
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QLabel
+
+    dialog = QFileDialog(None, "导出", "", "Excel 工作簿 (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    labels = [label.text().replace("&", "") for label in dialog.findChildren(QLabel) if label.text()]
+    assert len(labels) >= 3 and not any(re.search(r"[A-Za-z]{2,}", text) for text in labels), labels
+    assert QFileIconProvider().type(QFileInfo(str(tmp_path))) == "文件夹"

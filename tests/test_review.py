@@ -173,3 +173,25 @@ def test_appeal_validation(db, users):
     with pytest.raises(UserError, match="不能早于"):
         review.set_appeal_result(db, users["clerk"], appeal.id, "corrected", date(2026, 3, 1), today=TODAY)
     assert [a.label for a in review.appeals_of(db, case.id)] == ["行政诉讼(未经复议直接起诉)"]
+
+
+def test_post_goes_through_a_postal_enterprise_as_letter_235_says_it(db, users):
+    """国办公开办函〔2016〕235号 item 2 names no company: 邮政企业, not a courier without the right to carry
+    official documents (《邮政法》Art. 55). The refusals and the choices say that, in Chinese only."""
+    case = registered(db, users)
+    review.submit_review(db, users["clerk"], case.id, answers(db, "not_held"), today=TODAY)
+    review.sign_off(db, users["reviewer"], case.id, today=TODAY)
+    review.reply(db, users["clerk"], case.id, review.ReplyData("unavailable.not_held", TODAY), today=TODAY)
+    messages = []
+    for carrier in ("", "other"):
+        with pytest.raises(UserError) as exc:
+            review.deliver(db, users["clerk"], case.id, "post", TODAY, tracking_no="1150012345678", carrier=carrier,
+                           today=TODAY)
+        messages.append(exc.value.message)
+    assert messages[0] == "邮寄送达的,请选择寄递企业"
+    assert "应当通过邮政企业" in messages[1] and "不具有国家公文寄递资格的其他快递企业" in messages[1]
+    assert "写明快递企业名称和原因" in messages[1]
+    labels = list(review.POSTAL_CARRIERS.values())
+    for text in [*messages, *labels]:
+        assert "EMS" not in text and "中国邮政" not in text, text
+    assert [label.startswith("邮政企业") for label in labels] == [True, True, False]

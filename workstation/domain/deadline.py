@@ -45,13 +45,17 @@ COUNTING_BASIS: dict[str, str] = {
     "post": "交邮之日",
     "email": "发送之日",
 }
-# 235号 item 2: post goes through 邮政企业; another courier is recorded, with a warning.
+# 235号 item 2: post goes through 邮政企业 (《邮政法》Art. 55: couriers may not carry state organs' official
+# documents); another courier is recorded, with a warning. The letter names no company or product: the choice
+# is the kind of enterprise, the product only helps find the item (keys kept for the registers written).
 POSTAL_CARRIERS: dict[str, str] = {
-    "ems": "EMS 邮政特快专递",
-    "china_post": "中国邮政 挂号信",
+    "ems": "邮政企业(特快专递)",
+    "china_post": "邮政企业(挂号信)",
     "other": "其他快递企业",
 }
 NON_POSTAL = "other"
+NON_POSTAL_RULE = ("国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业,"
+                   "不得通过不具有国家公文寄递资格的其他快递企业(《邮政法》第五十五条)。")
 
 
 @dataclass(frozen=True)

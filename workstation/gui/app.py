@@ -39,6 +39,7 @@ from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .password_dialog import ChangePasswordDialog
+from .qt_words import MissingQtWords
 from .widgets import plain_message
 from .worker import TaskRunner
 
@@ -82,6 +83,7 @@ def speak_chinese(app: QApplication) -> None:
         translator = QTranslator(app)  # parented: lives as long as the application
         if translator.load(name, folder):
             app.installTranslator(translator)
+    app.installTranslator(MissingQtWords(app))  # asked first: the few words Qt's translation lacks
 
 
 def apply_look(app: QApplication) -> None:

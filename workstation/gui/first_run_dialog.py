@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +24,7 @@ from workstation.services.users import UserInfo
 from workstation.settings import SETTINGS
 from workstation.store.database import Database
 
+from .fitting import pin_minimum_height
 from .widgets import Form, Label
 
 OFFICE_KEYS = ("office.name", "office.address", "office.phone", "numbers.request_prefix", "numbers.document_prefix",
@@ -32,6 +35,7 @@ HINTS = {
     "numbers.document_prefix": "本机关发出的告知书、函件文号的代字,如“城政信复”",
     "office.review_body": "答复告知书中写明的行政复议机关;乡镇为县级人民政府",
 }
+MINIMUM_WIDTH = 820
 
 
 class FirstRunDialog(QDialog):
@@ -55,6 +59,8 @@ class FirstRunDialog(QDialog):
         self.preview = Label()
         self.preview.setObjectName("hint")
         self.preview.setWordWrap(True)  # two numbers in one sentence: wider than the form at 125 %
+        # the row's whole width, as the hints above it (a wrapped label alone asks for a narrow column)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.office_form.layout.addRow("", self.preview)
         for key in ("numbers.request_prefix", "numbers.document_prefix"):
             self.edits[key].textChanged.connect(self._show_preview)
@@ -78,14 +84,19 @@ class FirstRunDialog(QDialog):
         ok.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # side by side: one above the other is taller than a 1366x768 screen at 125 % leaves (614)
+        boxes = QHBoxLayout()
+        boxes.addWidget(office_box, 3)
+        boxes.addWidget(admin_box, 2, alignment=Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(office_box)
-        layout.addWidget(admin_box)
+        layout.addLayout(boxes)
         layout.addWidget(self.office_form.general)
+        layout.addStretch(1)
         layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
-        self.setMinimumWidth(520)
         self._show_preview()
+        self.setMinimumWidth(MINIMUM_WIDTH)
+        pin_minimum_height(self, MINIMUM_WIDTH)  # the wrapped hints whole
         self.edits["office.name"].setFocus()
 
     def _show_preview(self) -> None:
@@ -94,7 +105,7 @@ class FirstRunDialog(QDialog):
                                self.edits["numbers.request_prefix"].text().strip(), year, 1)
         notice = format_number(str(SETTINGS["numbers.document_pattern"].default),
                                self.edits["numbers.document_prefix"].text().strip(), year, 1)
-        self.preview.setText(f"第一件申请的受理编号将是:{number};第一份告知书的文号将是:{notice}")
+        self.preview.setText(f"第一件申请的受理编号将是:{number}\n第一份告知书的文号将是:{notice}")
 
     def error(self, name: str) -> QLabel:
         return self.office_form.error(name)
@@ -104,11 +115,13 @@ class FirstRunDialog(QDialog):
         values = {key: edit.text() for key, edit in self.edits.items()}
         if self.password.text() != self.repeat.text():
             self.office_form.show(UserError("两次输入的密码不一致", field="repeat"))
+            pin_minimum_height(self)
             return
         try:
             self.user = office.setup_office(self.db, values, self.login.text(), self.name.text(),
                                             self.password.text())
         except UserError as exc:
             self.office_form.show(exc)
+            pin_minimum_height(self)
             return
         super().accept()

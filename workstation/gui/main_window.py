@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         account = bar.addMenu("用户(&U)")
         self.switch_action = QAction("切换用户…", self)
         self.switch_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.switch_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from a case window too
         self.switch_action.triggered.connect(self.switch_user)
         account.addAction(self.switch_action)
         self.password_action = QAction("修改密码…", self)

@@ -65,12 +65,13 @@ from .tally_units import UnitTallyPage
 from .widgets import ListModel, enter_shortcut, error_label, show_error
 from .worker import Progress
 
-EXPORT_BUTTONS = (("xlsx", "XLSX"), ("pdf", "PDF"), ("csv", "CSV"), ("json", "JSON"), ("docx", "年度报告(.docx)"))
+# JSON is for other systems, not a word for the clerk (issue 18 item 9)
+EXPORT_BUTTONS = (("xlsx", "XLSX"), ("pdf", "PDF"), ("csv", "CSV"), ("json", "数据文件"), ("docx", "年度报告(.docx)"))
 FILE_FILTERS = {
     "xlsx": "Excel 工作簿 (*.xlsx)",
     "pdf": "PDF 文件 (*.pdf)",
     "csv": "CSV 文件 (*.csv)",
-    "json": "JSON 文件 (*.json)",
+    "json": "数据文件(供系统对接) (*.json)",
     "docx": "Word 文档 (*.docx)",
 }
 SHOWN_PROBLEMS = 50
@@ -183,7 +184,8 @@ class TallyView(QWidget):
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt, caption in EXPORT_BUTTONS:
             button = QPushButton(caption)
-            button.setToolTip(f"导出为{FORMATS[fmt]}" + ("(仅限整年)" if fmt == "docx" else ""))
+            button.setToolTip("供系统对接的数据文件(.json)" if fmt == "json"
+                              else f"导出为{FORMATS[fmt]}" + ("(仅限整年)" if fmt == "docx" else ""))
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
             self.export_buttons[fmt] = button

@@ -40,7 +40,10 @@ def day_kind(info: DayInfo) -> str:
 class YearGrid(QWidget):
     """Paints 4 × 3 months; hovering a day tells what it is and why."""
 
-    CELL = QSize(26, 20)
+    # the smallest day: two digits and a line of the program's font; with its gaps the year fits the holidays
+    # page of a 1366x768 screen at 125 % beside the import panel (tests/test_gui_layout.py)
+    CELL = QSize(22, 17)
+    GAP = QSize(10, 4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +52,8 @@ class YearGrid(QWidget):
         self.year = 0
         self._cells: list[tuple[QRect, DayInfo]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(self._month_size().width() * 4 + 60, self._month_size().height() * 3 + 30)
+        month = self._month_size()
+        self.setMinimumSize(month.width() * 4 + self.GAP.width() * 5, month.height() * 3 + self.GAP.height() * 4)
 
     def set_days(self, year: int, days: tuple[DayInfo, ...]) -> None:
         self.year = year
@@ -76,7 +80,7 @@ class YearGrid(QWidget):
         cell_h = max(self.CELL.height(), (self.height() - 10 * (rows + 1)) // (rows * 8))
         month_w, month_h = cell_w * 7, cell_h * 8
         gap_x = (self.width() - month_w * cols) // (cols + 1)
-        gap_y = max(4, (self.height() - month_h * rows) // (rows + 1))
+        gap_y = max(self.GAP.height(), (self.height() - month_h * rows) // (rows + 1))
         font = painter.font()
         bold = painter.font()
         bold.setBold(True)

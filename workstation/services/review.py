@@ -17,6 +17,7 @@ from workstation.domain.deadline import (  # DELIVERY_METHODS and POSTAL_CARRIER
     COUNTING_BASIS,
     DELIVERY_METHODS,
     NON_POSTAL,
+    NON_POSTAL_RULE,
     POSTAL_CARRIERS,
     Delivered,
 )
@@ -396,10 +397,10 @@ def deliver(db: Database, actor: Actor, case_id: int, method: str, on: date, *, 
         if not tracking_no.strip():
             raise UserError("邮寄送达的,请填写邮件单号", field="tracking_no")
         if carrier not in POSTAL_CARRIERS:
-            raise UserError("请选择寄递企业(EMS或中国邮政)", field="carrier")
+            raise UserError("邮寄送达的,请选择寄递企业", field="carrier")
         if carrier == NON_POSTAL and not override_reason.strip():
-            raise UserError("国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业(EMS或中国邮政),不得通过其他快递企业。"
-                            "如已交其他快递企业寄出,请写明快递企业名称和原因。", field="override_reason")
+            raise UserError(NON_POSTAL_RULE + "如已交其他快递企业寄出,请写明快递企业名称和原因。",
+                            field="override_reason")
     if method in ("in_person", "entrusted") and not signed_by.strip():
         raise UserError("请填写签收人(申请人或其法定代理人)", field="signed_by")
     if method == "entrusted" and not body.strip():

@@ -6,15 +6,19 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
-from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL
+from workstation.domain.deadline import COUNTING_BASIS, NON_POSTAL, NON_POSTAL_RULE
+from workstation.domain.errors import UserError
 from workstation.services import cases, review
 from workstation.services.cases import CaseSummary
 from workstation.services.review import DELIVERY_METHODS, POSTAL_CARRIERS
 from workstation.store.database import Database
 
 from ..context import AppContext
+from ..fitting import pin_minimum_height
 from ..widgets import Label, date_edit, to_date
 from .base import Job, ServiceDialog, text_field
 
@@ -25,15 +29,14 @@ ALL_FIELDS = ("carrier", "tracking_no", "body", "signed_by", "email")
 DATE_LABELS = {"in_person": "签收日期", "entrusted": "签收日期", "post": "交邮日期", "email": "发送日期"}
 # The method to offer first, from how the applicant asked to get the information.
 FROM_WANTED = {"post": "post", "email": "email", "pickup": "in_person", "on_site": "in_person"}
-NON_POSTAL_WARNING = ("⚠ 国办公开办函〔2016〕235号:邮寄送达应当通过邮政企业(EMS或中国邮政),"
-                      "不得通过其他快递企业。已经交其他快递企业寄出的,请写明快递企业名称和原因。")
+NON_POSTAL_WARNING = "⚠ " + NON_POSTAL_RULE + "已经交其他快递企业寄出的,请写明快递企业名称和原因。"
 
 
 class DeliveryDialog(ServiceDialog):
     title = "送达"
     ok_text = "登记送达"
-    intro = ("登记答复告知书送达申请人的方式和日期。是否按期以此日期判断:直接送达、委托送达以签收之日,"
-             "邮寄以交邮之日(须通过邮政企业),电子邮件以发送之日。登记后可打印送达回证。")
+    # one line: which day counts (签收, 交邮, 发送) is the date's own label and the verdict's sentence below
+    intro = "登记答复告知书送达申请人的方式和日期,是否按期以此日期判断。登记后可打印送达回证。"
 
     def __init__(self, ctx: AppContext, case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(ctx, case, parent)
@@ -80,7 +83,26 @@ class DeliveryDialog(ServiceDialog):
         self.form.set_label("on", DATE_LABELS[method])
         self._show_verdict()
         if self.isVisible():  # a row came or went: fit the dialog to it
+            pin_minimum_height(self)
             self.adjustSize()
+
+    def refused(self, exc: UserError) -> None:
+        """The rule of letter 235 stands in the warning above the reason: under the field, only what to write."""
+        if exc.field == "override_reason" and self.form.is_visible("carrier_warning"):
+            exc = UserError("请写明快递企业名称和原因(国办公开办函〔2016〕235号)", field="override_reason")
+        super().refused(exc)
+
+    # Qt shows a dialog at most two thirds of the screen high (409 of 614 at 125 %) and at least its minimum,
+    # which does not count the wrapped lines' height: they would be squeezed. The minimum follows them.
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        pin_minimum_height(self)
+        super().showEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a row or a refusal came or went
+            pin_minimum_height(self)
+        return handled
 
     def _show_verdict(self) -> None:
         method = self.method.currentData()
