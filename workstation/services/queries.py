@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
@@ -15,6 +16,7 @@ from workstation.domain.status import Status
 from workstation.services.cases import CaseSummary, awaited_letters, summary
 from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
+from workstation.services.search_index import like_condition, search_condition
 from workstation.store.database import Database
 from workstation.store.models import Request
 
@@ -59,7 +61,10 @@ class CaseFilter:
     search: str = ""
 
 
-def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
+def _apply(q: Select, f: CaseFilter, today: date, soon: date, s: Session | None = None,
+           limit: int | None = None) -> Select:
+    """The filter's WHERE; a search goes through the index (services/search_index.py) given a session
+    (``limit``: the rows wanted in display order, None for all)."""
     v = f.view
     if v == "open":
         q = q.where(Request.closed_on.is_(None))
@@ -86,8 +91,7 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date) -> Select:
     if len(text) > MAX_SEARCH:  # SQLite refuses a LIKE pattern of 50,000 bytes; nobody searches with a page
         raise UserError(f"搜索内容过长:最多 {MAX_SEARCH} 字,现有 {len(text)} 字。请缩短后再搜索")
     if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        q = q.where(or_(Request.number.like(like), Request.applicant_name.like(like), Request.content.like(like)))
+        q = q.where(search_condition(s, text, limit=limit) if s is not None else like_condition(text))
     return q
 
 
@@ -109,17 +113,18 @@ def _order(sort: str, descending: bool) -> list[Any]:
 
 def count_cases(db: Database, f: CaseFilter, *, today: date | None = None) -> int:
     today = today or date.today()
-    q = _apply(select(func.count(Request.id)), f, today, _soon(db, today))
+    soon = _soon(db, today)
     with db.read() as s:
-        return s.execute(q).scalar_one()
+        return s.execute(_apply(select(func.count(Request.id)), f, today, soon, s)).scalar_one()
 
 
 def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
                   today: date | None = None) -> list[int]:
     """All ids matching a filter in display order (a window over them is fetched with fetch_cases)."""
     today = today or date.today()
-    q = _apply(select(Request.id), f, today, _soon(db, today)).order_by(*_order(sort, descending))
+    soon = _soon(db, today)
     with db.read() as s:
+        q = _apply(select(Request.id), f, today, soon, s).order_by(*_order(sort, descending))
         return list(s.execute(q).scalars())
 
 
@@ -135,9 +140,10 @@ def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
 def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
                offset: int = 0, limit: int = 100, today: date | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    q = _apply(select(Request), f, today, _soon(db, today)).order_by(*_order(sort, descending)).offset(
-        offset).limit(limit)
+    soon = _soon(db, today)
     with db.read() as s:
+        q = _apply(select(Request), f, today, soon, s, offset + limit).order_by(
+            *_order(sort, descending)).offset(offset).limit(limit)
         return [summary(r) for r in s.execute(q).scalars()]
 
 
