@@ -13,9 +13,11 @@ import fcntl
 import json
 import logging
 import os
+import re
 import secrets
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +43,44 @@ log = logging.getLogger(__name__)
 
 class SchemaTooNew(UserError):
     pass
+
+
+class QuickCheck:
+    """SQLite's quick check of a register file (check_file) on a thread of its own, begun while the program
+    is still starting; SQLite reads the file outside Python's lock, so the check and the start share the
+    time. Nothing changes the file before the check has passed: a Database opened with it waits for it
+    before the first write and before a schema upgrade (Database.await_check)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).expanduser()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            check_file(self.path, full=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for the check
+            self._error = exc
+
+    def result(self) -> None:
+        """Wait for the check; a damaged, foreign or unreadable file raises its error here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def schema_head() -> str:
+    """The newest schema revision, read from the migration files without loading alembic (start-up)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        if found := re.search(r"^revision = '([^']+)'", text, re.MULTILINE):
+            revisions.add(found.group(1))
+        if found := re.search(r"^down_revision = '([^']+)'", text, re.MULTILINE):
+            parents.add(found.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else ""
 
 
 def default_db_path() -> Path:
@@ -86,14 +126,18 @@ class Database:
         self._lock: _LockFile | None = None  # the lock file held shared while the register is open
         # which file this handle opened: a restore or a copy put in its place is noticed before a write
         self._identity = register_identity(path) if path is not None and self.is_sqlite else None
+        self._pending_check: QuickCheck | None = None  # a quick check still running (open_path's ``check``)
 
     # -- opening ------------------------------------------------------------
     @classmethod
-    def open_path(cls, path: Path, *, create: bool = True, migrate: bool = True) -> Database:
+    def open_path(cls, path: Path, *, create: bool = True, migrate: bool = True,
+                  check: QuickCheck | None = None) -> Database:
         """Open a register file; everything is checked before anything in the file changes.
 
         A file that is not ours, damaged or locked is refused untouched; a read-only file opens for
         reading; a file others may read is made owner-only (it holds applicants' personal data).
+        ``check``: the quick check of this file already running (the program's start); the caller
+        waits for it (await_check) before working, and every write and upgrade waits for it first.
         """
         path = Path(path).expanduser()
         notices: list[str] = []
@@ -112,11 +156,14 @@ class Database:
             raise UserError(f"{path} 是空文件,不是信息公开申请数据库(未作任何修改)。请确认文件名,或从备份恢复。")
         else:
             _check_sqlite_header(path)
-            check_file(path, full=False)
+            if check is None or check.path != path:
+                check_file(path, full=False)
+                check = None
             read_only = not _writable(path)
             if not read_only:
                 notices = _make_private(path)
         db = cls(_sqlite_engine(path, read_only=read_only), path=path, read_only=read_only)
+        db._pending_check = check if path.exists() and path.stat().st_size else None
         db.hold()
         db.notices = notices
         try:
@@ -124,6 +171,8 @@ class Database:
                 with db._translated():
                     db.upgrade()
                 if not read_only:
+                    if db._identity is None or not db._identity[2]:  # stamping writes the file
+                        db.await_check()
                     stamp_register(path)
                     db._identity = register_identity(path)
         except BaseException:
@@ -154,7 +203,16 @@ class Database:
         if self.path is not None and self.is_sqlite and not self.read_only and self._lock is None:
             self._lock = hold_shared(self.path)
 
+    def await_check(self) -> None:
+        """Wait for the quick check the register was opened with, if any; a damaged file raises here."""
+        pending = self._pending_check
+        if pending is not None:
+            pending.result()
+            self._pending_check = None
+
     def close(self) -> None:
+        if self._pending_check is not None:  # the check reads the file: let it finish before letting go
+            self._pending_check._thread.join()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.close()
@@ -171,6 +229,7 @@ class Database:
         """One write transaction: committed at the end of the block, rolled back on error."""
         if self.read_only:
             raise KnownError(_read_only_text(self.path))
+        self.await_check()
         with self._translated(), self._write() as session, session.begin():
             if self._identity is not None:
                 self._check_identity(session)
@@ -230,6 +289,8 @@ class Database:
 
         A file from a newer program is refused: writing to it could lose data.
         """
+        if self._stored_revision() == schema_head() != "":
+            return  # the usual start: nothing to do, and alembic is not loaded for it
         from alembic import command
         from alembic.script import ScriptDirectory
 
@@ -241,6 +302,7 @@ class Database:
         head = script.get_current_head()
         if current == head:
             return
+        self.await_check()
         if self.read_only:
             raise KnownError(f"{_read_only_text(self.path)}(这个文件由旧版本程序创建,需要升级结构才能打开。)")
         known = {rev.revision for rev in script.walk_revisions()}
@@ -256,6 +318,13 @@ class Database:
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def _stored_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except DBAPIError:  # no such table (a new file): alembic's path decides
+            return None
 
     def _has_foreign_tables(self) -> bool:
         names = set(inspect(self.engine).get_table_names())

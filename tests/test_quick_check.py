@@ -1,0 +1,69 @@
+"""The program starts while SQLite's quick check of the register runs beside it (store.database.QuickCheck):
+nothing is written before the check has passed, and a damaged register is still refused at the start."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from sqlalchemy import select
+from test_known_errors import corrupt_a_page, digest, make_register
+
+from workstation.domain.errors import KnownError
+from workstation.store.database import MIGRATIONS, Database, QuickCheck, schema_head
+from workstation.store.models import Setting
+
+
+def test_the_schema_head_read_from_the_files_is_alembics():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert schema_head() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_a_damaged_register_opened_during_its_check_is_not_written(tmp_path):
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 40)
+    corrupt_a_page(path)
+    before = digest(path)
+    db = Database.open_path(path, check=QuickCheck(path))
+    try:
+        with pytest.raises(KnownError, match=f"数据库文件 {path} 已损坏"), db.write() as s:
+            s.add(Setting(key="x", value=1))
+        with pytest.raises(KnownError, match="已损坏"):
+            db.await_check()
+    finally:
+        db.close()
+    assert digest(path) == before
+
+
+def test_the_program_refuses_a_damaged_register_at_the_start_as_before(tmp_path):
+    from workstation.gui.app import open_database, start_quick_check
+
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 40)
+    corrupt_a_page(path)
+    args = argparse.Namespace(db=str(path), db_url=None)
+    check = start_quick_check(args)
+    assert check is not None and check.path == path
+    with pytest.raises(KnownError, match="已损坏"):
+        open_database(args, check)
+    Database.open_path(tmp_path / "other.sqlite3").close()  # nothing left hanging
+
+
+def test_a_sound_register_opens_and_writes_after_its_check(tmp_path):
+    from workstation.gui.app import open_database, start_quick_check
+
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 3)
+    args = argparse.Namespace(db=None, db_url=f"sqlite:///{path}")
+    db = open_database(args, start_quick_check(args))
+    try:
+        with db.write() as s:
+            s.add(Setting(key="x", value=1))
+        with db.read() as s:
+            assert s.execute(select(Setting.value).where(Setting.key == "x")).scalar_one() == 1
+    finally:
+        db.close()
