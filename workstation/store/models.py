@@ -292,6 +292,10 @@ class SearchGram(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
+# The register sorted by number or by due date reads these instead of sorting 100,000 rows (migration 0005).
+Index("ix_request_number_order", Request.number_year, Request.number_seq, Request.number)
+Index("ix_request_due", Request.due)
+
 SEARCHED = ("number", "applicant_name", "content")  # the fields the register's search reads
 
 

@@ -1,4 +1,5 @@
-"""the search index: pairs of adjacent characters of each request's number, applicant and content
+"""the search index: pairs of adjacent characters of each request's number, applicant and content;
+indexes for the register's sort by number and by due date
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +25,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('gram', 'request_id'),
     sqlite_with_rowid=False,
     )
+    op.create_index('ix_request_number_order', 'request', ['number_year', 'number_seq', 'number'])
+    op.create_index('ix_request_due', 'request', ['due'])
     conn = op.get_bind()
     request = sa.table('request', sa.column('id', sa.Integer()), sa.column('number', sa.String()),
                        sa.column('applicant_name', sa.String()), sa.column('content', sa.Text()))
@@ -41,4 +44,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_request_due', table_name='request')
+    op.drop_index('ix_request_number_order', table_name='request')
     op.drop_table('search_gram')
