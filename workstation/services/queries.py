@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import Source
@@ -125,13 +126,22 @@ def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descen
     soon = _soon(db, today)
     with db.read() as s:
         q = _apply(select(Request.id), f, today, soon, s)
-        # through the connection: 100,000 ids as plain ints, without the ORM's per-row work (5× quicker)
         conn = s.connection()
         if sort == "due":  # those with a due date in the index's order, then the rest: as _order, no sort
             order = _order(sort, descending)[1:]
-            return (list(conn.execute(q.where(Request.due.is_not(None)).order_by(*order)).scalars())
-                    + list(conn.execute(q.where(Request.due.is_(None)).order_by(*order)).scalars()))
-        return list(conn.execute(q.order_by(*_order(sort, descending))).scalars())
+            return (_plain_ids(conn, q.where(Request.due.is_not(None)).order_by(*order))
+                    + _plain_ids(conn, q.where(Request.due.is_(None)).order_by(*order)))
+        return _plain_ids(conn, q.order_by(*_order(sort, descending)))
+
+
+def _plain_ids(conn: Connection, q: Select) -> list[int]:
+    """The first column of every row, read from the driver's cursor: 100,000 ids in about a quarter of
+    the time the ORM's (or even Core's) row objects take. An integer column needs no conversion."""
+    result = conn.execute(q)
+    try:
+        return [row[0] for row in result.cursor]
+    finally:
+        result.close()
 
 
 def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
