@@ -10,8 +10,9 @@ from sqlalchemy import select
 from test_known_errors import corrupt_a_page, digest, make_register
 
 from workstation.domain.errors import KnownError
-from workstation.store.database import MIGRATIONS, Database, QuickCheck, schema_head
+from workstation.store.database import MIGRATIONS, Database, schema_head
 from workstation.store.models import Setting
+from workstation.store.quick_check import QuickCheck
 
 
 def test_the_schema_head_read_from_the_files_is_alembics():
@@ -67,3 +68,17 @@ def test_a_sound_register_opens_and_writes_after_its_check(tmp_path):
             assert s.execute(select(Setting.value).where(Setting.key == "x")).scalar_one() == 1
     finally:
         db.close()
+
+
+def test_the_check_begins_before_qt_and_sqlalchemy_load(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 1)
+    code = ("import sys, argparse; from workstation.store import quick_check; "
+            f"c = quick_check.begin_for(argparse.Namespace(db={str(path)!r}, db_url=None, demo=False)); "
+            "c.wait(); assert c.path.name == 'r.sqlite3'; "
+            "assert not {'sqlalchemy', 'PySide6'} & set(sys.modules), sorted(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -33,7 +33,8 @@ from workstation.logs import bug_sentence, log_bug, setup_logging
 from workstation.paths import resource_path
 from workstation.services import users
 from workstation.services.users import UserInfo
-from workstation.store.database import Database, QuickCheck, known_error
+from workstation.store.database import Database, known_error
+from workstation.store.quick_check import QuickCheck
 
 from .context import AppContext
 from .first_run_dialog import FirstRunDialog
@@ -146,11 +147,13 @@ def register_path(args: argparse.Namespace) -> Path | None:
 def start_quick_check(args: argparse.Namespace) -> QuickCheck | None:
     """Begin SQLite's quick check of an existing register file at once, so that it runs while the program
     starts (Qt, the main window's modules); open_database waits for it before anything is written."""
+    from workstation.store import quick_check
+
+    begun = getattr(args, "quick_check", None)  # cli.main begins it before this module loads
+    if isinstance(begun, QuickCheck):
+        return begun
     path = register_path(args)
-    try:
-        return QuickCheck(path) if path is not None and path.is_file() and path.stat().st_size else None
-    except OSError:
-        return None
+    return quick_check.begin(path) if path is not None else None
 
 
 def open_database(args: argparse.Namespace, check: QuickCheck | None = None) -> Database:

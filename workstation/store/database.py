@@ -17,7 +17,6 @@ import re
 import secrets
 import sqlite3
 import stat
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.errors import KnownError, UserError
+from workstation.store.quick_check import QuickCheck, missing_side_files, read_check
+from workstation.store.quick_check import read_only_uri as _read_only_uri
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for another window's write lock before telling the clerk.
@@ -43,31 +44,6 @@ log = logging.getLogger(__name__)
 
 class SchemaTooNew(UserError):
     pass
-
-
-class QuickCheck:
-    """SQLite's quick check of a register file (check_file) on a thread of its own, begun while the program
-    is still starting; SQLite reads the file outside Python's lock, so the check and the start share the
-    time. Nothing changes the file before the check has passed: a Database opened with it waits for it
-    before the first write and before a schema upgrade (Database.await_check)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path).expanduser()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            check_file(self.path, full=False)
-        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for the check
-            self._error = exc
-
-    def result(self) -> None:
-        """Wait for the check; a damaged, foreign or unreadable file raises its error here."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
 
 
 def schema_head() -> str:
@@ -212,7 +188,7 @@ class Database:
 
     def close(self) -> None:
         if self._pending_check is not None:  # the check reads the file: let it finish before letting go
-            self._pending_check._thread.join()
+            self._pending_check.wait()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.close()
@@ -479,20 +455,6 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
     return engine
 
 
-def _read_only_uri(path: Path) -> str:
-    """An SQLite URI that opens the file for reading only.
-
-    In a folder nobody may write, no journal can be created, so nobody writes the file: it is read as
-    immutable, which needs no -shm beside it (a register in WAL mode on read-only media).
-    """
-    from urllib.parse import quote
-
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
 def _writable(path: Path) -> bool:
     """Whether this user may write the file and create its journal beside it."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
@@ -575,22 +537,21 @@ def check_file(path: Path, *, full: bool) -> None:
     """
     if path.stat().st_size == 0:
         return
-    created = [side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()]
+    created = missing_side_files(path)
+    judge_check(path, read_check(path, full=full, timeout=BUSY_TIMEOUT_S), created)
+
+
+def judge_check(path: Path, outcome: object, created: list[Path]) -> None:
+    """What a check read (store.quick_check.read_check), judged: a damaged or foreign file raises."""
     problem: UserError | None = None
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        problem = known_error(exc, path) or damaged_error(path, "SQLite 无法读取")
-    except UnicodeDecodeError:  # SQLite's own message quotes a damaged table name
+    if isinstance(outcome, sqlite3.Error):
+        problem = known_error(outcome, path) or damaged_error(path, "SQLite 无法读取")
+    elif isinstance(outcome, UnicodeDecodeError):  # SQLite's own message quotes a damaged table name
         problem = damaged_error(path, "文件结构损坏")
+    elif isinstance(outcome, BaseException):
+        raise outcome
     else:
+        rows, tables, page_size = outcome  # type: ignore[misc]
         if rows != ["ok"]:
             problem = damaged_error(path, f"完整性检查发现 {len(rows)} 处问题,如:{rows[0][:80]}")
         elif path.stat().st_size % page_size:

@@ -1,0 +1,100 @@
+"""SQLite's check of a register file, begun before anything else loads (the standard library only).
+
+The program starts the quick check of the register it opens first thing (cli.main, before Qt and
+SQLAlchemy load), on a thread of its own: SQLite reads the file outside Python's lock, so the check
+and the start share the time. What the check found is judged, and a damaged file refused, by
+store.database (QuickCheck.result), before anything writes the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+# What SQLite's check read: the check's rows, the table names and the page size — or what it raised.
+Outcome = tuple[list[str], set[str], int] | BaseException
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens the file for reading only.
+
+    In a folder nobody may write, no journal can be created, so nobody writes the file: it is read as
+    immutable, which needs no -shm beside it (a register in WAL mode on read-only media).
+    """
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def missing_side_files(path: Path) -> list[Path]:
+    """The -wal/-shm that reading a WAL file will create (removed again if the file is refused)."""
+    return [side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()]
+
+
+def read_check(path: Path, *, full: bool, timeout: float) -> Outcome:
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return exc
+    return rows, tables, page_size
+
+
+class QuickCheck:
+    """The quick check of one register file, running on its thread from the moment it is made."""
+
+    def __init__(self, path: Path, timeout: float = 30) -> None:
+        self.path = Path(path).expanduser()
+        self.created = missing_side_files(self.path)
+        self._outcome: Outcome | None = None
+        self._thread = threading.Thread(target=self._run, args=(timeout,), name="quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, timeout: float) -> None:
+        try:
+            self._outcome = read_check(self.path, full=False, timeout=timeout)
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for the check
+            self._outcome = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        """Wait for the check; a damaged, foreign or unreadable file raises its error (a KnownError) here."""
+        from workstation.store.database import judge_check
+
+        self.wait()
+        judge_check(self.path, self._outcome, self.created)
+
+
+def begin(path: Any) -> QuickCheck | None:
+    """The check of an existing, non-empty register file, begun; None for anything else."""
+    try:
+        path = Path(path).expanduser()
+        return QuickCheck(path) if path.is_file() and path.stat().st_size else None
+    except OSError:
+        return None
+
+
+def begin_for(args: Any) -> QuickCheck | None:
+    """The check of the register file the desktop program was asked to open (--db, or the default file);
+    a server, a URL or the throwaway demo register is not checked here."""
+    if getattr(args, "demo", False) or getattr(args, "db_url", None):
+        return None
+    if getattr(args, "db", None):
+        return begin(args.db)
+    from platformdirs import user_data_dir
+
+    return begin(Path(user_data_dir("workstation", "xxgk")) / "register.sqlite3")
