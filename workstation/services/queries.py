@@ -149,8 +149,20 @@ def fetch_cases(db: Database, ids: list[int]) -> list[CaseSummary]:
     if not ids:
         return []
     with db.read() as s:
-        rows = {r.id: summary(r) for r in s.execute(select(Request).where(Request.id.in_(ids))).scalars()}
+        rows = {c.id: c for c in _summaries(s, select(*SUMMARY_COLUMNS).where(Request.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+# What a summary shows: read as plain rows, without the request's other columns (notes, address…) and
+# without the ORM's objects, a page of summaries takes about half the time.
+SUMMARY_COLUMNS = (Request.id, Request.number, Request.received, Request.channel, Request.applicant_kind,
+                   Request.applicant_name, Request.id_number, Request.content, Request.status, Request.due,
+                   Request.due_provisional, Request.result_key, Request.closed_on, Request.delivered_on,
+                   Request.extended)
+
+
+def _summaries(s: Session, q: Select) -> list[CaseSummary]:
+    return [summary(row) for row in s.connection().execute(q)]  # type: ignore[arg-type]  # a row has the names
 
 
 def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
@@ -158,9 +170,9 @@ def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descendin
     today = today or date.today()
     soon = _soon(db, today)
     with db.read() as s:
-        q = _apply(select(Request), f, today, soon, s, offset + limit).order_by(
+        q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit).order_by(
             *_order(sort, descending)).offset(offset).limit(limit)
-        return [summary(r) for r in s.execute(q).scalars()]
+        return _summaries(s, q)
 
 
 @dataclass(frozen=True)
