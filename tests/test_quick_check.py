@@ -4,6 +4,7 @@ nothing is written before the check has passed, and a damaged register is still 
 from __future__ import annotations
 
 import argparse
+import os
 
 import pytest
 from sqlalchemy import select
@@ -76,9 +77,34 @@ def test_the_check_begins_before_qt_and_sqlalchemy_load(tmp_path):
 
     path = tmp_path / "r.sqlite3"
     make_register(path, 1)
+    os.utime(path)  # touched since the program closed it: checked again
     code = ("import sys, argparse; from workstation.store import quick_check; "
             f"c = quick_check.begin_for(argparse.Namespace(db={str(path)!r}, db_url=None, demo=False)); "
             "c.wait(); assert c.path.name == 'r.sqlite3'; "
             "assert not {'sqlalchemy', 'PySide6'} & set(sys.modules), sorted(sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_register_left_as_checked_is_not_checked_again_until_anything_changes_it(tmp_path, monkeypatch):
+    from workstation.store import database, quick_check
+
+    path = tmp_path / "r.sqlite3"
+    make_register(path, 3)  # closed by the program after its check: left as checked
+    assert quick_check.still_as_checked(path)
+    os.utime(path)  # touched by anyone
+    assert not quick_check.still_as_checked(path)
+    checks = []
+    real = database.read_check
+    monkeypatch.setattr(database, "read_check", lambda *a, **k: checks.append(1) or real(*a, **k))
+    db = Database.open_path(path)
+    assert not quick_check.still_as_checked(path)  # while it is open (or after a crash): checked next time
+    db.close()
+    assert quick_check.still_as_checked(path) and quick_check.begin(path) is None
+    Database.open_path(path).close()
+    assert checks == [1]  # only the first opening checked
+    corrupt_a_page(path)  # another program's write, a bad copy: the state changed
+    assert not quick_check.still_as_checked(path)
+    with pytest.raises(KnownError, match="已损坏"):
+        Database.open_path(path)
+    assert checks == [1, 1]

@@ -29,7 +29,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.errors import KnownError, UserError
-from workstation.store.quick_check import QuickCheck, missing_side_files, read_check
+from workstation.store.quick_check import (
+    QuickCheck,
+    forget_checked,
+    missing_side_files,
+    read_check,
+    remember_checked,
+    still_as_checked,
+)
 from workstation.store.quick_check import read_only_uri as _read_only_uri
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -103,6 +110,7 @@ class Database:
         # which file this handle opened: a restore or a copy put in its place is noticed before a write
         self._identity = register_identity(path) if path is not None and self.is_sqlite else None
         self._pending_check: QuickCheck | None = None  # a quick check still running (open_path's ``check``)
+        self._checked = False  # the file passed its check (or was left unchanged since): remembered at close
 
     # -- opening ------------------------------------------------------------
     @classmethod
@@ -133,7 +141,8 @@ class Database:
         else:
             _check_sqlite_header(path)
             if check is None or check.path != path:
-                check_file(path, full=False)
+                if not still_as_checked(path):  # as this program left it after a passed check: not again
+                    check_file(path, full=False)
                 check = None
             read_only = not _writable(path)
             if not read_only:
@@ -154,6 +163,9 @@ class Database:
         except BaseException:
             db.close()
             raise
+        if not read_only:
+            forget_checked(path)  # the file changes from now on; closing remembers it again
+            db._checked = db._pending_check is None
         return db
 
     @classmethod
@@ -185,6 +197,7 @@ class Database:
         if pending is not None:
             pending.result()
             self._pending_check = None
+            self._checked = not self.read_only
 
     def close(self) -> None:
         if self._pending_check is not None:  # the check reads the file: let it finish before letting go
@@ -193,6 +206,9 @@ class Database:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        if self._checked and self.path is not None:
+            remember_checked(self.path)
+            self._checked = False
 
     # -- sessions -----------------------------------------------------------
     @contextmanager

@@ -8,6 +8,8 @@ store.database (QuickCheck.result), before anything writes the file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -82,12 +84,71 @@ class QuickCheck:
 
 
 def begin(path: Any) -> QuickCheck | None:
-    """The check of an existing, non-empty register file, begun; None for anything else."""
+    """The check of an existing, non-empty register file, begun; None for anything else, and for a file
+    still exactly as this program left it after a passed check (still_as_checked)."""
     try:
         path = Path(path).expanduser()
-        return QuickCheck(path) if path.is_file() and path.stat().st_size else None
+        if not (path.is_file() and path.stat().st_size) or still_as_checked(path):
+            return None
+        return QuickCheck(path)
     except OSError:
         return None
+
+
+# -- a file left as checked --------------------------------------------------------------------------------
+# When a register whose check passed is closed, its state is remembered (device, inode, size, modification
+# and change times of the file and of its -wal). A file found in that same state at the next start was last
+# written by this program after a passed check, and is not checked again; any change by anyone (a copy, a
+# restore, another program, a crash before closing) changes the state and the check runs. The change time
+# cannot be set by any tool. What this does not see, damage on the disk while the file lies unchanged, the
+# daily backup's full integrity check does.
+def _state(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    try:
+        wal = Path(f"{path}-wal").stat()
+        wal_state = [wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+    except OSError:
+        wal_state = [0, 0, 0]
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, *wal_state]
+
+
+def _mark(path: Path) -> Path:
+    from platformdirs import user_state_dir
+
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return Path(user_state_dir("workstation", "xxgk")) / "checked" / f"{digest}.json"
+
+
+def still_as_checked(path: Path) -> bool:
+    try:
+        remembered = json.loads(_mark(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    state = _state(path)
+    return state is not None and remembered == state
+
+
+def forget_checked(path: Path) -> None:
+    """The file is about to change: until it is closed again, nothing counts as checked."""
+    try:
+        _mark(path).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def remember_checked(path: Path) -> None:
+    state = _state(path)
+    if state is None:
+        return
+    mark = _mark(path)
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        mark.write_text(json.dumps(state), encoding="utf-8")
+    except OSError:  # only a later start's speed depends on it
+        pass
 
 
 def begin_for(args: Any) -> QuickCheck | None:
