@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 TARGETS = {
-    "startup_s": ("<=", 1.5),
+    "startup_s": ("<=", 1.0),
     "register_receipt_ms": ("<=", 300),
-    "search_name_ms": ("<=", 100),
+    "search_name_ms": ("<=", 20),  # a two-character name, the first page (issue 18)
+    "search_content_ms": ("<=", 20),  # a four-character phrase of the content, the first page
     "tally_year_ms": ("<=", 500),
     "deadline_speedup_vs_naive": (">=", 100),
     "rss_mb": ("<=", 300),
@@ -135,11 +136,18 @@ def measure_register_receipt(db: Any, runs: int = 9) -> float:
     return _median_ms(once, runs)
 
 
-def measure_search(db: Any, runs: int = 5) -> float:
+# Two-character names (common and rare) and four-character phrases of the demo's contents, one of each
+# found nowhere: the median over them is the figure.
+NAME_NEEDLES = ("建国", "张伟", "宏达", "秀英", "志强", "无此")
+CONTENT_NEEDLES = ("危房改造", "立项批复", "招标文件", "财政预算", "征收补偿", "没有此句")
+
+
+def measure_search(db: Any, needles: tuple[str, ...] = NAME_NEEDLES, runs: int = 5) -> float:
+    """The median time of the register's first page (100 rows, newest first) searched for each needle."""
     from workstation.services.queries import CaseFilter, list_cases
 
     times = []
-    for needle in ("王", "建国", "宏达", "张伟", "不存在的名字"):
+    for needle in needles:
         times.append(_median_ms(lambda n=needle: list_cases(db, CaseFilter(search=n), limit=100), runs))
     return round(statistics.median(times), 2)
 
@@ -208,6 +216,7 @@ def run(cases: int, *, log: Callable[[str], None], skip_gui: bool = False) -> di
         db = Database.open_path(work)
         log("测量搜索、统计……")
         result["search_name_ms"] = measure_search(db)
+        result["search_content_ms"] = measure_search(db, CONTENT_NEEDLES)
         result["tally_year_ms"] = measure_tally(db)
         log("测量登记并打印回执……")
         result["register_receipt_ms"] = measure_register_receipt(db)

@@ -173,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command | None = getattr(args, "func", None)
     try:
         if func is None:
+            # the register's check (the standard library only) starts before Qt and SQLAlchemy load
+            from workstation.store import quick_check
+
+            args.quick_check = quick_check.begin_for(args)
             from workstation.gui.app import run_gui
 
             return run_gui(args)

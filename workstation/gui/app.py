@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
@@ -30,18 +31,21 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from workstation.domain.errors import UserError
 from workstation.logs import bug_sentence, log_bug, setup_logging
 from workstation.paths import resource_path
-from workstation.services import documents, users
+from workstation.services import users
 from workstation.services.users import UserInfo
 from workstation.store.database import Database, known_error
+from workstation.store.quick_check import QuickCheck
 
 from .context import AppContext
 from .first_run_dialog import FirstRunDialog
 from .login_dialog import LoginDialog
-from .main_window import MainWindow
 from .password_dialog import ChangePasswordDialog
 from .qt_words import MissingQtWords
 from .widgets import plain_message
 from .worker import TaskRunner
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 _IMPORTED_AT = time.perf_counter()
 DEMO_CASES = 300
@@ -125,12 +129,47 @@ def install_error_hook() -> Callable:
     return sys.excepthook
 
 
-def open_database(args: argparse.Namespace) -> Database:
+def register_path(args: argparse.Namespace) -> Path | None:
+    """The register file the program opens, if it is one (not a server)."""
+    from sqlalchemy.engine import make_url
+
     from workstation.store.database import default_db_path
 
+    url = getattr(args, "db_url", None)
+    if not url:
+        return Path(args.db if getattr(args, "db", None) else default_db_path()).expanduser()
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - Database.open_url says what is wrong with it
+        return None
+    return Path(parsed.database).expanduser() if parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None, "", ":memory:") else None
+
+
+def start_quick_check(args: argparse.Namespace) -> QuickCheck | None:
+    """Begin SQLite's quick check of an existing register file at once, so that it runs while the program
+    starts (Qt, the main window's modules); open_database waits for it before anything is written."""
+    from workstation.store import quick_check
+
+    begun = getattr(args, "quick_check", None)  # cli.main begins it before this module loads
+    if isinstance(begun, QuickCheck):
+        return begun
+    path = register_path(args)
+    return quick_check.begin(path) if path is not None else None
+
+
+def open_database(args: argparse.Namespace, check: QuickCheck | None = None) -> Database:
+    """Open the register; with a quick check begun, wait for it (a damaged file is refused here, as before)."""
     if getattr(args, "db_url", None):
-        return Database.open_url(args.db_url)
-    return Database.open_path(args.db if getattr(args, "db", None) else default_db_path())
+        db = Database.open_url(args.db_url) if check is None else Database.open_path(check.path, check=check)
+    else:
+        db = Database.open_path(register_path(args) or Path(), check=check)
+    try:
+        db.await_check()
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def wait_for(tasks: TaskRunner, fn: Callable, label: str) -> object:
@@ -192,18 +231,21 @@ WARM_UP_MS = 3000
 
 def run_gui(args: argparse.Namespace) -> int:
     """The program's life: open, sign in, the main window; after a restore, reopen and sign in again."""
+    demo = bool(getattr(args, "demo", False))
+    check = None if demo else start_quick_check(args)
+    from .main_window import MainWindow  # while the check reads the file
+
     app = make_application()
     setup_logging()
     install_error_hook()
     tasks = TaskRunner()
-    demo = bool(getattr(args, "demo", False))
     with tempfile.TemporaryDirectory(prefix="workstation-demo-") as scratch:
         try:
             if demo:
                 db = Database.open_path(Path(scratch) / "demo.sqlite3")
                 user = open_demo(db, tasks)
             else:
-                db = open_database(args)
+                db = open_database(args, check)
                 if db.notices:
                     QMessageBox.information(None, "数据库文件", plain_message("\n".join(db.notices)))
                 user = sign_in(db, args)
@@ -218,7 +260,7 @@ def run_gui(args: argparse.Namespace) -> int:
                 window = MainWindow(AppContext(db, user, tasks=tasks), auto_backup=not demo)
                 window.show()
                 install_bench_hooks(window)
-                QTimer.singleShot(WARM_UP_MS, window, lambda d=db: tasks.run(lambda _p: documents.warm_up(d)))
+                QTimer.singleShot(WARM_UP_MS, window, lambda d=db: tasks.run(lambda _p: warm_up(d)))
                 code = app.exec()
                 if window.restored is None and not window.switching:
                     return code
@@ -234,6 +276,15 @@ def run_gui(args: argparse.Namespace) -> int:
         finally:
             tasks.wait()
             db.close()
+
+
+def warm_up(db: Database) -> None:
+    """On the worker, once the first screen is up: the printing modules and the CJK fonts."""
+    from workstation.services import documents
+
+    from . import case_view, intake_dialog  # noqa: F401 - loaded now, not when the first case opens
+
+    documents.warm_up(db)
 
 
 def open_demo(db: Database, tasks: TaskRunner) -> UserInfo:

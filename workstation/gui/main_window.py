@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -30,18 +31,19 @@ from workstation.services.audit import AUDIT_ROLES
 from workstation.services.backup import BackupInfo
 from workstation.services.base import office_settings
 
-from .audit_view import AuditView
 from .backup_dialog import BackupDialog, Restored, ask, tell, when
-from .case_view import CaseView
 from .context import AppContext, Change
 from .dashboard_view import DashboardView
 from .holidays_view import HolidaysView
 from .import_dialog import ImportDialog, may_import
-from .intake_dialog import IntakeDialog
 from .password_dialog import ChangePasswordDialog
 from .register_view import RegisterView
-from .settings_dialog import SettingsDialog
 from .widgets import Label, fit_resize, plain_tip
+
+if TYPE_CHECKING:  # imported when first opened: the case window and the intake bring the printing along
+    from .case_view import CaseView
+    from .intake_dialog import IntakeDialog
+    from .settings_dialog import SettingsDialog
 
 PAGES = (("dashboard", "工作台", "Ctrl+1"), ("register", "台账", "Ctrl+2"), ("holidays", "节假日", "Ctrl+3"),
          ("audit", "审计", "Ctrl+4"), ("tally", "统计", "Ctrl+5"))
@@ -220,6 +222,8 @@ class MainWindow(QMainWindow):
         return HolidaysView(self.ctx)
 
     def _make_audit(self) -> QWidget:
+        from .audit_view import AuditView
+
         return AuditView(self.ctx)
 
     def _make_tally(self) -> QWidget:
@@ -247,6 +251,8 @@ class MainWindow(QMainWindow):
             self.intake.raise_()
             self.intake.activateWindow()
             return self.intake
+        from .intake_dialog import IntakeDialog
+
         dialog = IntakeDialog(self.ctx, self)
         dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
         dialog.open_case.connect(self.open_case)
@@ -266,6 +272,8 @@ class MainWindow(QMainWindow):
             window.raise_()
             window.activateWindow()
             return window
+        from .case_view import CaseView
+
         window = CaseView(self.ctx, case_id, self)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _obj=None, i=case_id: self.case_windows.pop(i, None))
@@ -274,6 +282,8 @@ class MainWindow(QMainWindow):
         return window
 
     def open_settings(self) -> SettingsDialog:
+        from .settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx, self)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog

@@ -22,6 +22,7 @@ from workstation.domain.status import Role, Status
 from workstation.services.base import Actor, event_digest, plain, utcnow, writing
 from workstation.services.cases import _INTAKE_COLUMNS as INTAKE_COLUMNS
 from workstation.services.clock import load_calendar
+from workstation.services.search_index import index_rows
 from workstation.services.users import create_first_admin, create_user, has_users
 from workstation.store.database import Database
 from workstation.store.models import (
@@ -339,6 +340,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                                                             "prev_hash", "hash")})
             if len(req_rows) >= chunk:
                 s.execute(insert(Request), req_rows)
+                index_rows(s, req_rows)
                 s.execute(insert(Event), ev_rows)
                 events_total += len(ev_rows)
                 req_rows, ev_rows = [], []
@@ -346,6 +348,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                     progress(i + 1, cases)
         if req_rows:
             s.execute(insert(Request), req_rows)
+            index_rows(s, req_rows)
             s.execute(insert(Event), ev_rows)
             events_total += len(ev_rows)
         if review_rows:

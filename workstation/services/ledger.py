@@ -44,6 +44,7 @@ from workstation.services.base import (
 )
 from workstation.services.clock import load_calendar
 from workstation.services.locks import PeriodLocked, check_not_locked
+from workstation.services.search_index import index_requests
 from workstation.settings import OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Request
@@ -225,6 +226,7 @@ def _insert(tx: Tx, ledger: Ledger, rows: Sequence[LedgerRow], settings: OfficeS
         for number, request_id in tx.session.execute(select(Request.number, Request.id)
                                                      .where(Request.number.in_(chunk))):
             ids[number] = request_id
+    index_requests(tx.session, ids.values())
     chain = _Chain(tx, now)
     for row, value, (due, provisional, original_due) in zip(rows, values, clocks, strict=True):
         request_id = ids[row.number]

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
@@ -17,6 +19,7 @@ from workstation.services.base import Actor
 from workstation.services.cases import CaseSummary, awaited_letters, summary
 from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
+from workstation.services.search_index import like_condition, search_condition
 from workstation.store.database import Database
 from workstation.store.models import Request
 
@@ -61,8 +64,12 @@ class CaseFilter:
     search: str = ""
 
 
-def _apply(q: Select, f: CaseFilter, today: date, soon: date, viewer: Actor | None = None) -> Select:
-    q = scoped(q, viewer)  # a unit's user: only the requests handed to the unit
+def _apply(q: Select, f: CaseFilter, today: date, soon: date, s: Session | None = None,
+           limit: int | None = None, viewer: Actor | None = None) -> Select:
+    """The filter's WHERE; a search goes through the index (services/search_index.py) given a session
+    (``limit``: the rows wanted in display order, None for all). A unit's user (``viewer``): only the
+    requests handed to the unit (services/access.py)."""
+    q = scoped(q, viewer)
     v = f.view
     if v == "open":
         q = q.where(Request.closed_on.is_(None))
@@ -89,8 +96,7 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date, viewer: Actor | No
     if len(text) > MAX_SEARCH:  # SQLite refuses a LIKE pattern of 50,000 bytes; nobody searches with a page
         raise UserError(f"搜索内容过长:最多 {MAX_SEARCH} 字,现有 {len(text)} 字。请缩短后再搜索")
     if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        q = q.where(or_(Request.number.like(like), Request.applicant_name.like(like), Request.content.like(like)))
+        q = q.where(search_condition(s, text, limit=limit) if s is not None else like_condition(text))
     return q
 
 
@@ -112,38 +118,67 @@ def _order(sort: str, descending: bool) -> list[Any]:
 
 def count_cases(db: Database, f: CaseFilter, *, today: date | None = None, viewer: Actor | None = None) -> int:
     today = today or date.today()
-    q = _apply(select(func.count(Request.id)), f, today, _soon(db, today), viewer)
+    soon = _soon(db, today)
     with db.read() as s:
-        return s.execute(q).scalar_one()
+        return s.execute(_apply(select(func.count(Request.id)), f, today, soon, s, viewer=viewer)).scalar_one()
 
 
 def list_case_ids(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
                   today: date | None = None, viewer: Actor | None = None) -> list[int]:
     """All ids matching a filter in display order (a window over them is fetched with fetch_cases)."""
     today = today or date.today()
-    q = _apply(select(Request.id), f, today, _soon(db, today), viewer).order_by(*_order(sort, descending))
+    soon = _soon(db, today)
     with db.read() as s:
-        return list(s.execute(q).scalars())
+        q = _apply(select(Request.id), f, today, soon, s, viewer=viewer)
+        conn = s.connection()
+        if sort == "due":  # those with a due date in the index's order, then the rest: as _order, no sort
+            order = _order(sort, descending)[1:]
+            return (_plain_ids(conn, q.where(Request.due.is_not(None)).order_by(*order))
+                    + _plain_ids(conn, q.where(Request.due.is_(None)).order_by(*order)))
+        return _plain_ids(conn, q.order_by(*_order(sort, descending)))
+
+
+def _plain_ids(conn: Connection, q: Select) -> list[int]:
+    """The first column of every row, read from the driver's cursor: 100,000 ids in about a quarter of
+    the time the ORM's (or even Core's) row objects take. An integer column needs no conversion."""
+    result = conn.execute(q)
+    try:
+        return [row[0] for row in result.cursor]
+    finally:
+        result.close()
 
 
 def fetch_cases(db: Database, ids: list[int], *, viewer: Actor | None = None) -> list[CaseSummary]:
-    """The summaries of some cases, in the order of ``ids`` (those the viewer may see)."""
+    """The summaries of some cases, in the order of ``ids``."""
     if not ids:
         return []
     with db.read() as s:
-        q = scoped(select(Request).where(Request.id.in_(ids)), viewer)
-        rows = {r.id: summary(r) for r in s.execute(q).scalars()}
+        q = scoped(select(*SUMMARY_COLUMNS).where(Request.id.in_(ids)), viewer)
+        rows = {c.id: c for c in _summaries(s, q)}
     return [rows[i] for i in ids if i in rows]
+
+
+# What a summary shows: read as plain rows, without the request's other columns (notes, address…) and
+# without the ORM's objects, a page of summaries takes about half the time.
+SUMMARY_COLUMNS = (Request.id, Request.number, Request.received, Request.channel, Request.applicant_kind,
+                   Request.applicant_name, Request.id_number, Request.content, Request.status, Request.due,
+                   Request.due_provisional, Request.result_key, Request.closed_on, Request.delivered_on,
+                   Request.extended)
+
+
+def _summaries(s: Session, q: Select) -> list[CaseSummary]:
+    return [summary(row) for row in s.connection().execute(q)]  # type: ignore[arg-type]  # a row has the names
 
 
 def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descending: bool = True,
                offset: int = 0, limit: int = 100, today: date | None = None,
                viewer: Actor | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    q = _apply(select(Request), f, today, _soon(db, today), viewer).order_by(*_order(sort, descending)).offset(
-        offset).limit(limit)
+    soon = _soon(db, today)
     with db.read() as s:
-        return [summary(r) for r in s.execute(q).scalars()]
+        q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit, viewer).order_by(
+            *_order(sort, descending)).offset(offset).limit(limit)
+        return _summaries(s, q)
 
 
 @dataclass(frozen=True)
@@ -176,11 +211,12 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
     with db.read() as s:
         for view in DASHBOARD_VIEWS:
             f = CaseFilter(view=view)
-            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon, viewer)).scalar_one()
+            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon,
+                                            viewer=viewer)).scalar_one()
             order = ((Request.due, Request.id) if view in ("overdue", "due_soon", "in_progress") else
                      (Request.due.is_(None), Request.due, Request.id) if view == "replied" else
                      (Request.received, Request.id))
-            rows = s.execute(_apply(select(Request), f, today, soon, viewer).order_by(*order)
+            rows = s.execute(_apply(select(Request), f, today, soon, viewer=viewer).order_by(*order)
                              .limit(per_list)).scalars()
             lists[view] = [DashboardItem(summary(r), "") for r in rows]
         # a reply not yet delivered or posted is on the clock still (国办公开办函〔2016〕235号)

@@ -13,6 +13,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import secrets
 import sqlite3
 import stat
@@ -28,6 +29,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.errors import KnownError, UserError
+from workstation.store.quick_check import (
+    QuickCheck,
+    forget_checked,
+    missing_side_files,
+    read_check,
+    remember_checked,
+    still_as_checked,
+)
+from workstation.store.quick_check import read_only_uri as _read_only_uri
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for another window's write lock before telling the clerk.
@@ -41,6 +51,19 @@ log = logging.getLogger(__name__)
 
 class SchemaTooNew(UserError):
     pass
+
+
+def schema_head() -> str:
+    """The newest schema revision, read from the migration files without loading alembic (start-up)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        if found := re.search(r"^revision = '([^']+)'", text, re.MULTILINE):
+            revisions.add(found.group(1))
+        if found := re.search(r"^down_revision = '([^']+)'", text, re.MULTILINE):
+            parents.add(found.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else ""
 
 
 def default_db_path() -> Path:
@@ -86,14 +109,19 @@ class Database:
         self._lock: _LockFile | None = None  # the lock file held shared while the register is open
         # which file this handle opened: a restore or a copy put in its place is noticed before a write
         self._identity = register_identity(path) if path is not None and self.is_sqlite else None
+        self._pending_check: QuickCheck | None = None  # a quick check still running (open_path's ``check``)
+        self._checked = False  # the file passed its check (or was left unchanged since): remembered at close
 
     # -- opening ------------------------------------------------------------
     @classmethod
-    def open_path(cls, path: Path, *, create: bool = True, migrate: bool = True) -> Database:
+    def open_path(cls, path: Path, *, create: bool = True, migrate: bool = True,
+                  check: QuickCheck | None = None) -> Database:
         """Open a register file; everything is checked before anything in the file changes.
 
         A file that is not ours, damaged or locked is refused untouched; a read-only file opens for
         reading; a file others may read is made owner-only (it holds applicants' personal data).
+        ``check``: the quick check of this file already running (the program's start); the caller
+        waits for it (await_check) before working, and every write and upgrade waits for it first.
         """
         path = Path(path).expanduser()
         notices: list[str] = []
@@ -112,11 +140,15 @@ class Database:
             raise UserError(f"{path} 是空文件,不是信息公开申请数据库(未作任何修改)。请确认文件名,或从备份恢复。")
         else:
             _check_sqlite_header(path)
-            check_file(path, full=False)
+            if check is None or check.path != path:
+                if not still_as_checked(path):  # as this program left it after a passed check: not again
+                    check_file(path, full=False)
+                check = None
             read_only = not _writable(path)
             if not read_only:
                 notices = _make_private(path)
         db = cls(_sqlite_engine(path, read_only=read_only), path=path, read_only=read_only)
+        db._pending_check = check if path.exists() and path.stat().st_size else None
         db.hold()
         db.notices = notices
         try:
@@ -124,11 +156,16 @@ class Database:
                 with db._translated():
                     db.upgrade()
                 if not read_only:
+                    if db._identity is None or not db._identity[2]:  # stamping writes the file
+                        db.await_check()
                     stamp_register(path)
                     db._identity = register_identity(path)
         except BaseException:
             db.close()
             raise
+        if not read_only:
+            forget_checked(path)  # the file changes from now on; closing remembers it again
+            db._checked = db._pending_check is None
         return db
 
     @classmethod
@@ -154,11 +191,24 @@ class Database:
         if self.path is not None and self.is_sqlite and not self.read_only and self._lock is None:
             self._lock = hold_shared(self.path)
 
+    def await_check(self) -> None:
+        """Wait for the quick check the register was opened with, if any; a damaged file raises here."""
+        pending = self._pending_check
+        if pending is not None:
+            pending.result()
+            self._pending_check = None
+            self._checked = not self.read_only
+
     def close(self) -> None:
+        if self._pending_check is not None:  # the check reads the file: let it finish before letting go
+            self._pending_check.wait()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        if self._checked and self.path is not None:
+            remember_checked(self.path)
+            self._checked = False
 
     # -- sessions -----------------------------------------------------------
     @contextmanager
@@ -171,6 +221,7 @@ class Database:
         """One write transaction: committed at the end of the block, rolled back on error."""
         if self.read_only:
             raise KnownError(_read_only_text(self.path))
+        self.await_check()
         with self._translated(), self._write() as session, session.begin():
             if self._identity is not None:
                 self._check_identity(session)
@@ -230,6 +281,8 @@ class Database:
 
         A file from a newer program is refused: writing to it could lose data.
         """
+        if self._stored_revision() == schema_head() != "":
+            return  # the usual start: nothing to do, and alembic is not loaded for it
         from alembic import command
         from alembic.script import ScriptDirectory
 
@@ -241,6 +294,7 @@ class Database:
         head = script.get_current_head()
         if current == head:
             return
+        self.await_check()
         if self.read_only:
             raise KnownError(f"{_read_only_text(self.path)}(这个文件由旧版本程序创建,需要升级结构才能打开。)")
         known = {rev.revision for rev in script.walk_revisions()}
@@ -256,6 +310,13 @@ class Database:
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def _stored_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except DBAPIError:  # no such table (a new file): alembic's path decides
+            return None
 
     def _has_foreign_tables(self) -> bool:
         names = set(inspect(self.engine).get_table_names())
@@ -410,20 +471,6 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
     return engine
 
 
-def _read_only_uri(path: Path) -> str:
-    """An SQLite URI that opens the file for reading only.
-
-    In a folder nobody may write, no journal can be created, so nobody writes the file: it is read as
-    immutable, which needs no -shm beside it (a register in WAL mode on read-only media).
-    """
-    from urllib.parse import quote
-
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
 def _writable(path: Path) -> bool:
     """Whether this user may write the file and create its journal beside it."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
@@ -506,22 +553,21 @@ def check_file(path: Path, *, full: bool) -> None:
     """
     if path.stat().st_size == 0:
         return
-    created = [side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()]
+    created = missing_side_files(path)
+    judge_check(path, read_check(path, full=full, timeout=BUSY_TIMEOUT_S), created)
+
+
+def judge_check(path: Path, outcome: object, created: list[Path]) -> None:
+    """What a check read (store.quick_check.read_check), judged: a damaged or foreign file raises."""
     problem: UserError | None = None
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the check's report may quote junk
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        problem = known_error(exc, path) or damaged_error(path, "SQLite 无法读取")
-    except UnicodeDecodeError:  # SQLite's own message quotes a damaged table name
+    if isinstance(outcome, sqlite3.Error):
+        problem = known_error(outcome, path) or damaged_error(path, "SQLite 无法读取")
+    elif isinstance(outcome, UnicodeDecodeError):  # SQLite's own message quotes a damaged table name
         problem = damaged_error(path, "文件结构损坏")
+    elif isinstance(outcome, BaseException):
+        raise outcome
     else:
+        rows, tables, page_size = outcome  # type: ignore[misc]
         if rows != ["ok"]:
             problem = damaged_error(path, f"完整性检查发现 {len(rows)} 处问题,如:{rows[0][:80]}")
         elif path.stat().st_size % page_size:

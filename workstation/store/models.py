@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -19,9 +20,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    delete,
+    event,
     false,
+    insert,
+    inspect,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from workstation.domain.search_grams import bigrams
 
 
 class Base(DeclarativeBase):
@@ -319,3 +329,51 @@ class Supervision(Base):
     note: Mapped[str] = mapped_column(Text)
     by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SearchGram(Base):
+    """The search index (检索索引): one row per pair of adjacent characters of a request's number, applicant
+    and content (domain/search_grams.py). Derived data, kept up to date by the listeners below; no foreign
+    key, so writing it costs no check of the request row."""
+
+    __tablename__ = "search_gram"
+    gram: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    request_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+# The register sorted by number or by due date reads these instead of sorting 100,000 rows (migration 0006).
+Index("ix_request_number_order", Request.number_year, Request.number_seq, Request.number)
+Index("ix_request_due", Request.due)
+
+SEARCHED = ("number", "applicant_name", "content")  # the fields the register's search reads
+
+
+def gram_rows(request_id: int, grams: set[int]) -> list[dict[str, int]]:
+    return [{"gram": g, "request_id": request_id} for g in sorted(grams)]
+
+
+def add_grams(connection: Connection, rows: list[dict[str, int]]) -> None:
+    if rows:
+        connection.execute(insert(SearchGram), rows)
+
+
+@event.listens_for(Request, "after_insert")
+def _index_new_request(_mapper: Mapper, connection: Connection, target: Request) -> None:
+    add_grams(connection, gram_rows(target.id, bigrams(*(getattr(target, k) for k in SEARCHED))))
+
+
+@event.listens_for(Request, "before_update")
+def _index_changed_request(_mapper: Mapper, connection: Connection, target: Request) -> None:
+    """A searched field changed: the old values are read from the row before it is written."""
+    state = inspect(target)
+    if not any(state.attrs[k].history.has_changes() for k in SEARCHED):
+        return
+    old_row = connection.execute(select(*(getattr(Request, k) for k in SEARCHED))
+                                 .where(Request.id == target.id)).one()
+    old, new = bigrams(*old_row), bigrams(*(getattr(target, k) for k in SEARCHED))
+    if gone := old - new:
+        connection.execute(delete(SearchGram).where(SearchGram.gram == bindparam("g"),
+                                                    SearchGram.request_id == bindparam("r")),
+                           [{"g": g, "r": target.id} for g in sorted(gone)])
+    add_grams(connection, gram_rows(target.id, new - old))
