@@ -81,7 +81,7 @@ def _work(url: str, seconds: float, seed: int, start_at: float, out: Any) -> Non
     from workstation.store.database import Database
 
     lock_waits: list[float] = []
-    locking = base.Tx._lock_head
+    locking = base.Tx.lock_head
     in_register = False
     acquired = [0.0]
     lock_holds: list[float] = []
@@ -95,7 +95,7 @@ def _work(url: str, seconds: float, seed: int, start_at: float, out: Any) -> Non
         lock_waits.append((acquired[0] - t) * 1000)
         return head
 
-    base.Tx._lock_head = timed_lock_head  # this process only: the measurement of issue 19's head lock
+    base.Tx.lock_head = timed_lock_head  # type: ignore[method-assign]  # this process only: the measurement of issue 19's head lock
     rng = random.Random(seed)
     db = Database.open_url(url, migrate=False)
     actor = authenticate(db, "clerk", "demo123").actor()

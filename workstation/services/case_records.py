@@ -18,7 +18,7 @@ from workstation.domain.case_actions import CaseFacts, issuable_kinds, refuse_un
 from workstation.domain.errors import UserError
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
-from workstation.services.base import Tx
+from workstation.services.base import WRITING, Tx
 from workstation.services.clock import clock_of, deadline_engine
 from workstation.store.models import Event, Request, Review
 
@@ -71,7 +71,10 @@ def today_or(today: date | None) -> date:
 
 
 def get_request(session: Session, case_id: int) -> Request:
-    r = session.get(Request, case_id)
+    """The case; in a write transaction its row is locked until commit, so that two windows acting on one
+    case take turns (PostgreSQL; SQLite has one writer at a time)."""
+    writing = bool(session.info.get(WRITING))
+    r = session.get(Request, case_id, with_for_update=writing or None, populate_existing=writing)
     if r is None:
         raise UserError(f"找不到编号为 {case_id} 的申请")
     return r

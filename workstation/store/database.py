@@ -493,6 +493,8 @@ def known_error(exc: BaseException, path: Path | None) -> KnownError | None:
         return KnownError(f"读写{where}时磁盘出错。请检查磁盘(或网络盘的连接)后再试;本次没有保存任何内容。")
     if "unable to open" in text:
         return KnownError(f"无法打开{where}:请确认文件所在的文件夹存在、有访问权限。")
+    if "deadlock detected" in text:  # PostgreSQL undid one of two windows that waited for each other
+        return KnownError("另一个窗口正在同时修改相同的内容,本次办理已撤销,没有保存任何内容。请稍后再试一次。")
     if "could not connect" in text or "connection refused" in text or "server closed" in text:
         return KnownError("无法连接数据库服务器。请确认服务器已开启、网络通畅后再试;本次没有保存任何内容。")
     return None
