@@ -66,3 +66,13 @@ def test_a_short_run_on_postgresql_keeps_every_number_and_the_chain():
     assert result["numbers_lost"] == 0
     assert result["numbers_duplicated"] == 0
     assert result["chain_ok"] is True
+
+
+def test_a_run_in_which_an_operation_never_finished_fails():
+    from workstation.load import failed
+
+    result = {"numbers_lost": 0, "numbers_duplicated": 0, "chain_ok": True, "errors": 0,
+              "ops": {op: {"count": 5} for op in OPS}}
+    assert failed(result) == []
+    result["ops"]["register"] = {"count": 0}  # e.g. the clients started after the time was up
+    assert failed(result) == ["有 1 种操作一次也没有完成"]
