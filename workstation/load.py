@@ -100,20 +100,8 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
         lock_waits.append((acquired[0] - t) * 1000)
         return head
 
-    number_waits: list[float] = []
-    locking_number = base.Tx.lock_number
-
-    def timed_lock_number(tx: Any, name: str, year: int) -> int:  # the wait for the year's number row
-        t = time.perf_counter()
-        try:
-            return locking_number(tx, name, year)
-        finally:
-            if in_register:
-                number_waits.append((time.perf_counter() - t) * 1000)
-
     # this process only: where a registration waits (issue 19: the head lock once serialised every writer)
     base.Tx.lock_head = timed_lock_head  # type: ignore[method-assign]
-    base.Tx.lock_number = timed_lock_number  # type: ignore[method-assign]
     rng = random.Random(seed)
     db = Database.open_url(url, migrate=False)
     actor = authenticate(db, "clerk", "demo123").actor()
@@ -166,7 +154,7 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
         cpu[op] += time.process_time() - c
     db.close()
     out.put({"times": times, "cpu": cpu, "lock_waits": lock_waits, "lock_holds": lock_holds,
-             "number_waits": number_waits, "numbers": numbers, "errors": errors[:20], "error_count": len(errors)})
+             "numbers": numbers, "errors": errors[:20], "error_count": len(errors)})
 
 
 def _check_numbers(db: Any, reported: list[str]) -> tuple[int, int, int]:
@@ -228,10 +216,8 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         error_count = 0
         lock_waits: list[float] = []
         lock_holds: list[float] = []
-        number_waits: list[float] = []
         cpu = {op: 0.0 for op in OPS}
         for r in reports:
-            number_waits.extend(r["number_waits"])
             for op in OPS:
                 cpu[op] += r["cpu"][op]
             lock_waits.extend(r["lock_waits"])
@@ -268,7 +254,6 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         "head_lock_wait_ms": {"p50": _percentile(lock_waits, 50), "p99": _percentile(lock_waits, 99),
                               "held_p50": _percentile(lock_holds, 50), "held_p99": _percentile(lock_holds, 99),
                               "share_of_register_time": round(sum(lock_waits) / max(sum(times["register"]), 1e-9), 2)},
-        "number_wait_ms": {"p50": _percentile(number_waits, 50), "p99": _percentile(number_waits, 99)},
         "mean_ms": {op: round(statistics.fmean(v), 1) if v else 0.0 for op, v in times.items()},
         # the client's own work (Python, the driver) per operation; the rest of its time is the server or the queue
         "client_cpu_ms": {op: round(cpu[op] * 1000 / len(v), 1) if v else 0.0 for op, v in times.items()},

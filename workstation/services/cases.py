@@ -73,6 +73,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
     with db.read() as s:
         r = get_request(s, case_id)
         clock = clock_of(db, s, r)
+        engine = deadline_engine(db, s)  # the calendar's version read in the same session
     if as_of is not None:
         end = as_of
     elif r.delivered_on is not None:
@@ -81,7 +82,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
         end = r.closed_on
     else:  # open, or replied and still to be delivered: the clock runs until delivery
         end = date.today()
-    return deadline_engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+    return engine.compute(clock, as_of=max(end, r.received), explain=explain)
 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
 
 from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
@@ -187,6 +187,28 @@ def _dashboard_key(view: str, nulls_first: bool) -> Callable[[Any], tuple[Any, .
     return lambda r: (r.received, r.id)
 
 
+def _dashboard_statements(db: Database, per_list: int) -> tuple[Select, Any]:
+    """The dashboard's two statements, with today and the last "due soon" day as parameters: built once
+    per register (building them costs more than running them on a small register)."""
+    key = f"dashboard_statements:{per_list}"
+    cached = db.cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    today, soon = bindparam("today", type_=Date), bindparam("soon", type_=Date)
+    where = {view: _apply(select(Request.id), CaseFilter(view=view), today, soon).whereclause  # type: ignore[arg-type]
+             for view in DASHBOARD_VIEWS}
+    where["replied_overdue"] = and_(Request.status == Status.REPLIED, Request.due < today)
+    where["open"] = Request.closed_on.is_(None)
+    where["provisional_open"] = and_(Request.closed_on.is_(None), Request.due_provisional.is_(True))
+    counting = select(*(func.coalesce(func.sum(case((cond, 1), else_=0)), 0).label(name)
+                        for name, cond in where.items()))
+    listing = union_all(*(select(select(literal(view).label("view"), *_SUMMARY_COLUMNS).where(where[view])
+                                 .order_by(*_dashboard_order(view)).limit(per_list).subquery())
+                          for view in DASHBOARD_VIEWS))
+    db.cache[key] = (counting, listing)
+    return counting, listing
+
+
 def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) -> Dashboard:
     """Counts and the first cases of each list a clerk works through every morning.
 
@@ -205,19 +227,12 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50) ->
             ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
         calendar = load_calendar(db, s)
         soon = calendar.add_workdays(today, due_soon_days(db))
-        where = {view: _apply(select(Request.id), CaseFilter(view=view), today, soon).whereclause
-                 for view in DASHBOARD_VIEWS}
-        where["replied_overdue"] = and_(Request.status == Status.REPLIED, Request.due < today)
-        where["open"] = Request.closed_on.is_(None)
-        where["provisional_open"] = and_(Request.closed_on.is_(None), Request.due_provisional.is_(True))
-        counted = s.execute(select(*(func.coalesce(func.sum(case((cond, 1), else_=0)), 0).label(name)
-                                     for name, cond in where.items()))).one()._mapping
-        counts = {name: int(counted[name]) for name in where if name != "provisional_open"}
+        counting, listing = _dashboard_statements(db, per_list)
+        params = {"today": today, "soon": soon}
+        counted = s.execute(counting, params).one()._mapping
+        counts = {name: int(counted[name]) for name in counted.keys() if name != "provisional_open"}
         provisional_open = int(counted["provisional_open"])
-        parts = [select(literal(view).label("view"), *_SUMMARY_COLUMNS).where(where[view])
-                 .order_by(*_dashboard_order(view)).limit(per_list).subquery()
-                 for view in DASHBOARD_VIEWS if counts[view]]
-        rows = s.execute(union_all(*(select(p) for p in parts))).all() if parts else []
+        rows = s.execute(listing, params).all()
     by_view: dict[str, list[Any]] = {view: [] for view in DASHBOARD_VIEWS}
     for row in rows:
         by_view[row.view].append(row)
