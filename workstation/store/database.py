@@ -2,9 +2,11 @@
 
 SQLite by default (one file in the user's data folder, WAL, foreign keys on,
 synchronous=FULL); any SQLAlchemy URL (PostgreSQL for a county office with
-several windows). Writers take the write lock when their transaction begins
-(SQLite: BEGIN IMMEDIATE; PostgreSQL: the row lock on the audit head), so two
-windows registering at once get distinct, gapless numbers.
+several windows). On SQLite a writer takes the write lock when its transaction
+begins (BEGIN IMMEDIATE); on PostgreSQL writers run side by side and lock only
+what they change (the case's row, the year's number row) and, just before commit,
+the audit chain's head (services/base.py), so two windows registering at once get
+distinct, gapless numbers.
 """
 
 from __future__ import annotations
