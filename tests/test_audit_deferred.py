@@ -97,3 +97,13 @@ def test_numbers_lock_only_their_own_row(db):
     with writing(db, ADMIN) as tx:
         assert tx.next_number("request", 2031) == 3
     assert base.PROVISIONAL_BASE + (2**22 - 1) * base.PROVISIONAL_BLOCK + PROVISIONAL_BLOCK - 1 < 2**31
+
+
+def test_a_deadlock_between_two_windows_is_one_sentence():
+    """Writers now run side by side on PostgreSQL; when two wait for each other the server undoes one."""
+    from workstation.domain.errors import KnownError
+    from workstation.store.database import known_error
+
+    error = known_error(Exception("deadlock detected\nDETAIL:  Process 1 waits for ShareLock on transaction 7"), None)
+    assert isinstance(error, KnownError)
+    assert "没有保存任何内容" in str(error) and "deadlock" not in str(error)
