@@ -83,6 +83,11 @@ class Database:
         self.notices: list[str] = []  # what opening changed and the user should know (permissions tightened)
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._read = sessionmaker(engine, expire_on_commit=False)
+        # A server's reads without BEGIN and ROLLBACK around them: under READ COMMITTED every statement sees
+        # what was committed before it either way, and a window opening a case saves a third of its round
+        # trips (issue 19). SQLite keeps its transaction: there a read's statements share one snapshot.
+        self._read_now = (self._read if self.is_sqlite else
+                          sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False))
         self._write = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
         self.cache: dict[str, object] = {}  # derived data (the calendar) keyed by name
         self._lock: _LockFile | None = None  # the lock file held shared while the register is open
@@ -164,8 +169,10 @@ class Database:
 
     # -- sessions -----------------------------------------------------------
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._translated(), self._read() as session:
+    def read(self, *, streaming: bool = False) -> Iterator[Session]:
+        """A read; ``streaming`` for one that fetches rows in batches (yield_per: a server-side cursor,
+        which lives in a transaction)."""
+        with self._translated(), (self._read if streaming else self._read_now)() as session:
             yield session
 
     @contextmanager
