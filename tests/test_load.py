@@ -181,3 +181,20 @@ def test_windows_registering_at_once_get_every_number_once(db, users, intake):
         numbers = [n for some in pool.map(register_some, range(4)) for n in some]
     assert _check_numbers(db, numbers) == (0, 0, 32)
     assert verify_chain(db).ok
+
+
+@needs_server
+def test_a_read_on_the_server_sends_no_begin_and_rollback(db):
+    """Half the round trips of opening a case were BEGIN and ROLLBACK around READ COMMITTED reads (issue 19)."""
+    from sqlalchemy import select
+
+    from workstation.store.models import Event
+
+    with db.read() as s:
+        s.execute(select(Event.id).limit(1)).all()
+        assert s.connection().connection.dbapi_connection.autocommit is True
+    with db.read(streaming=True) as s:  # a server-side cursor lives in a transaction
+        assert len(list(s.execute(select(Event.id)).scalars().yield_per(10))) >= 0
+        assert s.connection().connection.dbapi_connection.autocommit is False
+    with db.write() as s:
+        assert s.connection().connection.dbapi_connection.autocommit is False
