@@ -66,3 +66,135 @@ def test_a_short_run_on_postgresql_keeps_every_number_and_the_chain():
     assert result["numbers_lost"] == 0
     assert result["numbers_duplicated"] == 0
     assert result["chain_ok"] is True
+
+
+def test_a_run_in_which_an_operation_never_finished_fails():
+    from workstation.load import failed
+
+    result = {"numbers_lost": 0, "numbers_duplicated": 0, "chain_ok": True, "errors": 0,
+              "ops": {op: {"count": 5} for op in OPS}}
+    assert failed(result) == []
+    result["ops"]["register"] = {"count": 0}  # e.g. the clients started after the time was up
+    assert failed(result) == ["有 1 种操作一次也没有完成"]
+
+
+needs_server = pytest.mark.skipif(not TEST_DB_URL.startswith("postgresql"),
+                                  reason="needs a PostgreSQL server (make test-postgres)")
+
+
+def _in_thread(work):
+    import threading
+
+    done: dict = {}
+
+    def run():
+        try:
+            done["value"] = work()
+        except BaseException as exc:  # handed to the test
+            done["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, done
+
+
+def _holding(db, actor, case_id, release):
+    """A window in the middle of a write on ``case_id``: its event written, not yet committed."""
+    import threading
+
+    from workstation.services.base import writing
+    from workstation.services.case_records import get_request
+
+    inside = threading.Event()
+
+    def work():
+        with writing(db, actor) as tx:
+            get_request(tx.session, case_id)
+            tx.event("settings_changed", request_id=case_id, after={"held": True})
+            inside.set()
+            assert release.wait(30)
+
+    thread, done = _in_thread(work)
+    assert inside.wait(30), done
+    return thread, done
+
+
+@needs_server
+def test_writers_of_different_cases_do_not_wait_for_each_other(db, users, intake):
+    """Issue 19: the audit chain's head is locked only while the chain grows, not for a whole transaction."""
+    import threading
+
+    from workstation.services import cases
+    from workstation.services.audit import verify_chain
+
+    today = date(2026, 3, 2)
+    first, second = (cases.register(db, users["clerk"], intake(), today=today).case for _ in range(2))
+    release = threading.Event()
+    holder, held = _holding(db, users["clerk"], first.id, release)
+    try:
+        other, done = _in_thread(lambda: (cases.request_correction(db, users["clerk"], second.id, today, "请写明文件名称",
+                                                                    today=today),
+                                          cases.register(db, users["clerk"], intake(), today=today)))
+        other.join(20)
+        assert not other.is_alive() and "error" not in done, done  # written and committed meanwhile
+    finally:
+        release.set()
+        holder.join(20)
+    assert "error" not in held, held
+    assert verify_chain(db).ok
+
+
+@needs_server
+def test_two_windows_on_one_case_take_turns(db, users, intake):
+    import threading
+
+    from workstation.services import cases
+    from workstation.services.audit import verify_chain
+
+    today = date(2026, 3, 2)
+    case = cases.register(db, users["clerk"], intake(), today=today).case
+    release = threading.Event()
+    holder, held = _holding(db, users["clerk"], case.id, release)
+    other, done = _in_thread(lambda: cases.request_correction(db, users["clerk2"], case.id, today, "请写明文件名称",
+                                                              today=today))
+    other.join(1.0)
+    assert other.is_alive()  # waits for the case
+    release.set()
+    holder.join(20)
+    other.join(20)
+    assert not other.is_alive() and "error" not in done and "error" not in held, (done, held)
+    assert verify_chain(db).ok
+
+
+@needs_server
+def test_windows_registering_at_once_get_every_number_once(db, users, intake):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workstation.load import _check_numbers
+    from workstation.services import cases
+    from workstation.services.audit import verify_chain
+
+    def register_some(_: int) -> list[str]:
+        return [cases.register(db, users["clerk"], intake(), today=date(2026, 3, 2)).case.number for _ in range(8)]
+
+    with ThreadPoolExecutor(4) as pool:
+        numbers = [n for some in pool.map(register_some, range(4)) for n in some]
+    assert _check_numbers(db, numbers) == (0, 0, 32)
+    assert verify_chain(db).ok
+
+
+@needs_server
+def test_a_read_on_the_server_sends_no_begin_and_rollback(db):
+    """Half the round trips of opening a case were BEGIN and ROLLBACK around READ COMMITTED reads (issue 19)."""
+    from sqlalchemy import select
+
+    from workstation.store.models import Event
+
+    with db.read() as s:
+        s.execute(select(Event.id).limit(1)).all()
+        assert s.connection().connection.dbapi_connection.autocommit is True
+    with db.read(streaming=True) as s:  # a server-side cursor lives in a transaction
+        assert len(list(s.execute(select(Event.id)).scalars().yield_per(10))) >= 0
+        assert s.connection().connection.dbapi_connection.autocommit is False
+    with db.write() as s:
+        assert s.connection().connection.dbapi_connection.autocommit is False

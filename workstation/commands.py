@@ -290,6 +290,8 @@ def _load_bench(args: argparse.Namespace) -> int:
         print(f"登记等待审计链尾锁:p50 {wait['p50']} 毫秒,p99 {wait['p99']} 毫秒,"
               f"占登记总时间的 {round(wait['share_of_register_time'] * 100)}%;"
               f"持有至提交:p50 {wait['held_p50']} 毫秒,p99 {wait['held_p99']} 毫秒")
+        own = result["client_cpu_ms"]
+        print("客户端自身计算(平均):" + ",".join(f"{names[op]} {own[op]} 毫秒" for op in own))
         print(f"受理编号:新登记 {result['registered']} 个,丢失 {result['numbers_lost']} 个,"
               f"重复 {result['numbers_duplicated']} 个;审计链{'核验通过' if result['chain_ok'] else '核验未通过'}")
     problems = load.failed(result)

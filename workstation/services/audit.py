@@ -105,7 +105,7 @@ def verify_chain(db: Database, *, against: Path | None = None) -> ChainReport:
     prev = GENESIS
     expected_seq = 1
     count = 0
-    with db.read() as s:
+    with db.read(streaming=True) as s:
         for ev in s.execute(select(Event).order_by(Event.seq)).scalars().yield_per(2000):
             count += 1
             if ev.seq != expected_seq:

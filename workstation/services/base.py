@@ -99,22 +99,77 @@ def event_digest(ev: Event) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+# Events are chained when their transaction ends, under the head lock (issue 19: holding that lock for the
+# whole transaction serialised every window). Until then an event is in the table with a provisional number
+# above every real one, so the transaction's own queries find it and order it after the case's history; each
+# transaction has its own block of such numbers (PostgreSQL: by its server process, unique among open
+# sessions, below 2**22 on Linux), so that 2**30 + pid * 256 + i stays within the 32-bit seq column.
+PROVISIONAL_BASE = 2**30
+PROVISIONAL_BLOCK = 256
+# Whether a row read by ``get_request`` in this session is locked until commit (a write transaction).
+WRITING = "writing"
+
+
 class Tx:
-    """One write transaction. Holding the audit head row serialises all writers."""
+    """One write transaction.
+
+    Its events are appended to the hash chain at the end (``writing``), under the lock on the audit head,
+    one after another: the head lock is held only while the chain grows, and the events of one
+    transaction stay consecutive. A case the transaction changes is locked by reading it (``get_request``);
+    a number sequence by ``next_number``; writers of different cases do not wait for each other.
+    """
 
     def __init__(self, db: Database, session: Session, actor: Actor) -> None:
         self.db = db
         self.session = session
         self.actor = actor
         self._head: AuditHead | None = None
+        self._pending: list[Event] = []
+        self._block: int | None = None
+        session.info[WRITING] = True
 
-    def _lock_head(self) -> AuditHead:
+    @property
+    def defers_chain(self) -> bool:
+        """SQLite (one writer at a time: BEGIN IMMEDIATE) and PostgreSQL chain at the end; any other
+        server takes the head lock first, as before."""
+        return self.session.get_bind().dialect.name in ("sqlite", "postgresql")
+
+    def lock_head(self) -> AuditHead:
+        """Take the writers' lock now and hold it until commit; the events written so far are chained.
+
+        For the writers that chain rows themselves (a ledger import, demo data) or write many events.
+        """
         if self._head is None:
-            head = self.session.execute(
+            self._head = self.session.execute(
                 select(AuditHead).where(AuditHead.id == 1).with_for_update()
+                .execution_options(populate_existing=True)
             ).scalar_one()
-            self._head = head
+            pending, self._pending = self._pending, []
+            for ev in pending:
+                self._chain(ev)
+            if pending:
+                self.session.flush()
         return self._head
+
+    def _chain(self, ev: Event) -> None:
+        head = self._head
+        assert head is not None
+        ev.seq = head.seq + 1
+        ev.prev_hash = head.last_hash
+        ev.hash = event_digest(ev)
+        head.seq = ev.seq
+        head.last_hash = ev.hash
+
+    def _provisional(self) -> int:
+        if self._block is None:
+            conn = self.session.connection()
+            if conn.dialect.name == "postgresql":
+                if "backend_pid" not in conn.info:
+                    conn.info["backend_pid"] = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+                self._block = PROVISIONAL_BASE + int(conn.info["backend_pid"]) * PROVISIONAL_BLOCK
+            else:
+                self._block = PROVISIONAL_BASE
+        return self._block + len(self._pending)
 
     def event(
         self,
@@ -127,10 +182,11 @@ class Tx:
         effective_on: date | None = None,
         flush: bool = True,
     ) -> Event:
-        """Append an event to the chain; ``flush=False`` leaves the insert to the next flush (many events in a row)."""
-        head = self._lock_head()
+        """Add an event; ``flush=False`` leaves the insert to the next flush (many events in a row).
+
+        Its ``seq`` and ``hash`` are final once ``writing`` has ended (or after ``lock_head``).
+        """
         ev = Event(
-            seq=head.seq + 1,
             request_id=request_id,
             at=utcnow(),
             actor_id=self.actor.id,
@@ -140,41 +196,70 @@ class Tx:
             before=plain(before) if before is not None else None,
             after=plain(after) if after is not None else None,
             note=note,
-            prev_hash=head.last_hash,
         )
-        ev.hash = event_digest(ev)
-        head.seq = ev.seq
-        head.last_hash = ev.hash
+        if self._head is None and len(self._pending) >= PROVISIONAL_BLOCK:
+            self.lock_head()  # a transaction of many events holds the head from here on
+        if self._head is not None:
+            self._chain(ev)
+        else:
+            ev.seq = self._provisional()
+            ev.prev_hash = ev.hash = ""
+            self._pending.append(ev)
         self.session.add(ev)
         if flush:
             self.session.flush()
         return ev
 
-    def next_number(self, name: str, year: int) -> int:
-        """The next value of a per-year sequence; gapless because it rolls back with the transaction."""
-        self._lock_head()
+    def finish(self) -> None:
+        """Append the transaction's events to the chain (``writing`` does, just before commit)."""
+        if self._pending:
+            self.lock_head()
+
+    def lock_number(self, name: str, year: int) -> int:
+        """The last value of a per-year sequence (0 before the first), its row locked until commit."""
         s = self.session
-        row = s.get(NumberSequence, (name, year))
-        if row is None:
+        locked = (select(NumberSequence.last).where(NumberSequence.name == name, NumberSequence.year == year)
+                  .with_for_update())
+        last = s.execute(locked).scalar_one_or_none()
+        if last is not None:
+            return last
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":  # two windows taking the year's first number: one row, one waits
+            from sqlalchemy.dialects.postgresql import insert
+
+            s.execute(insert(NumberSequence).values(name=name, year=year, last=0).on_conflict_do_nothing())
+        else:  # SQLite: one writer at a time; another server: the head lock is held (writing)
             s.add(NumberSequence(name=name, year=year, last=0))
             s.flush()
-        s.execute(
-            update(NumberSequence)
-            .where(NumberSequence.name == name, NumberSequence.year == year)
-            .values(last=NumberSequence.last + 1)
-        )
-        return s.execute(
-            select(NumberSequence.last).where(NumberSequence.name == name, NumberSequence.year == year)
-        ).scalar_one()
+        return s.execute(locked).scalar_one()
+
+    def next_number(self, name: str, year: int) -> int:
+        """The next value of a per-year sequence; gapless because it rolls back with the transaction.
+
+        Only the sequence's row is locked (until commit): windows taking numbers of one sequence take
+        turns, the others do not wait.
+        """
+        s = self.session
+        bump = (update(NumberSequence).where(NumberSequence.name == name, NumberSequence.year == year)
+                .values(last=NumberSequence.last + 1))
+        if s.get_bind().dialect.update_returning:  # one statement: the waiting windows' turns are short
+            value = s.execute(bump.returning(NumberSequence.last)).scalar_one_or_none()
+            if value is not None:
+                return value
+        value = self.lock_number(name, year) + 1
+        s.execute(bump)
+        return value
 
 
 @contextmanager
 def writing(db: Database, actor: Actor) -> Iterator[Tx]:
-    """A write transaction whose first statement takes the writers' lock."""
+    """A write transaction; its events join the audit chain just before it commits."""
     with db.write() as session:
         tx = Tx(db, session, actor)
-        tx._lock_head()
+        if not tx.defers_chain:
+            tx.lock_head()
         yield tx
+        tx.finish()
 
 
 def get_settings(db: Database, session: Session | None = None) -> dict[str, Any]:

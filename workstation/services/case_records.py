@@ -20,7 +20,7 @@ from workstation.domain.handover import OFFICE_ONLY, HandoverStatus
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
 from workstation.services.access import check_reach
-from workstation.services.base import Tx
+from workstation.services.base import WRITING, Tx
 from workstation.services.clock import clock_of, deadline_engine
 from workstation.store.models import Event, Handover, Request, Review, Unit
 
@@ -73,7 +73,10 @@ def today_or(today: date | None) -> date:
 
 
 def get_request(session: Session, case_id: int) -> Request:
-    r = session.get(Request, case_id)
+    """The case; in a write transaction its row is locked until commit, so that two windows acting on one
+    case take turns (PostgreSQL; SQLite has one writer at a time)."""
+    writing = bool(session.info.get(WRITING))
+    r = session.get(Request, case_id, with_for_update=writing or None, populate_existing=writing)
     if r is None:
         raise UserError(f"找不到编号为 {case_id} 的申请")
     return r

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,6 +76,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
     with db.read() as s:
         r = get_request(s, case_id)
         clock = clock_of(db, s, r)
+        engine = deadline_engine(db, s)  # the calendar's version read in the same session
     if as_of is not None:
         end = as_of
     elif r.delivered_on is not None:
@@ -83,7 +85,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
         end = r.closed_on
     else:  # open, or replied and still to be delivered: the clock runs until delivery
         end = date.today()
-    return deadline_engine(db).compute(clock, as_of=max(end, r.received), explain=explain)
+    return engine.compute(clock, as_of=max(end, r.received), explain=explain)
 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
@@ -205,11 +207,10 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
 
         check_not_locked(tx.session, [received], what=f"登记收到日期为{received.isoformat()}的申请")
         year = received.year
-        seq = tx.next_number("request", year)
-        number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
-                               label=SETTINGS["numbers.request_pattern"].label)
-        r = Request(number=number, number_year=year, number_seq=seq, source=source, received=received,
-                    status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
+        # the number is taken last, with the audit chain's head: numbering and the chain are one short turn
+        # before commit (each registration waits for the one before; nobody waits for its computing)
+        r = Request(number=f"登记中-{uuid4().hex}", number_year=year, number_seq=None, source=source,
+                    received=received, status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
                     notes=data.notes or None, **{k: getattr(data, k) or None for k in _INTAKE_COLUMNS
                                                   if k not in ("oral", "fee_waiver_requested")})
         r.oral, r.fee_waiver_requested = data.oral, data.fee_waiver_requested
@@ -217,6 +218,11 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         tx.session.add(r)
         tx.session.flush()
         d = refresh_due(tx, r, today)
+        tx.lock_head()
+        seq = tx.next_number("request", year)
+        number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
+                               label=SETTINGS["numbers.request_pattern"].label)
+        r.number, r.number_seq = number, seq
         after = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
         after.update(number=number, received=received, due=d.due, provisional=d.provisional)
         tx.event("registered", request_id=r.id, after=after, effective_on=received,

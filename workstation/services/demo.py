@@ -26,7 +26,6 @@ from workstation.services.search_index import index_rows
 from workstation.services.users import create_first_admin, create_user, has_users
 from workstation.store.database import Database
 from workstation.store.models import (
-    AuditHead,
     Event,
     NumberSequence,
     Request,
@@ -210,8 +209,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
     chunk = 5000
     with writing(db, clerk) as tx:
         s = tx.session
-        head = s.get(AuditHead, 1)
-        assert head is not None
+        head = tx.lock_head()  # the events below are chained here
         next_id = (s.execute(select(func.max(Request.id))).scalar() or 0) + 1
         seqs: dict[int, int] = {}
         for row in s.execute(select(NumberSequence).where(NumberSequence.name == "request")).scalars():

@@ -401,8 +401,9 @@ def issue(db: Database, actor: Actor, case_id: int, kind: str, *, today: date | 
         rendered = render_document(_template_kind(kind, context), context, override_dir=override,
                                    font_paths=fonts)
         with writing(db, actor) as tx:
+            get_request(tx.session, case_id)  # locked: the case and the 文号 stay as checked until commit
             if _case_mark(tx.session, case_id) != mark or (
-                    seq is not None and _document_seq(tx.session, dated.year) + 1 != seq):
+                    seq is not None and tx.lock_number("document", dated.year) + 1 != seq):
                 continue  # changed while rendering: render again
             if seq is not None:
                 tx.next_number("document", dated.year)

@@ -47,7 +47,7 @@ from workstation.services.locks import PeriodLocked, check_not_locked
 from workstation.services.search_index import index_requests
 from workstation.settings import OfficeSettings
 from workstation.store.database import Database
-from workstation.store.models import AuditHead, Event, NumberSequence, Request
+from workstation.store.models import Event, NumberSequence, Request
 
 LEDGER_ROLES = (Role.CLERK, Role.HEAD)
 _CHUNK = 500  # numbers per IN (...) query
@@ -250,9 +250,7 @@ class _Chain:
     """Events appended to the hash chain without a flush each (a ledger brings thousands)."""
 
     def __init__(self, tx: Tx, at: Any) -> None:
-        head = tx.session.get(AuditHead, 1)  # locked by writing()
-        assert head is not None
-        self.head = head
+        self.head = tx.lock_head()  # held until commit: these rows are chained here, not by writing()
         self.tx = tx
         self.at = at
         self.rows: list[dict[str, Any]] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
-from workstation.services.access import scoped
+from workstation.services.access import scope, scoped
 from workstation.services.base import Actor
 from workstation.services.cases import CaseSummary, awaited_letters, summary
 from workstation.services.clock import load_calendar
@@ -200,32 +201,80 @@ class Dashboard:
 DASHBOARD_VIEWS = ("overdue", "due_soon", "in_progress", "correction", "paused", "review", "reply", "replied")
 
 
+def _dashboard_order(view: str) -> tuple[Any, ...]:
+    if view in ("overdue", "due_soon", "in_progress"):
+        return (Request.due, Request.id)
+    if view == "replied":
+        return (Request.due.is_(None), Request.due, Request.id)
+    return (Request.received, Request.id)
+
+
+def _dashboard_key(view: str, nulls_first: bool) -> Callable[[Any], tuple[Any, ...]]:
+    """The order of ``_dashboard_order`` in Python (the rows of all lists come back in one query); a missing
+    due date sorts as the database sorts NULL (SQLite first, PostgreSQL last)."""
+    if view in ("overdue", "due_soon", "in_progress"):
+        return lambda r: ((r.due is not None) if nulls_first else (r.due is None), r.due or date.min, r.id)
+    if view == "replied":
+        return lambda r: (r.due is None, r.due or date.min, r.id)
+    return lambda r: (r.received, r.id)
+
+
+def _dashboard_statements(db: Database, per_list: int, viewer: Actor | None) -> tuple[Select, Any]:
+    """The dashboard's two statements, with today and the last "due soon" day as parameters: built once
+    per register and unit (building them costs more than running them on a small register); a unit's user
+    counts and lists the requests handed to the unit (services/access.py)."""
+    limit = scope(viewer)
+    key = f"dashboard_statements:{per_list}:{viewer.unit_id if limit is not None and viewer else ''}"
+    cached = db.cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    today, soon = bindparam("today", type_=Date), bindparam("soon", type_=Date)
+    where = {view: _apply(select(Request.id), CaseFilter(view=view), today, soon).whereclause  # type: ignore[arg-type]
+             for view in DASHBOARD_VIEWS}
+    where["replied_overdue"] = and_(Request.status == Status.REPLIED, Request.due < today)
+    where["open"] = Request.closed_on.is_(None)
+    where["provisional_open"] = and_(Request.closed_on.is_(None), Request.due_provisional.is_(True))
+    if limit is not None:
+        where = {name: and_(cond, limit) for name, cond in where.items()}
+    counting = select(*(func.coalesce(func.sum(case((cond, 1), else_=0)), 0).label(name)
+                        for name, cond in where.items()))
+    listing = union_all(*(select(select(literal(view).label("view"), *SUMMARY_COLUMNS).where(where[view])
+                                 .order_by(*_dashboard_order(view)).limit(per_list).subquery())
+                          for view in DASHBOARD_VIEWS))
+    db.cache[key] = (counting, listing)
+    return counting, listing
+
+
 def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
               viewer: Actor | None = None) -> Dashboard:
-    """Counts and the first cases of each list a clerk works through every morning."""
+    """Counts and the first cases of each list a clerk works through every morning.
+
+    In one read: every count in one aggregate query and the rows of every list in another (a county's
+    server answers many windows: issue 19), then the letters awaited by two of the lists.
+    """
+    from workstation.services.calendar import ensure_due_dates_current
+    from workstation.services.clock import DUE_VERSION_KEY, stored_version
+    from workstation.services.gui_queries import due_soon_days
+    from workstation.services.users import SYSTEM_ACTOR
+
     today = today or date.today()
-    soon = _soon(db, today)
-    calendar = load_calendar(db)
-    counts: dict[str, int] = {}
-    lists: dict[str, list[DashboardItem]] = {}
     with db.read() as s:
-        for view in DASHBOARD_VIEWS:
-            f = CaseFilter(view=view)
-            counts[view] = s.execute(_apply(select(func.count(Request.id)), f, today, soon,
-                                            viewer=viewer)).scalar_one()
-            order = ((Request.due, Request.id) if view in ("overdue", "due_soon", "in_progress") else
-                     (Request.due.is_(None), Request.due, Request.id) if view == "replied" else
-                     (Request.received, Request.id))
-            rows = s.execute(_apply(select(Request), f, today, soon, viewer=viewer).order_by(*order)
-                             .limit(per_list)).scalars()
-            lists[view] = [DashboardItem(summary(r), "") for r in rows]
-        # a reply not yet delivered or posted is on the clock still (国办公开办函〔2016〕235号)
-        counts["replied_overdue"] = s.execute(scoped(select(func.count(Request.id)).where(
-            Request.status == Status.REPLIED, Request.due < today), viewer)).scalar_one()
-        counts["open"] = s.execute(scoped(select(func.count(Request.id)).where(Request.closed_on.is_(None)),
-                                          viewer)).scalar_one()
-        provisional_open = s.execute(scoped(select(func.count(Request.id)).where(
-            and_(Request.closed_on.is_(None), Request.due_provisional.is_(True))), viewer)).scalar_one()
+        if stored_version(s) != stored_version(s, DUE_VERSION_KEY):
+            s.rollback()  # the stored due dates are first brought to the register's calendar, then read afresh
+            ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
+        calendar = load_calendar(db, s)
+        soon = calendar.add_workdays(today, due_soon_days(db))
+        counting, listing = _dashboard_statements(db, per_list, viewer)
+        params = {"today": today, "soon": soon}
+        counted = s.execute(counting, params).one()._mapping
+        counts = {name: int(counted[name]) for name in counted.keys() if name != "provisional_open"}
+        provisional_open = int(counted["provisional_open"])
+        rows = s.execute(listing, params).all()
+    by_view: dict[str, list[Any]] = {view: [] for view in DASHBOARD_VIEWS}
+    for row in rows:
+        by_view[row.view].append(row)
+    lists = {view: [DashboardItem(summary(r), "") for r in sorted(found, key=_dashboard_key(view, db.is_sqlite))]
+             for view, found in by_view.items()}
     # the letters awaited by the two lists that show them, in one batch (not a query per row)
     letters = awaited_letters(db, [i.case.id for view in ("correction", "paused") for i in lists[view]])
     for view, items in lists.items():

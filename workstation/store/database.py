@@ -2,9 +2,11 @@
 
 SQLite by default (one file in the user's data folder, WAL, foreign keys on,
 synchronous=FULL); any SQLAlchemy URL (PostgreSQL for a county office with
-several windows). Writers take the write lock when their transaction begins
-(SQLite: BEGIN IMMEDIATE; PostgreSQL: the row lock on the audit head), so two
-windows registering at once get distinct, gapless numbers.
+several windows). On SQLite a writer takes the write lock when its transaction
+begins (BEGIN IMMEDIATE); on PostgreSQL writers run side by side and lock only
+what they change (the case's row, the year's number row) and, just before commit,
+the audit chain's head (services/base.py), so two windows registering at once get
+distinct, gapless numbers.
 """
 
 from __future__ import annotations
@@ -104,6 +106,11 @@ class Database:
         self.notices: list[str] = []  # what opening changed and the user should know (permissions tightened)
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._read = sessionmaker(engine, expire_on_commit=False)
+        # A server's reads without BEGIN and ROLLBACK around them: under READ COMMITTED every statement sees
+        # what was committed before it either way, and a window opening a case saves a third of its round
+        # trips (issue 19). SQLite keeps its transaction: there a read's statements share one snapshot.
+        self._read_now = (self._read if self.is_sqlite else
+                          sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False))
         self._write = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
         self.cache: dict[str, object] = {}  # derived data (the calendar) keyed by name
         self._lock: _LockFile | None = None  # the lock file held shared while the register is open
@@ -212,8 +219,10 @@ class Database:
 
     # -- sessions -----------------------------------------------------------
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._translated(), self._read() as session:
+    def read(self, *, streaming: bool = False) -> Iterator[Session]:
+        """A read; ``streaming`` for one that fetches rows in batches (yield_per: a server-side cursor,
+        which lives in a transaction)."""
+        with self._translated(), (self._read if streaming else self._read_now)() as session:
             yield session
 
     @contextmanager
@@ -540,6 +549,8 @@ def known_error(exc: BaseException, path: Path | None) -> KnownError | None:
         return KnownError(f"读写{where}时磁盘出错。请检查磁盘(或网络盘的连接)后再试;本次没有保存任何内容。")
     if "unable to open" in text:
         return KnownError(f"无法打开{where}:请确认文件所在的文件夹存在、有访问权限。")
+    if "deadlock detected" in text:  # PostgreSQL undid one of two windows that waited for each other
+        return KnownError("另一个窗口正在同时修改相同的内容,本次办理已撤销,没有保存任何内容。请稍后再试一次。")
     if "could not connect" in text or "connection refused" in text or "server closed" in text:
         return KnownError("无法连接数据库服务器。请确认服务器已开启、网络通畅后再试;本次没有保存任何内容。")
     return None

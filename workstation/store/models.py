@@ -141,7 +141,7 @@ class Event(Base):
 
 
 class AuditHead(Base):
-    """The head of the event chain; updating it serialises writers on every database."""
+    """The head of the event chain; a writer holds its row while it appends its events, just before commit."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(primary_key=True)
