@@ -101,7 +101,7 @@ def test_cli_backup_and_restore_refuse_without_a_head_or_admin_login(capsys, tmp
     assert err.count("\n") == 1 and "Traceback" not in err
     assert any(words in err for words in ("需要登录", "没有", "不正确")), err
     assert not (tmp_path / "bk").exists() and backup.list_backups(tmp_path / "saved") == [saved.path]
-    assert not (tmp_path / "backups").exists()  # a restore would have kept the replaced register there first
+    assert not (tmp_path / "备份").exists()  # a restore would have kept the replaced register there first
 
 
 def test_the_password_is_no_argument(capsys):

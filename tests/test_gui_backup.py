@@ -66,11 +66,11 @@ def test_the_head_backs_up_now_and_the_list_shows_the_verified_copy(qtbot, gui_d
     ctx = make_ctx(staff["head"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     assert shown_rows(dialog) == [] and "还没有备份" in dialog.info.text()
-    assert str(gui_db.path.parent / "backups") in dialog.folder_label.text()
+    assert str(gui_db.path.parent / "备份") in dialog.folder_label.text()
 
     click(qtbot, dialog.backup_button)
     wait_idle(qtbot, ctx)
-    [made] = backup.list_backups(gui_db.path.parent / "backups")
+    [made] = backup.list_backups(gui_db.path.parent / "备份")
     assert backup.inspect_backup(made).rows["request"] == 2
     assert "校验通过" in dialog.info.text() and str(made) in dialog.info.text()
     [row] = shown_rows(dialog)
@@ -115,13 +115,13 @@ def test_a_head_restores_an_older_backup_and_keeps_a_copy_of_the_current_registe
 
     confirm, done = answers.texts
     assert older.path.name in confirm and "其中 1 件申请(当前数据库 3 件)" in confirm
-    assert str(gui_db.path.parent / "backups") in confirm and "请重新登录" in confirm
+    assert str(gui_db.path.parent / "备份") in confirm and "请重新登录" in confirm
     safety = window.restored.safety
     assert safety is not None and str(safety) in done and "请重新登录" in done
     assert backup.inspect_backup(safety).rows["request"] == 3
     assert requests_in(gui_db.path) == 1
     # no closing backup of the restored register: only the older backup and the safety copy
-    assert backup.list_backups(gui_db.path.parent / "backups") == [safety, older.path]
+    assert backup.list_backups(gui_db.path.parent / "备份") == [safety, older.path]
 
 
 def newer_schema(path: Path) -> None:
@@ -152,7 +152,7 @@ def test_a_wrong_file_is_refused_with_the_reason_and_changes_nothing(qtbot, gui_
     wait_idle(qtbot, ctx)
     assert dialog.error.isVisible() and message in dialog.error.text()
     assert dialog.isVisible() and gui_db.path.read_bytes() == before
-    assert backup.list_backups(gui_db.path.parent / "backups") == []  # not even a safety copy
+    assert backup.list_backups(gui_db.path.parent / "备份") == []  # not even a safety copy
     assert requests_in(gui_db.path) == 1
 
 
@@ -176,12 +176,12 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot, gui_db, staff, make_
     qtbot.waitUntil(lambda: answers.texts != [], timeout=10_000)
     wait_idle(qtbot, ctx)
     assert dialog.isVisible() and dialog.outcome is None
-    assert requests_in(gui_db.path) == 1 and backup.list_backups(gui_db.path.parent / "backups") == [older.path]
+    assert requests_in(gui_db.path) == 1 and backup.list_backups(gui_db.path.parent / "备份") == [older.path]
 
 
 def test_closing_the_main_window_backs_up_first_but_not_twice_without_changes(qtbot, gui_db, staff, make_ctx):
     register(gui_db, staff["clerk"])
-    folder = gui_db.path.parent / "backups"
+    folder = gui_db.path.parent / "备份"
     window = MainWindow(make_ctx(staff["clerk"], TODAY), auto_backup=True)
     qtbot.addWidget(window)
     window.show()
@@ -230,7 +230,7 @@ def test_the_daily_backup_runs_after_the_start_when_the_newest_is_a_day_old(qtbo
     window = MainWindow(make_ctx(staff["clerk"], TODAY), auto_backup=True)
     qtbot.addWidget(window)
     window.show()
-    folder = gui_db.path.parent / "backups"
+    folder = gui_db.path.parent / "备份"
     qtbot.waitUntil(lambda: len(backup.list_backups(folder)) == 2, timeout=10_000)
     wait_idle(qtbot, window.ctx)
     newest = backup.list_backups(folder)[0]
@@ -285,7 +285,7 @@ def test_the_program_backs_up_a_register_on_exit_but_not_the_demo(tmp_path):
     users.create_first_admin(db, "admin", "管理员", PASSWORD)
     db.close()
     _proc, calls = _run_program(["--db", str(db_path), "--login", "admin"], tmp_path)
-    [made] = backup.list_backups(tmp_path / "backups")
+    [made] = backup.list_backups(tmp_path / "备份")
     assert backup.inspect_backup(made).rows["event"] > 0 and "backup_if_changed" in calls
 
     _proc, calls = _run_program(["--demo"], tmp_path)

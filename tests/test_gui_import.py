@@ -101,7 +101,7 @@ def test_a_gb18030_ledger_is_checked_then_imported_and_the_main_window_refreshes
     assert dialog.count_captions["new"].text() == "已导入(件)"
     assert dialog.after_hint.isVisible() and "备份与恢复" in dialog.after_hint.text()
     # the register as it was before the import was backed up (and verified) first
-    [before] = backup.list_backups(gui_db.path.parent / "backups")
+    [before] = backup.list_backups(gui_db.path.parent / "备份")
     assert before.name in dialog.after_hint.text() and backup.inspect_backup(before).rows["request"] == 0
     assert count(gui_db, Request) == 5 and count(gui_db, Request, source="import") == 5
     with gui_db.read() as s:
@@ -175,7 +175,7 @@ def test_a_bad_ledger_lists_every_bad_row_and_writes_nothing(qtbot, gui_db, staf
     # trying again after a refusal backs up no new copy: the older backups are not rotated away
     click(qtbot, dialog.import_button)
     wait_idle(qtbot, ctx)
-    assert len(backup.list_backups(gui_db.path.parent / "backups")) == 1
+    assert len(backup.list_backups(gui_db.path.parent / "备份")) == 1
 
 
 def test_ten_thousand_bad_rows_display_and_are_saved_as_csv(qtbot, gui_db, staff, make_ctx, tmp_path, monkeypatch):

@@ -169,7 +169,7 @@ class BackupDialog(QDialog):
         self.form = Form()
         self.folder_edit = QLineEdit(settings.backup_dir)
         assert self.ctx.db.path is not None
-        self.folder_edit.setPlaceholderText(str(self.ctx.db.path.parent / "backups"))
+        self.folder_edit.setPlaceholderText(str(backup.folder_beside(self.ctx.db.path)))
         self.choose_button = QPushButton("选择…")
         self.choose_button.clicked.connect(self._choose_folder)
         folder_row = QWidget()
@@ -178,7 +178,7 @@ class BackupDialog(QDialog):
         row.addWidget(self.folder_edit, 1)
         row.addWidget(self.choose_button)
         self.form.add("backup.dir", SETTINGS["backup.dir"].label, folder_row,
-                      hint="留空则使用数据库所在文件夹中的 backups 文件夹")
+                      hint="留空则使用数据库所在文件夹中的默认备份文件夹(框中灰字所示)")
         self.form.fields["backup.dir"].label.setBuddy(self.folder_edit)
         d = SETTINGS["backup.keep"]
         self.keep = QSpinBox()

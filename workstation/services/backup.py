@@ -54,6 +54,10 @@ RESTORE_ROLES = (Role.ADMIN, Role.HEAD)
 MANIFEST = "备份清单.json"
 # A folder the user named keeps its mode; the program's files go into this subfolder of it.
 SUBFOLDER = "信息公开申请工作台备份"
+# The default folder beside the register, in words a clerk reads in the file manager (no English on the screen);
+# the folder earlier versions made stays in use where it is, so its backups are still listed, restored and rotated.
+FOLDER = "备份"
+EARLIER_FOLDER = "backups"
 # A file being written: no backup name until it is verified (a killed backup leaves only this).
 TEMP_PREFIX = ".未完成-"
 BACKUP, SAFETY = "backup", "safety"
@@ -79,13 +83,23 @@ def backup_folder(place: Path) -> Path:
     return place / SUBFOLDER
 
 
+def folder_beside(db_path: Path) -> Path:
+    """The default backup folder beside a register: 备份, or the earlier versions' "backups" folder when that one
+    is there and 备份 is not (moving it could lose a backup half-way; a register keeps one folder)."""
+    place = Path(db_path).parent
+    earlier = place / EARLIER_FOLDER
+    if earlier.is_dir() and not (place / FOLDER).exists():
+        return earlier
+    return place / FOLDER
+
+
 def default_backup_dir(db: Database) -> Path:
     configured = office_settings(db).backup_dir
     if configured:
         return backup_folder(Path(configured))
     if db.path is None:
         raise UserError("服务器数据库请用数据库自带的工具备份(如 pg_dump)")
-    return db.path.parent / "backups"
+    return folder_beside(db.path)
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -362,8 +376,8 @@ def restore(backup_file: Path, db_path: Path, *, actor: Actor, safety_dir: Path 
     """Replace the register at ``db_path`` with a verified backup; the current file is backed up first.
 
     The register must be closed. Returns the restored backup's info and the safety
-    copy of the replaced file (in ``safety_dir``, by default the "backups" folder
-    beside the register). The restored register is migrated when it is next
+    copy of the replaced file (in ``safety_dir``, by default the backup folder
+    beside the register, ``folder_beside``). The restored register is migrated when it is next
     opened (an older backup is fine).
     """
     info = check_restorable(backup_file, db_path, actor=actor)
@@ -372,7 +386,7 @@ def restore(backup_file: Path, db_path: Path, *, actor: Actor, safety_dir: Path 
     with exclusive_access(db_path):
         if db_path.exists() and db_path.stat().st_size > 0:
             try:
-                safety = _write_verified(db_path, safety_dir or db_path.parent / "backups", SAFETY).path
+                safety = _write_verified(db_path, safety_dir or folder_beside(db_path), SAFETY).path
             except UserError as exc:
                 raise UserError(f"未能先备份当前数据库:{exc.message},未恢复") from None
         try:
