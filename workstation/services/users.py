@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workstation.domain.errors import UserError
@@ -123,17 +124,29 @@ def create_first_admin(db: Database, login: str, display_name: str, password: st
         return _info(tx.session, user)
 
 
+def _login_taken(session: Session, login: str) -> bool:
+    return session.execute(select(User.id).where(User.login == login)).first() is not None
+
+
 def create_user(db: Database, actor: Actor, login: str, display_name: str, password: str,
                 roles: set[Role]) -> UserInfo:
     require(actor, Role.ADMIN, action="添加用户")
     _check_new_user(login, display_name, password, roles)
     with writing(db, actor) as tx:
-        if tx.session.execute(select(User).where(User.login == login.strip())).scalar_one_or_none():
+        if _login_taken(tx.session, login.strip()):
             raise UserError(f"登录名“{login}”已被使用", field="login")
         user = User(login=login.strip(), display_name=display_name.strip(), password_hash=hash_password(password),
                     roles=",".join(sorted(roles)), active=True, failed_logins=0, created_at=utcnow())
-        tx.session.add(user)
-        tx.session.flush()
+        try:
+            with tx.session.begin_nested():
+                tx.session.add(user)
+                tx.session.flush()
+        except IntegrityError:
+            # another admin's transaction took the login after the check (PostgreSQL writers run side by side):
+            # the unique index refused it; back at the savepoint, the login is there to see
+            if _login_taken(tx.session, user.login):
+                raise UserError(f"登录名“{login}”已被使用", field="login") from None
+            raise
         tx.event("user_created", after={"login": user.login, "display_name": user.display_name,
                                         "roles": user.roles})
         return _info(tx.session, user)
