@@ -131,6 +131,13 @@ def default_internal_due(db: Database, case_id: int, *, today: date | None = Non
     return internal_due(dues.calendar, due, dues.days, today)
 
 
+def _dated_after(today: date, what: str, *marks: tuple[str, date | None]) -> None:
+    """A step is not dated before the steps it follows (a date typed wrong, a computer's clock set back)."""
+    for since, on in marks:
+        if on is not None and today < on:
+            raise UserError(f"{what}日期({today.isoformat()})不能早于{since}({on.isoformat()}),请检查日期")
+
+
 def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int], *, due: date | None = None,
               note: str = "", today: date | None = None) -> list[HandoverInfo]:
     """转办: hand the request to one unit or several (联合办理), each with the internal deadline."""
@@ -147,6 +154,7 @@ def hand_over(db: Database, actor: Actor, case_id: int, unit_ids: Sequence[int],
             raise UserError(f"申请 {r.number} 已办结,不能再转办")
         if Status(r.status) not in HANDABLE:
             raise UserError("审查已提交,不能再转办;如需转办,请审核人先退回审查")
+        _dated_after(today, "转办", ("申请的收到日期", r.received))
         wanted = internal_due(dues.calendar, r.due, dues.days, today) if due is None else due
         if due is not None:
             if due < today:
@@ -203,6 +211,7 @@ def sign_for(db: Database, actor: Actor, case_id: int, *, today: date | None = N
     dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "sign_for")
+        _dated_after(today, "签收", ("转办日期", h.handed_on))
         h.status, h.signed_on = HandoverStatus.SIGNED, today
         tx.event("handover_signed", request_id=case_id, effective_on=today,
                  after={"handover_id": h.id, "unit": actor.unit_name, "internal_due": dues(h, r)})
@@ -217,6 +226,7 @@ def return_to_office(db: Database, actor: Actor, case_id: int, reason: str, *,
     dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "return")
+        _dated_after(today, "退回", ("转办日期", h.handed_on), ("签收日期", h.signed_on))
         h.status, h.returned_on, h.return_reason = HandoverStatus.RETURNED, today, reason
         tx.event("handover_returned", request_id=case_id, effective_on=today,
                  after={"handover_id": h.id, "unit": actor.unit_name}, note=reason)
@@ -240,6 +250,7 @@ def submit_draft(db: Database, actor: Actor, case_id: int, *, result_key: str, t
     dues = Dues(db)
     with writing(db, actor) as tx:
         h, r = _unit_step(tx, case_id, "submit_draft")
+        _dated_after(today, "提交草稿", ("转办日期", h.handed_on), ("签收日期", h.signed_on))
         h.status, h.submitted_on, h.sent_back_reason = HandoverStatus.SUBMITTED, today, None
         h.draft = {"result_key": result_key, "result": RESULTS_BY_KEY[result_key].label, "text": text,
                    "opinion": opinion}
@@ -270,6 +281,7 @@ def accept_draft(db: Database, actor: Actor, handover_id: int, *, today: date | 
     dues = Dues(db)
     with writing(db, actor) as tx:
         h, r, unit = _office_step(tx, handover_id, "accept_draft")
+        _dated_after(today, "采纳草稿", ("草稿提交日期", h.submitted_on))
         h.status = HandoverStatus.ACCEPTED
         tx.event("draft_accepted", request_id=r.id, effective_on=today,
                  after={"handover_id": h.id, "unit": unit, "result_key": (h.draft or {}).get("result_key")})
@@ -297,9 +309,12 @@ def _office_with_reason(db: Database, actor: Actor, handover_id: int, key: str, 
     dues = Dues(db)
     with writing(db, actor) as tx:
         h, r, unit = _office_step(tx, handover_id, key)
-        h.status = to
         if key == "send_back_draft":
+            _dated_after(today, "退回草稿", ("草稿提交日期", h.submitted_on))
             h.sent_back_reason = reason
+        else:
+            _dated_after(today, "收回", ("转办日期", h.handed_on))
+        h.status = to
         tx.event(action, request_id=r.id, effective_on=today, after={"handover_id": h.id, "unit": unit},
                  note=reason)
         return _info(h, r, unit, dues)
