@@ -22,6 +22,7 @@ from workstation.services.cases import CaseSummary
 from workstation.store.database import Database
 
 from ..context import AppContext
+from ..fitting import keep_wrapped_lines_whole
 from ..widgets import Form, Label, MultiLineEdit, to_date
 
 Job = Callable[[Database], Any]  # one service call with the form's values captured, run on the worker
@@ -86,6 +87,10 @@ class ServiceDialog(QDialog):
         if "override_reason" in self.form.fields:
             self.form.set_visible("override_reason", False)
         self.setMinimumWidth(max(460, self.minimumWidth()))  # build() may ask for more
+        if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            # hints and refusals wrap: the minimum height counts their lines (a large dialog that sized itself
+            # in build(), the review with its scrolling checklist, keeps the size it chose)
+            keep_wrapped_lines_whole(self)
 
     def build(self) -> None:
         raise NotImplementedError
