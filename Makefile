@@ -38,7 +38,8 @@ test: sysdeps-test $(VENV)/.test-installed
 
 # The store and service tests again on a throwaway local PostgreSQL (loopback only).
 PG_TESTS := tests/test_services.py tests/test_store.py tests/test_review.py tests/test_load.py tests/test_units.py \
-	tests/test_search_index.py tests/test_register_order.py tests/test_audit_deferred.py tests/test_dashboard_queries.py
+	tests/test_search_index.py tests/test_register_order.py tests/test_audit_deferred.py tests/test_dashboard_queries.py \
+	tests/test_user_login_race.py tests/test_handover_dates.py
 test-postgres: sysdeps-test $(VENV)/.test-installed
 	eval "$$(sh .ci/postgres.sh start)" && QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PG_TESTS); \
 	status=$$?; sh .ci/postgres.sh stop; exit $$status

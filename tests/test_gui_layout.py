@@ -39,7 +39,7 @@ SCALE = 1.25
 LOGICAL = (int(SCREEN[0] / SCALE), int(SCREEN[1] / SCALE))  # what a dialog has at 125 %
 # Latin words a clerk may see: formats and key names (issue 18 item 9 names the formats).
 ALLOWED = {"PDF", "Excel", "XLSX", "xlsx", "CSV", "csv", "pdf", "JSON", "json", "Ctrl", "Enter", "Esc", "Shift",
-           "Tab", "Word", "docx", "UTF", "backups", "PostgreSQL", "SQLite", "sqlite3", "txt", "TXT", "ZIP", "zip", "OK"}
+           "Tab", "Word", "docx", "UTF", "PostgreSQL", "SQLite", "sqlite3", "txt", "TXT", "ZIP", "zip", "OK"}
 LATIN = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s,;,;:“”()()]+")
 LONG_ERROR = "保存失败:" + "本申请的办理期限已按《中华人民共和国政府信息公开条例》第三十三条计算,不能再次调整," * 3

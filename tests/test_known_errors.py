@@ -245,7 +245,19 @@ def test_a_register_with_a_damaged_page_is_refused_and_named(damaged, request_js
     assert_one_sentence(done.returncode, done.stdout, done.stderr, f"数据库文件 {damaged} 已损坏")
     assert "备份文件" not in done.stderr  # the register is damaged, not the backup
     assert digest(damaged) == before
-    assert not (damaged.parent / "backups").exists() or not list((damaged.parent / "backups").iterdir())
+    for folder in (damaged.parent / "备份", damaged.parent / "backups"):
+        assert not folder.exists() or not list(folder.iterdir())
+
+
+@pytest.mark.parametrize("folder", ["备份", "backups"])
+def test_the_newest_backup_beside_a_register_is_found_in_either_folder(tmp_path, folder):
+    from workstation.store.database import last_backup_near
+
+    place = tmp_path / folder
+    place.mkdir()
+    for name in ("register-20260301-090000-000.sqlite3", "register-20260304-180000-000.sqlite3"):
+        (place / name).write_bytes(b"x")
+    assert last_backup_near(tmp_path / "r.sqlite3") == place / "register-20260304-180000-000.sqlite3"
 
 
 def test_damage_while_the_program_is_open_is_found_by_verify_and_backup(tmp_path):

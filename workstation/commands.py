@@ -370,7 +370,7 @@ def register_all(sub: Any) -> None:
 
     p = sub.add_parser("backup", help="备份数据库(在线备份并校验)")
     add_db_options(p)
-    p.add_argument("--to", type=Path, metavar="DIR", help="备份文件夹(默认:设置中的文件夹或数据库旁的 backups)")
+    p.add_argument("--to", type=Path, metavar="DIR", help="备份文件夹(默认:设置中的文件夹或数据库旁的“备份”文件夹)")
     p.add_argument("--keep", type=_positive, help="保留的备份份数")
     add_login_option(p)
     p.set_defaults(func=cmd_backup)

@@ -67,7 +67,7 @@ PAGES: tuple[Page, ...] = (
          "打印队列,由打印机按自身分辨率输出;没有打印队列的系统上,逐页按打印机分辨率绘制后打印。"),
     Page("审核、文书与备份", ("review.allow_self_signoff", "review.extra_checklist", "documents.template_dir",
                               "documents.font_paths", "backup.dir", "backup.keep"),
-         "备份文件夹留空时,使用数据库所在文件夹中的 backups 文件夹。"
+         "备份文件夹留空时,使用数据库所在文件夹中的“备份”文件夹。"
          "立即备份、查看已有备份和从备份恢复,请用菜单“工具 → 备份与恢复…”。"),
 )
 

@@ -510,13 +510,15 @@ def _read_only_text(path: Path | None) -> str:
 
 
 def last_backup_near(path: Path) -> Path | None:
-    """The newest backup in the register's default backup folder, to name when the register is damaged."""
-    folder = path.parent / "backups"
-    try:
-        found = sorted(folder.glob("register-*.sqlite3"), reverse=True)
-    except OSError:
-        return None
-    return found[0] if found else None
+    """The newest backup in the register's default backup folder (备份, or the earlier versions' "backups"), to
+    name when the register is damaged."""
+    found: list[Path] = []
+    for name in ("备份", "backups"):
+        try:
+            found += (path.parent / name).glob("register-*.sqlite3")
+        except OSError:
+            continue
+    return max(found, key=lambda p: p.name) if found else None
 
 
 def damaged_error(path: Path | None, detail: str) -> KnownError:
