@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from workstation.store import quick_check
 
             args.quick_check = quick_check.begin_for(args)
+            from workstation.preload import before_qt
+
+            before_qt()  # SQLAlchemy and the services, before PySide6's import hook would read each one's source
             from workstation.gui.app import run_gui
 
             return run_gui(args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from workstation.domain.calendar import Source
 from workstation.domain.errors import UserError
-from workstation.domain.holiday_notice import ParsedNotice, parse_notice
 from workstation.domain.status import Role
 from workstation.domain.text_decoding import decode_text
 from workstation.services import calendar as calendar_service
@@ -39,6 +39,9 @@ from workstation.services.gui_queries import year_calendar
 
 from .context import AppContext
 from .widgets import Column, ListModel, cn_weekday, error_label, iso, show_error
+
+if TYPE_CHECKING:
+    from workstation.domain.holiday_notice import ParsedNotice
 from .year_grid import KIND_LABELS, SOURCE_LABELS, YearGrid, swatch
 
 SOURCE_TEXT = {
@@ -222,6 +225,9 @@ class HolidaysView(QWidget):
 
     def preview(self) -> None:
         """Parse the pasted text and list the days it sets; nothing is saved yet."""
+        # the notice's patterns compile when first needed, not at start-up
+        from workstation.domain.holiday_notice import parse_notice
+
         show_error(self.error, "")
         self.preview_list.clear()
         try:

@@ -30,7 +30,6 @@ from workstation.store.database import Database
 from .context import AppContext, Change
 from .list_table import list_table
 from .remind_dialog import RemindDialog
-from .sheet_preview import preview_sheet
 from .widgets import (
     OVERDUE_BACK,
     OVERDUE_TEXT,
@@ -261,6 +260,8 @@ class SupervisionPanel(QGroupBox):
 
     def print_notice(self, reminder: Reminder) -> None:
         """The 督办通知 of a recorded reminder, rendered on the worker, then previewed."""
+        from .sheet_preview import preview_sheet  # the printing modules load when first needed
+
         viewer, today = self.ctx.actor, self.ctx.today()
         preview_sheet(self.ctx, self, lambda db: handover_sheets.supervision_notice(db, viewer, reminder.id, today=today),
                       "督办通知", f"督办通知 {reminder.unit}")
