@@ -65,7 +65,7 @@ def _same_everywhere(db: Database, query: str) -> None:
     assert page == listed[:5], query
 
 
-@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(texts, texts, texts), min_size=1, max_size=30),
        queries=st.lists(texts, min_size=1, max_size=4), changes=st.lists(st.tuples(st.integers(0, 29), texts),
                                                                           max_size=5))
