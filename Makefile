@@ -33,8 +33,11 @@ sysdeps-test:
 run: sysdeps-run $(VENV)/.run-installed
 	$(BIN)/workstation
 
+# The many program processes the tests start keep their compiled modules in the venv (a machine may set
+# PYTHONDONTWRITEBYTECODE, and then every process would compile the program again from its source).
 test: sysdeps-test $(VENV)/.test-installed
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not package"
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -m "not package"
 
 # The store and service tests again on a throwaway local PostgreSQL (loopback only).
 PG_TESTS := tests/test_services.py tests/test_store.py tests/test_review.py tests/test_load.py tests/test_units.py \
