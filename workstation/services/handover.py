@@ -26,7 +26,7 @@ from workstation.domain.handover import (
 )
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
-from workstation.services.access import check_reach
+from workstation.services.access import VISIBLE, check_reach
 from workstation.services.base import (
     Actor,
     PermissionDenied,
@@ -185,7 +185,7 @@ def _current(session: Session, case_id: int, unit_id: int) -> Handover | None:
     """The unit's hand-over of the request that is still going (not sent back, not taken back)."""
     return session.execute(select(Handover).where(
         Handover.request_id == case_id, Handover.unit_id == unit_id,
-        Handover.status.in_([s.value for s in HandoverStatus if s.active])).order_by(Handover.id.desc())
+        Handover.status.in_(VISIBLE)).order_by(Handover.id.desc())
         .limit(1)).scalar_one_or_none()
 
 

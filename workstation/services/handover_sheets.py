@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from workstation.domain.errors import UserError
-from workstation.domain.handover import FLAG_LABELS, HandoverStatus
+from workstation.domain.handover import FLAG_LABELS
 from workstation.domain.results import CHANNELS, WANTED_FORMS
-from workstation.services.access import check_reach
+from workstation.services.access import VISIBLE, check_reach
 from workstation.services.base import Actor, PermissionDenied, office_settings
 from workstation.services.case_records import get_request, today_or
 from workstation.services.documents import font_paths
@@ -52,7 +52,7 @@ def handover_sheet(db: Database, viewer: Actor, handover_id: int, *, today: date
         unit = s.get(Unit, h.unit_id)
         others = s.execute(select(Unit.name).join(Handover, Handover.unit_id == Unit.id).where(
             Handover.request_id == r.id, Handover.id != h.id,
-            Handover.status.in_([st.value for st in HandoverStatus if st.active]))).scalars().all()
+            Handover.status.in_(VISIBLE))).scalars().all()
         by = s.get(User, h.handed_by) if h.handed_by is not None else None
         context = {
             "title": "转办单", "issue_date": today, "handler": by.display_name if by else "",
