@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from helpers.gui import PASSWORD, QT_NOISE, Answers, click, replace_text, type_text, wait_idle
-from PySide6.QtWidgets import QFileDialog
 
 from workstation.domain.intake import IntakeData
+from workstation.gui import file_dialogs
 from workstation.gui.backup_dialog import BackupDialog
 from workstation.gui.main_window import MainWindow
 from workstation.services import backup, cases
@@ -144,7 +144,7 @@ def test_a_wrong_file_is_refused_with_the_reason_and_changes_nothing(qtbot, gui_
         picked = gui_db.path
     else:
         make(picked, gui_db)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(picked), ""))
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *_a: str(picked))
     ctx = make_ctx(staff["admin"], TODAY)
     dialog = open_dialog(qtbot, ctx)
     before = gui_db.path.read_bytes()

@@ -56,3 +56,43 @@ def test_the_words_qts_translation_lacks_are_chinese_too(qtbot, chinese_app, tmp
     labels = [label.text().replace("&", "") for label in dialog.findChildren(QLabel) if label.text()]
     assert len(labels) >= 3 and not any(re.search(r"[A-Za-z]{2,}", text) for text in labels), labels
     assert QFileIconProvider().type(QFileInfo(str(tmp_path))) == "文件夹"
+
+
+def test_the_file_list_gives_size_type_and_date_in_a_clerks_words_in_wide_enough_columns(qtbot, chinese_app,
+                                                                                          tmp_path):
+    """Qt's file dialog shows "29 11 2026 12:49" under LANG=C.UTF-8, "KiB", "TOML document", and cuts its columns."""
+    import os
+    import re
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QTreeView
+
+    from workstation.gui.file_dialogs import FileDialog
+
+    sheet = tmp_path / "台账.xlsx"
+    sheet.write_bytes(b"x" * 5000)
+    (tmp_path / "config.toml").write_text("a = 1")
+    (tmp_path / "扫描件").mkdir()
+    stamp = datetime(2026, 11, 3, 9, 5).timestamp()
+    os.utime(sheet, (stamp, stamp))
+    dialog = FileDialog(None, "导出台账", str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 500)
+    dialog.show()
+    proxy = dialog.proxyModel()
+    source = proxy.sourceModel()
+    qtbot.waitUntil(lambda: source.rowCount(source.index(str(tmp_path))) == 3, timeout=5000)
+
+    def row(path):
+        index = proxy.mapFromSource(source.index(str(path)))
+        return [index.sibling(index.row(), column).data() for column in range(4)]
+
+    assert row(sheet) == ["台账.xlsx", "4.9 KB", "XLSX 文件", "2026-11-03 09:05"]
+    assert row(tmp_path / "config.toml")[2] == "TOML 文件"
+    assert row(tmp_path / "扫描件")[1:3] == ["", "文件夹"]
+    view = dialog.findChild(QTreeView)
+    header = view.header()
+    for column in (1, 2, 3):
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column), (column, header.sectionSize(column))
+    shown = [re.sub(r"[A-Z]{2,4} 文件|\b[KMG]B\b", "", text) for text in row(sheet)[1:]]
+    assert not any(re.search(r"[A-Za-z]{2,}", text) for text in shown), shown

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from workstation.domain.status import Status
+from workstation.gui import file_dialogs
 from workstation.gui.case_view import CaseView
 from workstation.gui.main_window import MainWindow
 from workstation.services import cases, documents, tally
@@ -172,7 +173,6 @@ def test_the_detours_of_a_request_and_the_ledger_at_the_end_of_the_day(qtbot, gu
     """补正 → 收到补正 → 暂停 (其他机关) → 恢复 → 延期 by the head → reply → 复议 recorded; then the 台账 to Excel."""
     import openpyxl
     from helpers.gui import type_date
-    from PySide6.QtWidgets import QFileDialog
 
     from workstation.domain.intake import IntakeData
     from workstation.gui.register_view import RegisterView
@@ -274,7 +274,7 @@ def test_the_detours_of_a_request_and_the_ledger_at_the_end_of_the_day(qtbot, gu
     register.show()
     wait_idle(qtbot, clerk_ctx)
     target = tmp_path / "台账.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a, **_k: str(target))
     click(qtbot, register.export_button)
     wait_idle(qtbot, clerk_ctx)
     qtbot.waitUntil(target.exists, timeout=10_000)

@@ -14,12 +14,12 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from workstation.domain.intake import IntakeData
-from workstation.gui import pdf_preview_dialog
+from workstation.gui import file_dialogs, pdf_preview_dialog
 from workstation.gui.case_view import CaseView
 from workstation.gui.intake_dialog import IntakeDialog
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog, PrintSession
@@ -104,9 +104,9 @@ def test_save_as_pdf_writes_the_archived_bytes_exactly(qtbot, ctx, monkeypatch, 
 
     def choose(_parent, _caption, suggested, _filter):
         asked.append(suggested)
-        return str(tmp_path / "回执"), "PDF 文件 (*.pdf)"
+        return str(tmp_path / "回执")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    monkeypatch.setattr(file_dialogs, "save_file_name", choose)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     saved = tmp_path / "回执.pdf"
     assert saved.read_bytes() == data
@@ -117,7 +117,7 @@ def test_save_as_pdf_writes_the_archived_bytes_exactly(qtbot, ctx, monkeypatch, 
 def test_a_failed_save_says_what_to_do(qtbot, ctx, monkeypatch, tmp_path):
     dialog = open_preview(qtbot, ctx, make_pdf(1))
     target = tmp_path / "没有这个文件夹" / "回执.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a: str(target))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not target.exists()
     assert dialog.error.isVisible() and "未能保存" in dialog.error.text() and "换一个文件夹" in dialog.error.text()
@@ -178,7 +178,7 @@ def test_without_a_printer_the_clerk_is_told_why_and_may_save_the_pdf(qtbot, ctx
     monkeypatch.setattr(pdf_preview_dialog, "available_printers", lambda: [])
     monkeypatch.setattr(QPrintDialog, "exec", lambda _d: pytest.fail("no print dialog without a printer"))
     target = tmp_path / "回执.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a: str(target))
     answers = Answers("另存为PDF…")
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert answers.texts and "没有设置打印机" in answers.texts[0] and "另存为PDF" in answers.texts[0]

@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 from helpers.gui import QT_NOISE, click, type_text, wait_idle
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QTableView
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QTableView
 from sqlalchemy import func, select
 
 from workstation.domain.identity import id_check_digit
-from workstation.gui import import_dialog
+from workstation.gui import file_dialogs, import_dialog
 from workstation.gui.import_dialog import ImportDialog
 from workstation.gui.main_window import MainWindow
 from workstation.services import audit, backup
@@ -212,10 +212,10 @@ def test_ten_thousand_bad_rows_display_and_are_saved_as_csv(qtbot, gui_db, staff
 
     def choose(_parent, _title, suggested, _filter):
         chosen.append(suggested)
-        return str(tmp_path / "out" / "问题清单"), ""
+        return str(tmp_path / "out" / "问题清单")
 
     (tmp_path / "out").mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    monkeypatch.setattr(file_dialogs, "save_file_name", choose)
     click(qtbot, dialog.save_button)
     wait_idle(qtbot, ctx)
     assert chosen == [str(tmp_path / "大台账-问题清单.csv")]
@@ -236,8 +236,8 @@ def test_a_bad_row_list_that_cannot_be_saved_says_why(qtbot, staff, make_ctx, tm
     type_text(qtbot, dialog.path_edit, str(path))
     click(qtbot, dialog.check_button)
     wait_idle(qtbot, ctx)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *_a: (str(tmp_path / "没有这个文件夹" / "清单.csv"), ""))
+    monkeypatch.setattr(file_dialogs, "save_file_name",
+                        lambda *_a: str(tmp_path / "没有这个文件夹" / "清单.csv"))
     click(qtbot, dialog.save_button)
     wait_idle(qtbot, ctx)
     assert dialog.save_error.isVisible() and "未能保存到" in dialog.save_error.text()
@@ -254,7 +254,7 @@ def test_an_unusable_file_gets_a_chinese_message_and_the_dialog_stays_usable(qtb
     click(qtbot, dialog.check_button)
     assert dialog.error.isVisible() and "请先选择台账文件" in dialog.error.text()
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(junk), ""))
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *_a: str(junk))
     click(qtbot, dialog.choose_button)
     assert dialog.path_edit.text() == str(junk)
     assert not dialog.error.isVisible()

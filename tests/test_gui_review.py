@@ -16,12 +16,13 @@ from helpers.gui import (
     wait_idle,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
 from workstation.domain.intake import IntakeData
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
+from workstation.gui import file_dialogs
 from workstation.gui.case_view import CaseView
 from workstation.gui.dialogs.appeal_dialog import AppealDialog
 from workstation.gui.dialogs.delivery_dialog import DeliveryDialog
@@ -411,7 +412,7 @@ def test_material_to_be_released_is_attached_to_the_case(qtbot, gui_db, staff, m
                                                          monkeypatch):
     material = tmp_path / "招标文件.pdf"
     material.write_bytes(b"%PDF-1.4 release material")
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_args, **_kw: ([str(material)], ""))
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *_args, **_kw: [str(material)])
     ctx = make_ctx(staff["clerk"], TODAY)
     view = open_view(qtbot, ctx, case_id)
     click(qtbot, view.review_buttons["review"])

@@ -13,7 +13,6 @@ from conftest import person
 from helpers.gui import QT_NOISE, Answers, type_date, wait_idle
 from helpers.reply import record_reply
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from workstation.domain.results import TALLY_COLUMNS
 from workstation.domain.tally import (
@@ -25,6 +24,7 @@ from workstation.domain.tally import (
     column_label,
     row_label,
 )
+from workstation.gui import file_dialogs
 from workstation.gui.main_window import MainWindow
 from workstation.gui.tally_chart import GROUP_NAMES
 from workstation.gui.tally_grid import KEY_ROLE, GridModel
@@ -304,9 +304,9 @@ def test_export_writes_an_xlsx_through_the_file_dialog(qtbot, gui_db, staff, mak
 
     def save_as(_parent, title, suggested, _filter):
         asked.append(suggested)
-        return str(tmp_path / "三月统计"), ""
+        return str(tmp_path / "三月统计")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
     qtbot.mouseClick(view.export_buttons["xlsx"], Qt.MouseButton.LeftButton)
     wait_idle(qtbot, ctx)
     target = tmp_path / "三月统计.xlsx"
@@ -321,7 +321,7 @@ def test_export_writes_an_xlsx_through_the_file_dialog(qtbot, gui_db, staff, mak
     assert new_row[3:10] == [march.cell("new", c) for c in TALLY_COLUMNS]
 
     # the annual report is for a whole year only: said plainly, no file dialog
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: pytest.fail("no file dialog expected"))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a: pytest.fail("no file dialog expected"))
     qtbot.mouseClick(view.export_buttons["docx"], Qt.MouseButton.LeftButton)
     assert view.error.isVisible() and "年度报告只能按整年生成" in view.error.text()
 
@@ -341,7 +341,7 @@ def test_an_identity_break_names_the_requests_instead_of_a_table(qtbot, gui_db, 
     assert [view.problem_model.row_object(r).id for r in range(view.problem_model.rowCount())] == [e.id]
     assert not view.table4.isVisibleTo(view)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: pytest.fail("no file dialog expected"))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a: pytest.fail("no file dialog expected"))
     qtbot.mouseClick(view.export_buttons["xlsx"], Qt.MouseButton.LeftButton)
     assert view.error.isVisible()
     assert "不平衡,不能导出" in view.error.text() and e.number in view.error.text()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from workstation.services.base import office_settings
 from workstation.services.queries import CaseFilter, count_cases
 from workstation.settings import SETTINGS
 
+from . import file_dialogs
 from .context import AppContext
 from .widgets import Column, Form, ListModel, error_label, fit_resize, show_error
 from .worker import Progress
@@ -290,7 +290,7 @@ class BackupDialog(QDialog):
     # -- settings ---------------------------------------------------------------------
     def _choose_folder(self) -> None:
         start = self.folder_edit.text() or str(self.folder)
-        name = QFileDialog.getExistingDirectory(self, "选择备份文件夹", start)
+        name = file_dialogs.existing_directory(self, "选择备份文件夹", start)
         if name:
             self.folder_edit.setText(name)
 
@@ -350,8 +350,8 @@ class BackupDialog(QDialog):
         self.restore_from(row.path)
 
     def restore_other_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.folder),
-                                              "备份文件 (*.sqlite3 *.db);;所有文件 (*)")
+        name = file_dialogs.open_file_name(self, "选择备份文件", str(self.folder),
+                                           "备份文件 (*.sqlite3 *.db);;所有文件 (*)")
         if name:
             self.restore_from(Path(name))
 

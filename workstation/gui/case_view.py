@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -48,6 +47,7 @@ from workstation.services.documents import IssuedDocument
 from workstation.services.office import AttachmentInfo
 from workstation.services.review import AppealInfo
 
+from . import file_dialogs
 from .context import AppContext, Change
 from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
@@ -674,8 +674,8 @@ class CaseView(QWidget):
         self.id_button.setEnabled(False)
 
     def _add_attachment(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "添加附件", "",
-                                              "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+        name = file_dialogs.open_file_name(self, "添加附件", "",
+                                           "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
         if not name:
             return
         db, actor, case_id = self.ctx.background_db, self.ctx.actor, self.case_id

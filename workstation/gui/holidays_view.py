@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -42,6 +41,7 @@ from .widgets import Column, ListModel, cn_weekday, error_label, iso, show_error
 
 if TYPE_CHECKING:
     from workstation.domain.holiday_notice import ParsedNotice
+from . import file_dialogs
 from .year_grid import KIND_LABELS, SOURCE_LABELS, YearGrid, swatch
 
 SOURCE_TEXT = {
@@ -207,7 +207,7 @@ class HolidaysView(QWidget):
 
     # -- the notice -----------------------------------------------------------------
     def _open_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "打开节假日安排通知", "", "文本文件 (*.txt);;所有文件 (*)")
+        name = file_dialogs.open_file_name(self, "打开节假日安排通知", "", "文本文件 (*.txt);;所有文件 (*)")
         if not name:
             return
         try:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from workstation.domain.text_decoding import LABELS, EncodingUnclear
 from workstation.services import backup
 from workstation.services.ledger import LEDGER_ROLES, ImportReport, LedgerRejected, import_ledger
 
+from . import file_dialogs
 from .context import AppContext
 from .widgets import Column, ListModel, error_label, fit_resize, show_error
 from .worker import Progress
@@ -309,7 +309,7 @@ class ImportDialog(QDialog):
     def choose_file(self) -> None:
         current = self.path()
         start = str(current if current is not None else "")
-        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", start, FILE_FILTER)
+        name = file_dialogs.open_file_name(self, "选择台账文件", start, FILE_FILTER)
         if name:
             self.path_edit.setText(name)
             self._show_idle()
@@ -407,8 +407,8 @@ class ImportDialog(QDialog):
         ledger = self.path()
         folder = ledger.parent if ledger is not None else Path.home()
         stem = ledger.stem if ledger is not None else "台账"
-        name, _ = QFileDialog.getSaveFileName(self, "保存问题清单", str(folder / f"{stem}-问题清单.csv"),
-                                              "CSV 文件 (*.csv)")
+        name = file_dialogs.save_file_name(self, "保存问题清单", str(folder / f"{stem}-问题清单.csv"),
+                                           "CSV 文件 (*.csv)")
         if not name:
             return
         target = Path(name)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -39,6 +38,7 @@ from workstation.services.base import ValidationError
 from workstation.services.cases import CaseSummary, Registered
 from workstation.services.documents import IssuedDocument
 
+from . import file_dialogs
 from .context import AppContext, Change
 from .dialogs.on_the_spot_dialog import OnTheSpotDialog
 from .printing import document_title, issue_document, show_archived
@@ -268,8 +268,8 @@ class IntakeDialog(QDialog):
         self.form.set_visible("id_override_reason", bool(self.id_override_reason.text()))
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择附件(申请表、身份证件等扫描件)", "",
-                                                "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+        names = file_dialogs.open_file_names(self, "选择附件(申请表、身份证件等扫描件)", "",
+                                             "扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
         for name in names:
             self.add_attachment(Path(name))
 

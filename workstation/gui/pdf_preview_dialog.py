@@ -32,7 +32,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -46,6 +45,7 @@ from workstation.domain.errors import UserError
 from workstation.files import safe_file_stem, write_private_bytes
 from workstation.services.base import office_settings
 
+from . import file_dialogs
 from .context import AppContext
 from .widgets import error_label, fit_resize, show_error
 from .worker import Progress
@@ -345,7 +345,7 @@ class PdfPreviewDialog(QDialog):
     def save_as(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         suggested = str(Path(folder) / safe_file_name(self.title))
-        name, _ = QFileDialog.getSaveFileName(self, "另存为PDF", suggested, "PDF 文件 (*.pdf)")
+        name = file_dialogs.save_file_name(self, "另存为PDF", suggested, "PDF 文件 (*.pdf)")
         if not name:
             return
         path = Path(name)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -31,6 +30,7 @@ from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
 from workstation.services.register_export import ID_COLUMN
 
+from . import file_dialogs
 from .context import AppContext, Change
 from .register_model import COLUMNS, SAMPLES, RegisterModel
 from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
@@ -260,8 +260,8 @@ class RegisterView(QWidget):
         office = office_settings(self.ctx.db).office_name
         name = safe_file_stem(f"{office}政府信息公开申请登记台账{self.ctx.today():%Y%m%d}")
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出台账", str(Path(folder) / f"{name}.xlsx"),
-                                                "Excel 工作簿 (*.xlsx)")
+        chosen = file_dialogs.save_file_name(self, "导出台账", str(Path(folder) / f"{name}.xlsx"),
+                                             "Excel 工作簿 (*.xlsx)")
         if not chosen:
             return None
         path = Path(chosen)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6 import QtWidgets as Qw
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidgetItem
+from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 
 from workstation.domain import exchange
 from workstation.domain.errors import UserError
@@ -22,6 +22,7 @@ from workstation.domain.tally import (
     column_label,
     row_label,
 )
+from workstation.gui import file_dialogs
 from workstation.gui.context import AppContext
 from workstation.gui.period_picker import PeriodPicker
 from workstation.services import report_exchange as rx
@@ -234,7 +235,7 @@ class ReportWindow(Qw.QDialog):
     # -- actions ----------------------------------------------------------------------------------------------
     def send(self) -> None:
         period = self.period()
-        folder = QFileDialog.getExistingDirectory(self, "报送包保存到") if period is not None else ""
+        folder = file_dialogs.existing_directory(self, "报送包保存到") if period is not None else ""
         if period is not None and folder:
             self.send_to(period, Path(folder))
 
@@ -254,7 +255,7 @@ class ReportWindow(Qw.QDialog):
                            label="正在写出报送包……", parent=self)
 
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择报送包所在的文件夹")
+        folder = file_dialogs.existing_directory(self, "选择报送包所在的文件夹")
         if folder:
             self.import_from(Path(folder))
 
@@ -277,7 +278,7 @@ class ReportWindow(Qw.QDialog):
         self.reload()
 
     def import_offices(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "导入报送单位名单", "", "CSV 文件 (*.csv *.txt)")
+        name = file_dialogs.open_file_name(self, "导入报送单位名单", "", "CSV 文件 (*.csv *.txt)")
         if name:
             self.import_offices_from(Path(name))
 
@@ -297,8 +298,8 @@ class ReportWindow(Qw.QDialog):
     def export(self) -> None:
         if self.view is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, "导出汇总表", f"{self.view.consolidation.period.label}汇总表.xlsx",
-                                              "Excel 工作簿 (*.xlsx);;PDF (*.pdf)")
+        name = file_dialogs.save_file_name(self, "导出汇总表", f"{self.view.consolidation.period.label}汇总表.xlsx",
+                                           "Excel 工作簿 (*.xlsx);;PDF (*.pdf)")
         if name:
             self.export_to(Path(name))
 

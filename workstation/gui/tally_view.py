@@ -17,7 +17,6 @@ from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -52,6 +51,7 @@ from workstation.services.base import Actor, get_settings
 from workstation.services.cases import CaseSummary
 from workstation.services.tally import LockInfo
 
+from . import file_dialogs
 from .backup_dialog import ask
 from .context import AppContext
 from .period_picker import PeriodPicker
@@ -522,8 +522,8 @@ class TallyView(QWidget):
         except UserError as exc:
             show_error(self.error, exc.message)
             return
-        name, _ = QFileDialog.getSaveFileName(self, f"导出{FORMATS[fmt]}", self._suggested_path(result, fmt),
-                                              FILE_FILTERS[fmt])
+        name = file_dialogs.save_file_name(self, f"导出{FORMATS[fmt]}", self._suggested_path(result, fmt),
+                                           FILE_FILTERS[fmt])
         if not name:
             return
         path = Path(name)

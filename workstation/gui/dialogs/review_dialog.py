@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +29,7 @@ from workstation.domain.results import RESULTS_BY_KEY
 from workstation.services import office, review
 from workstation.services.cases import CaseSummary
 
+from .. import file_dialogs
 from ..context import AppContext, Change
 from ..repeats_panel import RepeatsPanel
 from ..result_combo import result_combo
@@ -234,9 +234,9 @@ class ReviewDialog(ServiceDialog):
 
     # -- material to be released ------------------------------------------------------------
     def _add_release(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "添加待公开材料", "",
-                                                "文件 (*.pdf *.doc *.docx *.xls *.xlsx *.jpg *.jpeg *.png *.tif *.tiff);;"
-                                                "所有文件 (*)")
+        names = file_dialogs.open_file_names(self, "添加待公开材料", "",
+                                             "文件 (*.pdf *.doc *.docx *.xls *.xlsx *.jpg *.jpeg *.png *.tif *.tiff);;"
+                                             "所有文件 (*)")
         if not names:
             return
         db, actor, case_id = self.ctx.background_db, self.ctx.actor, self.case.id
