@@ -210,7 +210,7 @@ def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, dem
 
     header = view.table.horizontalHeader()
     header.moveSection(header.visualIndex(2), 0)  # 申请人 first
-    view.table.setColumnHidden(9, True)  # 所需信息 hidden
+    view.table.setColumnHidden([c.title for c in COLUMNS].index("所需信息"), True)
     columns = view.shown_columns()
     assert columns[0] == "申请人" and "所需信息" not in columns
     assert view.ask_reveal(columns) is False  # a clerk is not asked: masked
@@ -232,3 +232,55 @@ def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, dem
 def test_the_search_box_takes_at_most_200_characters(view):
     view.search.setText("王" * 100_000)  # a paste: cut to what the search can use
     assert len(view.search.text()) == queries.MAX_SEARCH == 200
+
+
+def test_down_from_the_search_box_goes_to_the_rows(qtbot, view):
+    view.search.setFocus()
+    qtbot.waitUntil(view.search.hasFocus)
+    qtbot.keyClick(view.search, Qt.Key.Key_Down)
+    assert view.table.hasFocus() and view.table.currentIndex().row() == 0
+    assert view.table.selectionModel().isRowSelected(0)
+
+
+def _arrow_rows(view, order):
+    """The widths of the sort arrow's rows, top to bottom, as the header paints them."""
+    header = view.table.horizontalHeader()
+    section = 1
+    header.setSortIndicator(section, order)
+    image = header.grab().toImage()
+    left, width = header.sectionViewportPosition(section), header.sectionSize(section)
+    text_right = left + (width + header.fontMetrics().horizontalAdvance(COLUMNS[section].title)) // 2
+    rows = []
+    for y in range(image.height()):
+        dark = sum(1 for x in range(text_right + 1, left + width - 2) if image.pixelColor(x, y).lightness() < 140)
+        if dark:
+            rows.append(dark)
+    return rows
+
+
+def test_the_sort_arrow_points_up_for_ascending_and_down_for_descending_as_in_excel(qtbot, view):
+    up = _arrow_rows(view, Qt.SortOrder.AscendingOrder)
+    down = _arrow_rows(view, Qt.SortOrder.DescendingOrder)
+    assert len(up) >= 2 and len(down) >= 2, (up, down)
+    assert up[0] < up[-1], up  # ▲: narrow at the top
+    assert down[0] > down[-1], down  # ▼: wide at the top
+
+
+def test_a_waiting_request_shows_the_date_awaited_and_every_row_who_registered_it(qtbot, view, demo):
+    titles = [c.title for c in COLUMNS]
+    due, handler, replied = titles.index("答复期限"), titles.index("承办人"), titles.index("答复日期")
+    assert not view.table.isColumnHidden(handler) and not view.table.isColumnHidden(replied)
+    names = {u.display_name for u in demo.values()}
+    waiting = closed = 0
+    for row in range(view.model.rowCount()):
+        case = view.model.case(row)
+        shown = {i: view.model.index(row, i).data() for i in (due, handler, replied)}
+        assert shown[handler] in names, shown
+        if case.status in (Status.CORRECTION, Status.PAUSED) and case.waiting is not None:
+            waiting += 1
+            assert shown[due].startswith(case.waiting.end.isoformat()) and shown[due].endswith("期限)") or \
+                shown[due].endswith("预计)"), shown
+        if case.closed_on:
+            closed += 1
+            assert shown[replied] == case.closed_on.isoformat()
+    assert waiting and closed

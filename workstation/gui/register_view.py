@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,7 +16,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QProxyStyle,
     QPushButton,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,11 +38,30 @@ from workstation.services.register_export import ID_COLUMN
 from . import file_dialogs
 from .context import AppContext, Change
 from .register_model import COLUMNS, SAMPLES, RegisterModel
-from .widgets import Label, date_edit, enter_shortcut, error_label, show_error, to_date
+from .widgets import Label, date_edit, down_to, enter_shortcut, error_label, show_error, to_date
 from .worker import LatestQuery, Progress
 
 SEARCH_DELAY_MS = 300
+
+
+class ExcelSortArrows(QProxyStyle):
+    """Sort arrows as a clerk knows them from Excel and the file manager: ▲ ascending, ▼ descending (Qt draws
+    them the other way round). Set on the register's header only."""
+
+    FLIP = {QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+            QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp}
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,  # noqa: N802
+                      widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = self.FLIP.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
 NO_DATE = date(2000, 1, 1)  # the date fields' "不限"
+
+# The header's layout is kept per set of columns: a version that adds or renames a column starts from its defaults.
+HEADER_KEY = f"register/header/{zlib.crc32('|'.join(c.title for c in COLUMNS).encode()):08x}"
 
 
 class RegisterView(QWidget):
@@ -108,12 +132,15 @@ class RegisterView(QWidget):
             self.table.setColumnHidden(i, not column.shown)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        self.header_style = ExcelSortArrows()  # kept: a widget does not own the style it is given
+        header.setStyle(self.header_style)
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.doubleClicked.connect(self._activated)
         enter_shortcut(self.table, self._open_current)
+        down_to(self.search, self._to_rows)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
 
         row1 = QHBoxLayout()
@@ -157,9 +184,15 @@ class RegisterView(QWidget):
         self.reload()
 
     # -- remembered layout (columns, widths, sort), per user ---------------------------
+    def _to_rows(self) -> None:
+        """Down from the search box: on to the rows, the first one chosen if none was."""
+        self.table.setFocus()
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(0)
+
     def _restore_layout(self) -> None:
         header = self.table.horizontalHeader()
-        saved = self.ctx.remembered.get("register/header")
+        saved = self.ctx.remembered.get(HEADER_KEY)
         if not isinstance(saved, QByteArray) or not header.restoreState(saved):
             return
         key = COLUMNS[header.sortIndicatorSection()].sort_key if 0 <= header.sortIndicatorSection() < len(
@@ -168,7 +201,7 @@ class RegisterView(QWidget):
             self._sort = (key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
 
     def _save_layout(self) -> None:
-        self.ctx.remembered.put("register/header", self.table.horizontalHeader().saveState())
+        self.ctx.remembered.put(HEADER_KEY, self.table.horizontalHeader().saveState())
 
     # -- filters ------------------------------------------------------------------
     def current_filter(self) -> CaseFilter:

@@ -337,20 +337,25 @@ class PageCache(Generic[T]):
         return len(self._pages)
 
 
-class _EnterOpens(QObject):
-    """Enter (Return, or the keypad's Enter) pressed in one widget calls a slot; other keys pass."""
+class _KeyCalls(QObject):
+    """One key pressed in one widget (with no modifier) calls a slot; other keys pass."""
 
-    def __init__(self, widget: QWidget, slot: Callable[[], object]) -> None:
+    def __init__(self, widget: QWidget, keys: tuple[Qt.Key, ...], slot: Callable[[], object]) -> None:
         super().__init__(widget)
-        self.slot = slot
+        self.keys, self.slot = keys, slot
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if (event.type() == QEvent.Type.KeyPress and event.key() in self.keys
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             self.slot()
             return True
         return False
+
+
+def down_to(widget: QWidget, slot: Callable[[], object]) -> QObject:
+    """The Down arrow in ``widget`` (a search box) calls ``slot``, e.g. to go on to the rows it filters."""
+    return _KeyCalls(widget, (Qt.Key.Key_Down,), slot)
 
 
 def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QObject:
@@ -360,7 +365,7 @@ def enter_shortcut(widget: QWidget, slot: Callable[[], object]) -> QObject:
     a search box or a typed year. (An event filter rather than a QShortcut: PySide6 ignores the
     shortcut's ``context=`` in its constructor, and a widget shortcut also needs its window active.)
     """
-    return _EnterOpens(widget, slot)
+    return _KeyCalls(widget, (Qt.Key.Key_Return, Qt.Key.Key_Enter), slot)
 
 
 

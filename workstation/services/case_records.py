@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain.case_actions import CaseFacts, issuable_kinds, refuse_unless_allowed
+from workstation.domain.deadline import LetterPeriod
 from workstation.domain.errors import UserError
 from workstation.domain.handover import OFFICE_ONLY, HandoverStatus
 from workstation.domain.results import RESULTS_BY_KEY
@@ -42,6 +43,9 @@ class CaseSummary:
     closed_on: date | None
     delivered_on: date | None
     extended: bool
+    # what the register's page adds (services.queries.fetch_cases); other readers leave them empty
+    handler: str = ""  # 承办人: who registered the request
+    waiting: LetterPeriod | None = None  # while 待补正 or 暂停: the applicant's or third party's letter awaited
 
     @property
     def status_label(self) -> str:

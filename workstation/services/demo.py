@@ -309,7 +309,7 @@ def fill_demo(db: Database, *, cases: int = 300, today: date | None = None, seed
                 "delivery": rng.choice(["pickup", "post", "email"]), "oral": False, "fee_waiver_requested": False,
                 "notes": None, "status": str(status), "result_key": result_key, "closed_on": closed_on,
                 "delivered_on": delivered_on, "due": due, "due_provisional": d.provisional,
-                "extended": bool(extension), "created_at": now, "created_by": None,
+                "extended": bool(extension), "created_at": now, "created_by": preparer,
             }
             row[fact] = received
             req_rows.append(row)

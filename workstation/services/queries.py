@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from workstation.services.clock import load_calendar
 from workstation.services.gui_queries import due_soon_limit
 from workstation.services.search_index import like_condition, search_condition
 from workstation.store.database import Database
-from workstation.store.models import Request
+from workstation.store.models import Request, User
 
 # The states whose clock runs toward a due date.
 RUNNING = (Status.OPEN, Status.REVIEW, Status.REPLY)
@@ -150,13 +150,18 @@ def _plain_ids(conn: Connection, q: Select) -> list[int]:
 
 
 def fetch_cases(db: Database, ids: list[int], *, viewer: Actor | None = None) -> list[CaseSummary]:
-    """The summaries of some cases, in the order of ``ids``."""
+    """The summaries of some cases, in the order of ``ids``, as the register shows them: with the name of who
+    registered each (承办人) and, for a request waiting for a correction or a third party, the letter awaited."""
     if not ids:
         return []
     with db.read() as s:
         q = scoped(select(*SUMMARY_COLUMNS).where(Request.id.in_(ids)), viewer)
         rows = {c.id: c for c in _summaries(s, q)}
-    return [rows[i] for i in ids if i in rows]
+        handlers = dict(s.execute(select(Request.id, User.display_name).join(User, User.id == Request.created_by)
+                                  .where(Request.id.in_(list(rows)))).all()) if rows else {}
+    waiting = [c.id for c in rows.values() if c.status in (Status.CORRECTION, Status.PAUSED)]
+    letters = awaited_letters(db, waiting) if waiting else {}
+    return [replace(rows[i], handler=handlers.get(i, ""), waiting=letters.get(i)) for i in ids if i in rows]
 
 
 # What a summary shows: read as plain rows, without the request's other columns (notes, address…) and

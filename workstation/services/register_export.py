@@ -25,8 +25,15 @@ from workstation.services.privacy import may_reveal_ids
 from workstation.store.database import Database
 from workstation.store.models import Request
 
+# While a request waits for a letter its reply clock stands still: the register shows the letter's date instead.
+WAITING_MARKS = {"correction": "补正期限", "fee": "缴费期限"}  # any other letter: a third party's or organ's opinion
+
 
 def due_text(c: CaseSummary) -> str:
+    """答复期限; while 待补正 or 暂停, the date the applicant's correction, the fee or the opinion is awaited."""
+    if c.due is None and c.waiting is not None:
+        mark = WAITING_MARKS.get(c.waiting.kind, "意见期限") + ("·预计" if c.waiting.estimated else "")
+        return f"{iso(c.waiting.end)}({mark})"
     return iso(c.due) + ("(预估)" if c.due and c.due_provisional else "")
 
 
@@ -59,7 +66,8 @@ COLUMNS: tuple[RegisterColumn, ...] = (
     RegisterColumn("状态", "status", lambda c: c.status_label, True, width=12),
     RegisterColumn("答复期限", "due", due_text, True, width=16),
     RegisterColumn("办理结果", "result", lambda c: c.result_label, width=22),
-    RegisterColumn("办结日期", "closed_on", lambda c: iso(c.closed_on), True, shown=False, width=12),
+    RegisterColumn("答复日期", "closed_on", lambda c: iso(c.closed_on), True, width=12),
+    RegisterColumn("承办人", None, lambda c: c.handler, True, width=10),
     RegisterColumn("所需信息", None, lambda c: first_line(c.content), width=60, whole=lambda c: c.content),
 )
 COLUMNS_BY_TITLE = {c.title: c for c in COLUMNS}
