@@ -334,6 +334,12 @@ def test_every_notice_kind_renders(setup, tmp_path):
     reply_doc = documents.issue(db, users["clerk"], done.id, "reply", today=TODAY)
     text = flat(text_of(documents.issue(db, users["clerk"], done.id, "delivery", today=TODAY).pdf, tmp_path))
     assert "送达回证" in text and "EMS1234567890" in text and reply_doc.number in text
+    handed = replied(db, users, "disclosed")
+    review.deliver(db, users["clerk"], handed.id, "in_person", TODAY, signed_by="王小明", today=TODAY)
+    documents.issue(db, users["clerk"], handed.id, "reply", today=TODAY)
+    text = flat(text_of(documents.issue(db, users["clerk"], handed.id, "delivery", today=TODAY).pdf, tmp_path))
+    # the applicant signs by hand: the cell is left for it, whoever the clerk recorded as having signed
+    assert "受送达人签收（签名）年月日" in text and "王小明" not in text.split("受送达人签收")[1].split("送达人")[0]
 
 
 def test_reply_notice_before_the_reply_is_refused(setup):

@@ -98,6 +98,7 @@ def test_a_posted_letter_shows_an_estimate_until_its_receipt_is_entered(qtbot, g
     type_date(qtbot, dialog.on, date(2026, 6, 2))
     save(qtbot, dialog)
     assert closed(dialog) and "预计" in view.info.text()
+    assert "第三方答复期限至2026年6月29日" in view.info.text()  # the third party's date, not a "答复(缴费)期限"
     # posted 6-02 + 3 days = 6-05 (Friday); 15 working days after it, 端午 6-19 off: 2026-06-29
     assert "提出意见期限:2026年6月29日(预计" in view.deadline_labels["pauses"].text()
     assert view.buttons["letter_received"].isVisible() and view.buttons["letter_received"].isEnabled()

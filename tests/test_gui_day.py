@@ -255,6 +255,8 @@ def test_the_detours_of_a_request_and_the_ledger_at_the_end_of_the_day(qtbot, gu
     save(qtbot, dialog)
     assert closed(dialog)
     wait_idle(qtbot, clerk_ctx)
+    qtbot.waitUntil(lambda: "答复告知书已出具" in view.info.text())  # not "正在生成……" once the notice is shown
+    assert "正在生成" not in view.info.text()
 
     dialog = act("appeal")
     type_date(qtbot, dialog.filed_on, TODAY)
@@ -263,6 +265,7 @@ def test_the_detours_of_a_request_and_the_ledger_at_the_end_of_the_day(qtbot, gu
     assert closed(dialog)
     wait_idle(qtbot, clerk_ctx)
     assert "行政复议" in view.appeals_label.text()
+    assert "申请人不服,向县政府申请行政复议" in view.appeals_label.text()  # the note typed is on the case
     labels = [view.timeline_model.index(r, 1).data() or "" for r in range(view.timeline_model.rowCount())]
     for step in ("补正", "暂停", "恢复", "延期", "办结"):
         assert any(step in text for text in labels), (step, labels)

@@ -61,7 +61,7 @@ from .dialogs.extension_dialog import ExtensionDialog
 from .dialogs.letter_received_dialog import LetterReceivedDialog
 from .dialogs.manual_due_dialog import ManualDueDialog
 from .dialogs.pause_dialog import PauseDialog
-from .dialogs.reply_dialog import ReplyDialog
+from .dialogs.reply_dialog import REPLY_NOTICE_PENDING, ReplyDialog
 from .dialogs.resume_dialog import ResumeDialog
 from .dialogs.review_dialog import ReviewDialog
 from .dialogs.signoff_dialog import SignoffDialog
@@ -640,7 +640,8 @@ class CaseView(QWidget):
         self.review_label.setText("\n".join(lines))
         self.appeals_label.setText("复议/诉讼:" + ("".join(
             f"\n{a.label},{a.filed_on.isoformat()} 提出{',' + a.body if a.body else ''};{a.result_label}"
-            + (f"({a.result_on.isoformat()})" if a.result_on else "") for a in appeals) if appeals else "无"))
+            + (f"({a.result_on.isoformat()})" if a.result_on else "") + (f"。备注:{a.note}" if a.note else "")
+            for a in appeals) if appeals else "无"))
         for key, button in self.review_buttons.items():
             tip = self.allowed.get(key, "")
             button.setEnabled(not tip)
@@ -654,11 +655,17 @@ class CaseView(QWidget):
         """After a reply its notice is issued at once; after a review or a delivery a document is offered."""
         self.offer_button.hide()
         if isinstance(dialog, ReplyDialog):
-            issue_document(self.ctx, self, self.case_id, "reply")
+            issue_document(self.ctx, self, self.case_id, "reply", then=self._reply_notice_issued)
         elif isinstance(dialog, (ReviewDialog, DeliveryDialog)) and dialog.offer:
             self.offer_button.setText(dialog.offer[0])
             self.offer_kind = dialog.offer[1]
             self.offer_button.show()
+
+    def _reply_notice_issued(self, issued: IssuedDocument | None) -> None:
+        """The sentence "正在生成答复告知书……" does not outlive the notice: it says what came of it."""
+        done = (f"答复告知书已出具({issued.number}),可在预览中打印或另存。" if issued is not None
+                else "答复告知书未能出具,请按提示处理后在“文书”中重新出具。")
+        self.info.setText(self.info.text().replace(REPLY_NOTICE_PENDING, done))
 
     def _issue_offered(self) -> None:
         self.offer_button.hide()

@@ -11,6 +11,9 @@ from workstation.store.database import Database
 from ..widgets import date_edit, to_date, way_combo
 from .base import Job, ServiceDialog, text_field
 
+# What the date a pause waits for is, by the pause's kind (the third party's, the other organ's, the applicant's fee).
+WAITING_FOR = {"third_party": "第三方答复期限", "other_body": "其他机关答复期限", "fee": "缴费期限"}
+
 
 class PauseDialog(ServiceDialog):
     title = "暂停计时"
@@ -41,7 +44,7 @@ class PauseDialog(ServiceDialog):
             started = cases.start_pause(db, actor, case_id, kind, on, party=party, note=note, way=way, pages=pages,
                                         today=today)
             mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
-            until = f",答复(缴费)期限至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
+            until = f",{WAITING_FOR[started.kind]}至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
             return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
         return call
 

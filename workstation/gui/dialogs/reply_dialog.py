@@ -56,6 +56,8 @@ def combo(options: dict[str, str], empty: str = "(不写明)") -> QComboBox:
         box.addItem(label, key)
     return box
 
+REPLY_NOTICE_PENDING = "正在生成答复告知书……"  # the case window replaces it once the notice is issued
+
 
 class ReplyDialog(ServiceDialog):
     title = "答复"
@@ -248,5 +250,5 @@ class ReplyDialog(ServiceDialog):
 
         def call(db: Database) -> str:
             done = review.reply(db, actor, case_id, data, today=today)
-            return f"已答复:{done.result_label}。正在生成答复告知书……"
+            return f"已答复:{done.result_label}。{REPLY_NOTICE_PENDING}"
         return call
