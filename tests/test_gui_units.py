@@ -8,12 +8,15 @@ from datetime import date
 import pytest
 from helpers.gui import PASSWORD, QT_NOISE, click, open_view, save, type_text, wait_idle
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 from test_gui_layout import ALLOWED, LATIN, _fit, latin_words, layout_problems, the_programs_look  # noqa: F401
 from test_gui_tally import open_view as open_tally
 
 from workstation.domain.handover import HandoverStatus
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Role
+from workstation.gui.list_table import title_width
 from workstation.gui.pdf_preview_dialog import PdfPreviewDialog
 from workstation.services import cases, handover, units, users
 
@@ -207,11 +210,25 @@ def test_the_units_dashboard_lists_its_requests_and_the_office_chases_it(qtbot, 
 
     # the office's dashboard: the roads board shows the request not signed for, and a 督办 is recorded
     office = make_ctx(county["clerk"], later)
-    oboard = _dashboard(qtbot, office)
+    font = QApplication.font()
+    large = QFont(font)
+    large.setPointSizeF(font.pointSizeF() * 1.3)  # as wide as the CJK fonts of a real desk are
+    QApplication.setFont(large)
+    try:
+        oboard = _dashboard(qtbot, office)
+    finally:
+        QApplication.setFont(font)
     opanel = oboard.supervision
     assert opanel.isVisible()
     names = [b.unit for b in opanel.data.boards]
     assert sorted(names) == ["交通运输局", "城关镇人民政府"]
+    oboard.resize(1366 - 112, 700)  # the dashboard's room on a 1366-pixel screen (beside the side bar)
+    qtbot.waitUntil(lambda: opanel.boards.viewport().width() > 0)
+    header = opanel.boards.horizontalHeader()
+    for column in range(header.count()):  # every title whole, every count readable without scrolling, 已督办 too
+        needed = title_width(opanel.boards, column)
+        assert header.sectionSize(column) >= needed, (column, header.sectionSize(column), needed)
+        assert header.sectionViewportPosition(column) + needed <= opanel.boards.viewport().width(), column
     opanel.boards.selectRow(names.index("交通运输局"))
     assert opanel.board_model.index(names.index("交通运输局"), 2).data() == "1"  # 逾期未签收
     assert opanel.chase_model.rowCount() == 1

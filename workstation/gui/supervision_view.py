@@ -28,7 +28,7 @@ from workstation.services.handover import Chase, HandoverInfo, Reminder, UnitBoa
 from workstation.store.database import Database
 
 from .context import AppContext, Change
-from .list_table import list_table
+from .list_table import fit_columns_to_titles, list_table
 from .remind_dialog import RemindDialog
 from .widgets import (
     OVERDUE_BACK,
@@ -107,7 +107,8 @@ class SupervisionPanel(QGroupBox):
             *(Column(FLAG_SHORT[f], lambda b, f=f: str(b.counts[f]), Qt.AlignmentFlag.AlignHCenter) for f in Flag),
             Column("已督办", lambda b: str(b.reminders), Qt.AlignmentFlag.AlignHCenter),
         ], colour=self._board_colour, tooltip=lambda _b: RULES, parent=self)
-        self.boards = list_table(self.board_model, (130, 52, 84, 98, 98, 98))
+        self.boards = list_table(self.board_model, (130,))
+        fit_columns_to_titles(self.boards)
         self.boards.selectionModel().selectionChanged.connect(lambda *_: self._show_chases())
         self.chase_model = ListModel([
             Column("受理编号", lambda c: c.handover.number),
