@@ -88,3 +88,10 @@ def test_an_extension_reads_with_its_new_due_date(db, users):
     assert f"{value_text('due', before.isoformat())} → {value_text('due', after.isoformat())}" in text
     assert "→ —" not in text and after > before
     assert event.after["due"] == after.isoformat()
+
+
+def test_a_pause_names_whose_date_it_waits_for_not_the_reply_due_date():
+    for kind, words in (("third_party", "第三方答复期限"), ("other_body", "其他机关答复期限"), ("fee", "缴费期限")):
+        text = describe(entry("pause_started", {"status": "open"},
+                              {"kind": kind, "on": "2026-11-16", "answer_by": "2026-12-07", "status": "paused"}))
+        assert f"{words}:2026-12-07" in text and "答复期限:2026-12-07" not in text.replace(words, ""), text

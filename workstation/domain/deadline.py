@@ -30,6 +30,8 @@ PAUSE_KINDS: dict[str, str] = {
     "other_body": "征求其他机关意见",
     "fee": "等待缴纳信息处理费",
 }
+# The date a pause waits for, by its kind: not the reply's due date, which stands still meanwhile.
+PAUSE_WAITS_FOR: dict[str, str] = {"third_party": "第三方答复期限", "other_body": "其他机关答复期限", "fee": "缴费期限"}
 
 
 # delivery — 送达: the ways a reply reaches the applicant, and the day of each that counts.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workstation.domain.deadline import LETTER_KINDS, LETTER_WAYS, PAUSE_KINDS
+from workstation.domain.deadline import LETTER_KINDS, LETTER_WAYS, PAUSE_KINDS, PAUSE_WAITS_FOR
 from workstation.domain.intake import FIELD_LABELS
 from workstation.domain.reply_reasons import WITHHELD_GROUNDS
 from workstation.domain.results import (
@@ -186,6 +186,9 @@ def describe(entry: TimelineEntry, *, technical: bool = True) -> str:
         return ";".join(parts + ([f"说明:{entry.note}"] if entry.note else []))
     parts = []
     own = ACTION_KEY_LABELS.get(entry.action, {})
+    waits_for = PAUSE_WAITS_FOR.get(after.get("kind") or after.get("letter") or "")
+    if waits_for:  # a pause's (or its letter's) answer_by is the third party's, the organ's or the fee's date
+        own = {**own, "answer_by": waits_for}
     for key in keys:
         label = own.get(key) or KEY_LABELS.get(key, key)
         if key in before and before[key] != after[key]:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
-from workstation.domain.deadline import PAUSE_KINDS, cn_date
+from workstation.domain.deadline import PAUSE_KINDS, PAUSE_WAITS_FOR, cn_date
 from workstation.services import cases
 from workstation.store.database import Database
 
 from ..widgets import date_edit, to_date, way_combo
 from .base import Job, ServiceDialog, text_field
-
-# What the date a pause waits for is, by the pause's kind (the third party's, the other organ's, the applicant's fee).
-WAITING_FOR = {"third_party": "第三方答复期限", "other_body": "其他机关答复期限", "fee": "缴费期限"}
 
 
 class PauseDialog(ServiceDialog):
@@ -44,7 +41,7 @@ class PauseDialog(ServiceDialog):
             started = cases.start_pause(db, actor, case_id, kind, on, party=party, note=note, way=way, pages=pages,
                                         today=today)
             mark = "(预计,收到函件后请登记收到日期)" if started.estimated else ""
-            until = f",{WAITING_FOR[started.kind]}至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
+            until = f",{PAUSE_WAITS_FOR[started.kind]}至{cn_date(started.answer_by)}{mark}" if started.answer_by else ""
             return f"已暂停计时({PAUSE_KINDS[started.kind]}){until}。"
         return call
 
