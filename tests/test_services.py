@@ -138,6 +138,39 @@ def test_correction_restarts_the_clock(db, users):
     assert cases.get_case(db, case.id).due == date(2026, 4, 14)
 
 
+def test_the_corrected_request_s_content_replaces_the_registered_one(db, users):
+    """收到补正 records what the applicant now asks for: the case and every notice after it use that."""
+    from workstation.services import documents
+
+    case = reg(db, users["clerk"], content="申请公开有关文件").case
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请写明文件名称", today=TODAY)
+    corrected = "申请公开《示范镇2025年道路硬化工程招标文件》(示政发〔2025〕3号)"
+    cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), content=f"  {corrected}\n",
+                           note="申请人补正", today=TODAY)
+    assert cases.get_case(db, case.id).content == corrected
+    ev = cases.timeline(db, case.id)[-1]
+    assert ev.action == "correction_received" and ev.note == "申请人补正"
+    assert ev.before["content"] == "申请公开有关文件" and ev.after["content"] == corrected
+    with db.read() as s:
+        r = s.get(Request, case.id)
+        context = documents.build_context(db, s, r, "receipt", TODAY, None)
+    assert context["case"]["content"] == corrected
+
+
+def test_a_correction_that_keeps_the_content_changes_only_the_status(db, users):
+    case = reg(db, users["clerk"], content="申请公开有关文件").case
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请提供联系方式", today=TODAY)
+    cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), content="申请公开有关文件 ", today=TODAY)
+    ev = cases.timeline(db, case.id)[-1]
+    assert "content" not in ev.before and "content" not in ev.after
+    assert cases.get_case(db, case.id).content == "申请公开有关文件"
+    with pytest.raises(UserError) as err:  # the request cannot become empty
+        case2 = reg(db, users["clerk"]).case
+        cases.request_correction(db, users["clerk"], case2.id, date(2026, 3, 5), "请写明", today=TODAY)
+        cases.record_corrected(db, users["clerk"], case2.id, date(2026, 3, 16), content="  ", today=TODAY)
+    assert err.value.field == "content"
+
+
 def test_restart_without_correction_request_is_refused(db, users):
     case = reg(db, users["clerk"]).case
     with pytest.raises(UserError, match="没有待补正"):

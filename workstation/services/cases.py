@@ -7,7 +7,7 @@ from the deadline engine, recomputed from the case's events.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -32,7 +32,7 @@ from workstation.domain.deadline import (
 )
 from workstation.domain.errors import UserError
 from workstation.domain.handover import OFFICE_ONLY
-from workstation.domain.intake import IntakeData, received_date, validate_intake
+from workstation.domain.intake import LIMITS, IntakeData, received_date, trimmed, validate_intake
 from workstation.domain.numbers import format_number
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
@@ -238,29 +238,38 @@ def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
     require(viewer, *Role, action="查看登记信息")
     with db.read() as s:
         check_reach(s, viewer, case_id)
-        r = get_request(s, case_id)
-        values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
-    if values["id_number"] and not may_reveal_ids(viewer):
-        values["id_number"] = mask_id_number(values["id_number"])
+        data = _intake_data(get_request(s, case_id))
+    if data.id_number and not may_reveal_ids(viewer):
+        data.id_number = mask_id_number(data.id_number)
+    return data
+
+
+def _intake_data(r: Request) -> IntakeData:
+    values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
     return IntakeData(**{k: (v if v is not None else ("" if k not in ("handed_in_on", "signed_on", "confirmed_on") else None))
                          for k, v in values.items()})
 
 
-def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeData, reason: str,
-                         *, today: date | None = None) -> CaseSummary:
-    """Correct registration data; the old and new values and the reason are kept in the event."""
+def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeData | Mapping[str, Any],
+                         reason: str, *, today: date | None = None) -> CaseSummary:
+    """Correct registration data; the old and new values and the reason are kept in the event.
+
+    ``data`` is the whole form, or only the fields to change (the case window's 更正登记信息 sends those:
+    the ID number it shows is masked). Allowed in every state of the case (domain.case_actions)."""
     require(actor, *CASE_ROLES, action="更正登记信息")
+    if actor.in_unit:
+        raise PermissionDenied(OFFICE_ONLY)
     if not reason.strip():
         raise UserError("请填写更正原因", field="reason")
     today = today_or(today)
-    data = data.cleaned()
-    errors = validate_intake(data, today)
-    if errors:
-        raise ValidationError(errors)
-    if actor.in_unit:
-        raise PermissionDenied(OFFICE_ONLY)
     with writing(db, actor) as tx:
-        r = get_request(tx.session, case_id)
+        r = step(tx, case_id, "correct_registration")
+        if not isinstance(data, IntakeData):
+            data = replace(_intake_data(r), **data)
+        data = data.cleaned()
+        errors = validate_intake(data, today)
+        if errors:
+            raise ValidationError(errors)
         before, after = {}, {}
         for k in _INTAKE_COLUMNS:
             new = getattr(data, k)
@@ -326,12 +335,21 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
 
 
 def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
-                     today: date | None = None) -> Deadline:
-    """The corrected request arrived: the reply period starts again from that day (a restart)."""
+                     content: str | None = None, today: date | None = None) -> Deadline:
+    """The corrected request arrived: the reply period starts again from that day (a restart).
+
+    ``content`` is the request as corrected (所需政府信息): when it differs from the registered one it
+    replaces it, the old and the new kept in the event, so the case and every notice after use it."""
     require(actor, *CASE_ROLES, action="登记补正材料")
     today = today_or(today)
     if on > today:
         raise UserError("收到补正日期不能晚于今天", field="on")
+    if content is not None:
+        content = trimmed(content)
+        if not content:
+            raise UserError("请填写补正后的申请内容(所需政府信息的名称、文号或者特征性描述)", field="content")
+        if len(content) > LIMITS["content"]:
+            raise UserError(f"申请内容过长:最多 {LIMITS['content']} 字,现有 {len(content)} 字", field="content")
     with writing(db, actor) as tx:
         r = step(tx, case_id, "corrected")
         asked = tx.session.execute(
@@ -341,9 +359,14 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
             raise UserError("本申请没有待补正的告知,不能登记补正(重新起算需先发出补正告知)。")
         if on < date.fromisoformat(asked["on"]):
             raise UserError("收到补正日期不能早于补正告知日期", field="on")
+        before: dict[str, Any] = {"status": Status.CORRECTION}
+        after: dict[str, Any] = {"on": on, "status": Status.OPEN}
+        if content is not None and content != r.content:
+            before["content"], after["content"] = r.content, content
+            r.content = content
         r.status = Status.OPEN
-        tx.event("correction_received", request_id=r.id, before={"status": Status.CORRECTION},
-                 after={"on": on, "status": r.status}, effective_on=on, note=note or None)
+        tx.event("correction_received", request_id=r.id, before=before, after=after, effective_on=on,
+                 note=note or None)
         return refresh_due(tx, r, today)
 
 
