@@ -124,6 +124,40 @@ def test_correcting_the_received_date_moves_the_due_date(db, users):
     assert case.received == date(2026, 3, 9) and case.due == date(2026, 4, 7)
 
 
+# --- before registering: what the clerk is asked about --------------------------------------------
+@pytest.mark.parametrize(("today", "said"), [
+    (date(2026, 3, 2), None),
+    (date(2026, 3, 24), None),  # 4 working days left: more than days.due_soon (3)
+    (date(2026, 3, 25), "只剩 3 个工作日"),
+    (date(2026, 3, 30), "今天到期"),
+    (date(2026, 4, 1), "已超过答复期限 2 个工作日"),
+])
+def test_a_received_date_near_or_past_its_due_date_is_pointed_out(db, users, today, said):
+    warnings = cases.intake_warnings(db, users["clerk"], person(), today=today)
+    if said is None:
+        assert warnings == []
+    else:
+        [warning] = warnings
+        assert "2026年3月2日" in warning and "2026年3月30日" in warning and said in warning
+
+
+def test_the_same_id_number_under_another_name_is_pointed_out(db, users):
+    first = reg(db, users["clerk"], applicant_name="王晓明").case
+    second = reg(db, users["clerk"], applicant_name="王晓民").case
+    reg(db, users["clerk"], applicant_name="王小明", id_number="11010119900307803X")  # another number
+    today = date(2026, 3, 2)
+    [warning] = cases.intake_warnings(db, users["clerk"], person(id_number="11010519491231002x"), today=today)
+    assert "王晓明" in warning and first.number in warning and "王晓民" in warning and second.number in warning
+    assert "王小明" in warning
+    [warning] = cases.intake_warnings(db, users["clerk"], person(applicant_name="王晓明"), today=today)
+    assert "王晓民" in warning and first.number not in warning  # the same name is no news
+    alone = person(applicant_name="王晓明", id_number="11010119900307803X")
+    assert len(cases.intake_warnings(db, users["clerk"], alone, today=today)) == 1  # 王小明 had that number
+    assert cases.intake_warnings(db, users["clerk"], person(applicant_name=""), today=today) == []  # errors first
+    with pytest.raises(PermissionDenied):
+        cases.intake_warnings(db, users["reviewer"], person(), today=today)
+
+
 # --- correction (补正) -------------------------------------------------------------------
 def test_correction_restarts_the_clock(db, users):
     case = reg(db, users["clerk"]).case

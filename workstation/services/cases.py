@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import WorkCalendar
@@ -24,10 +24,12 @@ from workstation.domain.case_actions import (
 )
 from workstation.domain.deadline import (
     LETTER_WAYS,
+    Clock,
     Deadline,
     Delivered,
     LetterPeriod,
     Timeliness,
+    cn_date,
     letter_period,
 )
 from workstation.domain.errors import UserError
@@ -90,7 +92,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
     """What the 办理时限计算说明 prints: the engine's day-by-day count and how the case ended, as data."""
-    from workstation.domain.deadline import DELIVERY_METHODS, cn_date
+    from workstation.domain.deadline import DELIVERY_METHODS
 
     clock = clock_of(db, session, r)
     if r.delivered_on is not None:
@@ -228,6 +230,45 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         tx.event("registered", request_id=r.id, after=after, effective_on=received,
                  note=data.id_override_reason and f"证件号码校验不符,理由:{data.id_override_reason}")
         return Registered(summary(r), d)
+
+
+def intake_warnings(db: Database, actor: Actor, data: IntakeData, *, today: date | None = None) -> list[str]:
+    """What the clerk is asked about before registering ``data``, one sentence each: a received date that
+    leaves the reply within days.due_soon working days of its due date, or past it (a typo in the date, or a
+    request found late); the same ID number registered earlier under another name. Nothing while the form
+    has errors: register names those."""
+    require(actor, *CASE_ROLES, action="登记申请")
+    today = today_or(today)
+    data = data.cleaned()
+    if validate_intake(data, today):
+        return []
+    received = received_date(data)
+    assert received is not None  # validate_intake demands the channel's fact
+    settings = office_settings(db)
+    warnings = []
+    with db.read() as s:
+        clock = Clock(received=received, reply_days=settings.reply_days,
+                      correction_notice_days=settings.correction_notice_days)
+        d = deadline_engine(db, s).compute(clock, as_of=today, explain=False)
+        if d.left <= settings.due_soon_days:
+            due = cn_date(d.due) + ("(预估)" if d.provisional else "")
+            left = (f"已超过答复期限 {-d.left} 个工作日" if d.left < 0 else "答复期限今天到期" if d.left == 0
+                    else f"只剩 {d.left} 个工作日")
+            warnings.append(f"按收到申请日期{cn_date(received)}计算,答复期限为{due},{left}。"
+                            "请核对收到申请日期是否填写正确。")
+        earlier = s.execute(select(Request.applicant_name, Request.number).where(
+            func.upper(Request.id_number) == data.id_number.upper(), Request.applicant_name != data.applicant_name)
+            .order_by(Request.id)).all()
+    if earlier:
+        by_name: dict[str, list[str]] = {}
+        for name, number in earlier:
+            by_name.setdefault(name, []).append(number)
+        what = "证件号码" if data.applicant_kind == "natural" else "统一社会信用代码"
+        names = ";".join(f"“{name}”({'、'.join(numbers[:3])}{f'等 {len(numbers)} 件' if len(numbers) > 3 else ''})"
+                         for name, numbers in by_name.items())
+        warnings.append(f"同一{what}此前登记的申请人是{names},与本次填写的“{data.applicant_name}”不同。"
+                        f"请核对申请人姓名或名称和{what}。")
+    return warnings
 
 
 def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
