@@ -30,7 +30,8 @@ def _demo_with_window_work(db) -> None:
     cases.correct_registration(db, ACTOR, a, person(handed_in_on=on, applicant_name="王晓明", phone="13900139000"),
                                "姓名写错", today=TODAY)
     cases.request_correction(db, ACTOR, a, date(2026, 11, 3), "请写明文件名称", today=TODAY)
-    cases.record_corrected(db, ACTOR, a, date(2026, 11, 5), today=TODAY)
+    cases.record_corrected(db, ACTOR, a, date(2026, 11, 5), content="申请公开示范镇2025年道路硬化工程的招标文件",
+                           today=TODAY)
     cases.start_pause(db, ACTOR, a, "third_party", date(2026, 11, 6), party="某公司", today=TODAY)
     cases.end_pause(db, ACTOR, a, date(2026, 11, 10), today=TODAY)
     record_reply(db, ACTOR, a, "disclosed", date(2026, 11, 12), today=TODAY)

@@ -24,6 +24,7 @@ from workstation.domain.case_actions import (
     allowed_actions,
 )
 from workstation.domain.errors import UserError
+from workstation.domain.handover import OFFICE_ONLY
 from workstation.domain.status import Role, Status
 from workstation.services import cases, review, tally
 from workstation.services.base import PermissionDenied
@@ -110,6 +111,8 @@ TRIES: dict[str, Callable] = {
     "appeal": lambda db, a, c: review.record_appeal(db, a, c, "review", TODAY, today=TODAY),
     "correct_result": lambda db, a, c: tally.correct_locked_result(db, a, c, "partly_disclosed", TODAY,
                                                                    reason="结果登记错误"),
+    "correct_registration": lambda db, a, c: cases.correct_registration(db, a, c, {"phone": "13900139000"},
+                                                                        "申请人更换电话", today=TODAY),
 }
 
 
@@ -164,7 +167,18 @@ def test_the_states_reached_are_the_ones_named(db, users):
 def test_a_finished_case_refuses_every_step_but_delivery_appeal_and_correction():
     facts = CaseFacts(Status.REPLIED, closed=True, delivered=False, extended=False, correction_asked=False)
     allowed = {k for k, why in allowed_actions(facts, {Role.HEAD}).items() if not why}
-    assert allowed == {"deliver", "appeal", "correct_result"}
+    assert allowed == {"deliver", "appeal", "correct_result", "correct_registration"}
+
+
+def test_a_unit_cannot_correct_the_registration(db, users):
+    """The office keeps the register: a unit's user is refused by the state machine and by the service."""
+    from dataclasses import replace
+
+    facts = CaseFacts(Status.OPEN, closed=False, delivered=False, extended=False, correction_asked=False)
+    assert allowed_actions(facts, {Role.CLERK}, in_unit=True)["correct_registration"] == OFFICE_ONLY
+    case_id = _case_in(db, users, "open")
+    with pytest.raises(PermissionDenied):
+        TRIES["correct_registration"](db, replace(users["clerk"], unit_id=1), case_id)
 
 
 def test_a_request_waiting_for_correction_cannot_be_extended_nor_given_another_period():

@@ -11,6 +11,7 @@ from helpers.gui import (
     closed,
     open_view,
     press_enter,
+    replace_text,
     save,
     type_date,
     type_text,
@@ -23,6 +24,7 @@ from workstation.domain.deadline import cn_date
 from workstation.domain.intake import IntakeData
 from workstation.domain.status import Status
 from workstation.gui.dialogs.close_dialog import CloseDialog
+from workstation.gui.dialogs.correct_registration_dialog import CorrectRegistrationDialog
 from workstation.gui.dialogs.extension_dialog import ExtensionDialog
 from workstation.services import cases
 
@@ -125,13 +127,18 @@ def test_extending_after_the_due_date_asks_for_a_reason(qtbot, gui_db, staff, ma
     assert closed(dialog) and cases.get_case(gui_db, late).extended
 
 
-def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
-    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+def ask_for_correction(qtbot, view) -> None:
+    """补正告知 on 2026-06-03, through its dialog."""
     click(qtbot, view.buttons["correction"])
     dialog = view.dialog
     type_date(qtbot, dialog.on, date(2026, 6, 3))
     type_text(qtbot, dialog.items, "请写明所需信息的名称或文号")
     save(qtbot, dialog)
+
+
+def test_correction_then_corrected_request_restarts_the_clock(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    ask_for_correction(qtbot, view)
     assert view.status.text() == "待补正"
     assert view.buttons["corrected"].isVisible() and not view.buttons["correction"].isVisible()
     assert view.deadline_labels["correct_by"].text()
@@ -315,3 +322,74 @@ def test_a_dialog_saves_on_the_worker_with_its_save_button_waiting(qtbot, gui_db
     wait_idle(qtbot, ctx)
     assert closed(dialog) and view.status.text().startswith("已办结")
     assert cases.get_case(gui_db, case_id).closed_on is not None
+
+
+def test_a_typo_in_the_registration_is_corrected_with_a_reason(qtbot, gui_db, staff, make_ctx, case_id):
+    """更正登记信息: the registered fields come pre-filled; only what changed is sent, with the reason."""
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    button = view.review_buttons["correct_registration"]
+    assert button.isVisible() and button.isEnabled()
+    click(qtbot, button)
+    dialog = view.dialog
+    assert isinstance(dialog, CorrectRegistrationDialog)
+    assert dialog.lines["phone"].text() == "13800138000" and dialog.lines["applicant_name"].text() == "王小明"
+    assert dialog.lines["id_number"].text() == "110105********002X"  # a clerk sees it masked, here too
+    assert dialog.content.toPlainText() == "申请公开本镇2025年道路硬化工程的招标文件"
+    assert dialog.received.date().toPython() == date(2026, 6, 1)
+    save(qtbot, dialog)  # nothing changed, no reason
+    assert dialog.isVisible() and dialog.error("reason").text() == "请填写更正原因"
+    type_text(qtbot, dialog.reason, "申请人来电更正")
+    save(qtbot, dialog)
+    assert dialog.isVisible() and dialog.general_error.text() == "没有需要更正的内容"
+
+    replace_text(qtbot, dialog.lines["phone"], "13900139000")
+    save(qtbot, dialog)
+    assert closed(dialog)
+    assert "已更正登记信息" in view.info.text()
+    data_texts = [label.text() for label in view.data_widget.findChildren(QLabel)]
+    assert "13900139000" in data_texts and "13800138000" not in data_texts
+    assert view.timeline_model.index(0, 1).data() == "更正登记信息"
+    assert view.timeline_model.index(0, 4).data() == "联系电话:13800138000 → 13900139000;更正原因:申请人来电更正"
+    intake = cases.intake_of(gui_db, case_id, viewer=staff["head"].actor())
+    assert intake.id_number == "11010519491231002X"  # the masked number was not sent back
+
+
+def test_a_masked_id_number_is_corrected_only_in_full(qtbot, gui_db, staff, make_ctx, case_id):
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    click(qtbot, view.review_buttons["correct_registration"])
+    dialog = view.dialog
+    replace_text(qtbot, dialog.lines["id_number"], "110105********003X")
+    type_text(qtbot, dialog.reason, "证件号码录错")
+    save(qtbot, dialog)
+    assert dialog.isVisible() and "完整" in dialog.error("id_number").text()
+    replace_text(qtbot, dialog.lines["id_number"], "11010119900307803X")
+    type_date(qtbot, dialog.received, date(2026, 6, 2))
+    save(qtbot, dialog)
+    assert closed(dialog)
+    intake = cases.intake_of(gui_db, case_id, viewer=staff["head"].actor())
+    assert intake.id_number == "11010119900307803X" and intake.handed_in_on == date(2026, 6, 2)
+    assert cases.get_case(gui_db, case_id).received == date(2026, 6, 2)
+    assert "收到申请日期:2026-06-01 → 2026-06-02" in view.timeline_model.index(0, 4).data()
+
+
+def test_the_corrected_request_s_content_is_recorded_on_receipt(qtbot, gui_db, staff, make_ctx, case_id):
+    """收到补正: the dialog offers the registered content to edit; the case page then shows the corrected one."""
+    view = open_view(qtbot, make_ctx(staff["clerk"], TODAY), case_id)
+    ask_for_correction(qtbot, view)
+    click(qtbot, view.buttons["corrected"])
+    dialog = view.dialog
+    assert dialog.content.toPlainText() == "申请公开本镇2025年道路硬化工程的招标文件"
+    dialog.content.setFocus()
+    qtbot.keyClick(dialog.content, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.content, Qt.Key.Key_Delete)
+    save(qtbot, dialog)
+    assert dialog.isVisible() and "补正后的申请内容" in dialog.error("content").text()
+    type_date(qtbot, dialog.on, date(2026, 6, 10))
+    type_text(qtbot, dialog.content, "申请公开《示范镇道路硬化工程招标文件》(示政发〔2025〕3号)")
+    save(qtbot, dialog)
+    assert closed(dialog) and view.status.text() == "办理中"
+    corrected = "申请公开《示范镇道路硬化工程招标文件》(示政发〔2025〕3号)"
+    assert cases.get_case(gui_db, case_id).content == corrected
+    assert corrected in [label.text() for label in view.data_widget.findChildren(QLabel)]
+    assert (f"所需政府信息:申请公开本镇2025年道路硬化工程的招标文件 → {corrected}"
+            in view.timeline_model.index(0, 4).data())

@@ -35,6 +35,25 @@ def tab(qtbot, dialog) -> None:
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
 
 
+def fill(qtbot, intake, name: str = "王小明", received: date = TODAY) -> None:
+    type_date(qtbot, intake.dates["handed_in_on"], received)
+    type_text(qtbot, intake.applicant_name, name)
+    qtbot.keyClicks(intake.id_number, "11010519491231002X")
+    qtbot.keyClicks(intake.phone, "13800138000")
+    type_text(qtbot, intake.content, CONTENT)
+
+
+def answer(qtbot, intake, button: str) -> str:
+    """Answer the question asked before saving by the text of a button; returns what it said."""
+    box = intake.warning_box
+    assert box is not None and box.isVisible()
+    text = box.text()
+    [chosen] = [b for b in box.buttons() if b.text() == button]
+    qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, intake.ctx)
+    return text
+
+
 def test_registering_from_the_keyboard_shows_number_and_dates(qtbot, intake, gui_db):
     assert intake.focusWidget() is intake.applicant_name
     type_text(qtbot, intake.applicant_name, "王小明")
@@ -205,6 +224,7 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     type_text(qtbot, intake.content, CONTENT)
     press_enter(qtbot, intake.phone)
     wait_idle(qtbot, intake.ctx)
+    assert "只剩 2 个工作日" in answer(qtbot, intake, "仍然登记")  # due soon: asked before saving
     assert intake.stack.currentIndex() == 1
 
     wait_idle(qtbot, window.ctx)
@@ -279,3 +299,51 @@ def test_viewing_the_case_hands_over_from_the_intake(qtbot, staff, make_ctx):
     assert case_windows
     for w in case_windows:
         w.close()
+
+
+def test_a_received_date_near_its_due_date_is_asked_about_before_saving(qtbot, intake, gui_db):
+    """Checked on the worker (no SQL on the GUI thread); nothing is saved until the clerk says 仍然登记."""
+    from test_gui_responsive import GuiThreadSql
+
+    fill(qtbot, intake, received=date(2026, 5, 19))  # 19 working days ago
+    with GuiThreadSql(gui_db.engine) as asking:
+        press_enter(qtbot, intake.phone)
+        wait_idle(qtbot, intake.ctx)
+    said = intake.warning_box.text()
+    assert "2026年5月19日" in said and "答复期限为2026年6月16日" in said and "只剩 1 个工作日" in said
+    assert intake.warning_box.defaultButton().text() == "返回修改"
+    assert queries.count_cases(gui_db, queries.CaseFilter()) == 0
+    qtbot.keyClick(intake.warning_box, Qt.Key.Key_Escape)  # Esc: back to the form, as typed
+    wait_idle(qtbot, intake.ctx)
+    assert intake.warning_box is None and intake.stack.currentIndex() == 0
+    assert intake.save_button.isEnabled() and intake.applicant_name.text() == "王小明"
+    assert queries.count_cases(gui_db, queries.CaseFilter()) == 0
+
+    type_date(qtbot, intake.dates["handed_in_on"], date(2026, 5, 15))
+    with GuiThreadSql(gui_db.engine) as registering:
+        press_enter(qtbot, intake.phone)
+        wait_idle(qtbot, intake.ctx)
+        assert "答复期限为2026年6月12日,已超过答复期限 1 个工作日" in answer(qtbot, intake, "仍然登记")
+    assert intake.stack.currentIndex() == 1
+    assert asking.statements == [] and registering.statements == []
+    case = cases.find_by_number(gui_db, intake.result_number.text())
+    assert case.received == date(2026, 5, 15)
+
+
+def test_the_same_id_number_under_another_name_is_pointed_out(qtbot, intake, gui_db, staff):
+    from workstation.domain.intake import IntakeData
+
+    earlier = cases.register(gui_db, staff["clerk"].actor(), IntakeData(
+        handed_in_on=date(2026, 6, 1), applicant_name="王晓明", id_number="11010519491231002X",
+        phone="13800138000", content=CONTENT), today=TODAY).case
+    fill(qtbot, intake, name="王小明")
+    press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
+    said = answer(qtbot, intake, "返回修改")
+    assert "“王晓明”" in said and earlier.number in said and "“王小明”" in said
+    assert intake.stack.currentIndex() == 0 and queries.count_cases(gui_db, queries.CaseFilter()) == 1
+    intake.applicant_name.clear()
+    type_text(qtbot, intake.applicant_name, "王晓明")  # the name was the typo
+    press_enter(qtbot, intake.phone)
+    wait_idle(qtbot, intake.ctx)
+    assert intake.warning_box is None and intake.stack.currentIndex() == 1

@@ -46,7 +46,7 @@ LONG_ERROR = "保存失败:" + "本申请的办理期限已按《中华人民共
 
 DIALOG_ACTIONS = ("correction", "corrected", "letter_received", "pause", "resume", "extend", "manual_due",
                   "withdraw", "deem_withdrawn", "close", "review", "signoff", "reply", "deliver", "appeal",
-                  "correct_result")
+                  "correct_result", "correct_registration")
 
 
 @pytest.fixture(autouse=True)

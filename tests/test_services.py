@@ -124,6 +124,40 @@ def test_correcting_the_received_date_moves_the_due_date(db, users):
     assert case.received == date(2026, 3, 9) and case.due == date(2026, 4, 7)
 
 
+# --- before registering: what the clerk is asked about --------------------------------------------
+@pytest.mark.parametrize(("today", "said"), [
+    (date(2026, 3, 2), None),
+    (date(2026, 3, 24), None),  # 4 working days left: more than days.due_soon (3)
+    (date(2026, 3, 25), "只剩 3 个工作日"),
+    (date(2026, 3, 30), "今天到期"),
+    (date(2026, 4, 1), "已超过答复期限 2 个工作日"),
+])
+def test_a_received_date_near_or_past_its_due_date_is_pointed_out(db, users, today, said):
+    warnings = cases.intake_warnings(db, users["clerk"], person(), today=today)
+    if said is None:
+        assert warnings == []
+    else:
+        [warning] = warnings
+        assert "2026年3月2日" in warning and "2026年3月30日" in warning and said in warning
+
+
+def test_the_same_id_number_under_another_name_is_pointed_out(db, users):
+    first = reg(db, users["clerk"], applicant_name="王晓明").case
+    second = reg(db, users["clerk"], applicant_name="王晓民").case
+    reg(db, users["clerk"], applicant_name="王小明", id_number="11010119900307803X")  # another number
+    today = date(2026, 3, 2)
+    [warning] = cases.intake_warnings(db, users["clerk"], person(id_number="11010519491231002x"), today=today)
+    assert "王晓明" in warning and first.number in warning and "王晓民" in warning and second.number in warning
+    assert "王小明" in warning
+    [warning] = cases.intake_warnings(db, users["clerk"], person(applicant_name="王晓明"), today=today)
+    assert "王晓民" in warning and first.number not in warning  # the same name is no news
+    alone = person(applicant_name="王晓明", id_number="11010119900307803X")
+    assert len(cases.intake_warnings(db, users["clerk"], alone, today=today)) == 1  # 王小明 had that number
+    assert cases.intake_warnings(db, users["clerk"], person(applicant_name=""), today=today) == []  # errors first
+    with pytest.raises(PermissionDenied):
+        cases.intake_warnings(db, users["reviewer"], person(), today=today)
+
+
 # --- correction (补正) -------------------------------------------------------------------
 def test_correction_restarts_the_clock(db, users):
     case = reg(db, users["clerk"]).case
@@ -136,6 +170,39 @@ def test_correction_restarts_the_clock(db, users):
     assert d.start == date(2026, 3, 16)
     assert d.due == date(2026, 4, 14)  # 20 working days from 3-16 (清明 4-4..4-6 off)
     assert cases.get_case(db, case.id).due == date(2026, 4, 14)
+
+
+def test_the_corrected_request_s_content_replaces_the_registered_one(db, users):
+    """收到补正 records what the applicant now asks for: the case and every notice after it use that."""
+    from workstation.services import documents
+
+    case = reg(db, users["clerk"], content="申请公开有关文件").case
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请写明文件名称", today=TODAY)
+    corrected = "申请公开《示范镇2025年道路硬化工程招标文件》(示政发〔2025〕3号)"
+    cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), content=f"  {corrected}\n",
+                           note="申请人补正", today=TODAY)
+    assert cases.get_case(db, case.id).content == corrected
+    ev = cases.timeline(db, case.id)[-1]
+    assert ev.action == "correction_received" and ev.note == "申请人补正"
+    assert ev.before["content"] == "申请公开有关文件" and ev.after["content"] == corrected
+    with db.read() as s:
+        r = s.get(Request, case.id)
+        context = documents.build_context(db, s, r, "receipt", TODAY, None)
+    assert context["case"]["content"] == corrected
+
+
+def test_a_correction_that_keeps_the_content_changes_only_the_status(db, users):
+    case = reg(db, users["clerk"], content="申请公开有关文件").case
+    cases.request_correction(db, users["clerk"], case.id, date(2026, 3, 5), "请提供联系方式", today=TODAY)
+    cases.record_corrected(db, users["clerk"], case.id, date(2026, 3, 16), content="申请公开有关文件 ", today=TODAY)
+    ev = cases.timeline(db, case.id)[-1]
+    assert "content" not in ev.before and "content" not in ev.after
+    assert cases.get_case(db, case.id).content == "申请公开有关文件"
+    with pytest.raises(UserError) as err:  # the request cannot become empty
+        case2 = reg(db, users["clerk"]).case
+        cases.request_correction(db, users["clerk"], case2.id, date(2026, 3, 5), "请写明", today=TODAY)
+        cases.record_corrected(db, users["clerk"], case2.id, date(2026, 3, 16), content="  ", today=TODAY)
+    assert err.value.field == "content"
 
 
 def test_restart_without_correction_request_is_refused(db, users):

@@ -75,11 +75,14 @@ STEPS: dict[str, Step] = {s.key: s for s in (
     Step("deliver", "登记送达", CASE_ROLES, _WORKER),
     Step("appeal", "登记复议或诉讼", CASE_ROLES, _WORKER),
     Step("correct_result", "更正结果", HEAD_ROLES, "需要负责人决定"),
+    Step("correct_registration", "更正登记信息", CASE_ROLES, _WORKER),
 )}
 ACTIONS: tuple[str, ...] = tuple(STEPS)
 
-# Steps taken on a finished case; every other step needs the case open.
-_AFTER_CLOSE = ("deliver", "appeal", "correct_result")
+# Steps taken on a finished case; every other step needs the case open. 更正登记信息 is taken in every
+# state: a reply still goes to the applicant's address (and an appeal comes later), and the event keeps
+# the old value, the new one and the reason, so the register stays evidence of what was first recorded.
+_AFTER_CLOSE = ("deliver", "appeal", "correct_result", "correct_registration")
 
 
 def _state_reason(key: str, f: CaseFacts) -> str:
@@ -91,6 +94,8 @@ def _state_reason(key: str, f: CaseFacts) -> str:
         if f.delivered:
             return "已登记送达"
         return "本申请已办结,没有待送达的答复" if f.closed else "答复后才能登记送达"
+    if key == "correct_registration":
+        return ""
     if key == "appeal":  # also before a reply: the applicant may appeal a reply not given in time
         return ""
     if key == "correct_result":

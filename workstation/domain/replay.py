@@ -119,6 +119,8 @@ def replay(events: Iterable[tuple[str, Mapping[str, Any] | None]]) -> dict[str, 
             continue
         if action == "registration_corrected":
             expected.update({k: normal(v) for k, v in data.items() if k in _REGISTRATION})
+        elif action == "correction_received" and "content" in data:  # the corrected request's content
+            expected["content"] = normal(data["content"])
         elif action in ("closed", "result_corrected"):
             expected.update({k: normal(data[k]) for k in ("result_key", "closed_on") if k in data})
         elif action == "delivered":

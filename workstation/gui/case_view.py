@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QFont, QKeyEvent
@@ -52,6 +53,7 @@ from .context import AppContext, Change
 from .dialogs.appeal_dialog import AppealDialog
 from .dialogs.base import ServiceDialog
 from .dialogs.close_dialog import CloseDialog
+from .dialogs.correct_registration_dialog import CorrectRegistrationDialog
 from .dialogs.correct_result_dialog import CorrectResultDialog
 from .dialogs.corrected_dialog import CorrectedDialog
 from .dialogs.correction_dialog import CorrectionDialog
@@ -83,11 +85,11 @@ from .widgets import (
 )
 from .worker import LatestQuery
 
-# The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼): its buttons; who may use them is the state
-# machine's (domain.case_actions.STEPS).
+# The review flow (审查 → 审核签发 → 答复 → 送达 → 复议/诉讼) and the corrections, which are also taken
+# after the case is closed: their buttons; who may use them is the state machine's (domain.case_actions.STEPS).
 REVIEW_ACTIONS: tuple[tuple[str, str], ...] = (
     ("review", "审查…"), ("signoff", "审核签发…"), ("reply", "答复…"), ("deliver", "送达…"),
-    ("appeal", "复议/诉讼…"), ("correct_result", "更正结果…"),
+    ("appeal", "复议/诉讼…"), ("correct_result", "更正结果…"), ("correct_registration", "更正登记信息…"),
 )
 # a unit's user: the office issues every document in its own name (services.documents says the same)
 UNIT_DOCUMENTS = "文书以办公室的名义出具,由办公室办理;承办单位请提交答复草稿"
@@ -112,6 +114,7 @@ class CaseView(QWidget):
         self.case: CaseSummary | None = None
         self.allowed: dict[str, str] = {}  # each step: "" if allowed now, else why not (domain.case_actions)
         self.deadline: Deadline | None = None
+        self.intake: IntakeData | None = None  # the registered data as the page shows it (the ID number masked)
         self.dialog: QDialog | None = None
 
         self.number = Label()
@@ -365,6 +368,7 @@ class CaseView(QWidget):
         case, entries = page.case, page.entries
         self.case = case
         self.deadline = page.deadline
+        self.intake = page.intake
         self.allowed = page.state.allowed
         self.setWindowTitle(f"{case.number} — {case.applicant_name}")
         self.number.setText(case.number)
@@ -602,6 +606,7 @@ class CaseView(QWidget):
             "withdraw": WithdrawDialog, "deem_withdrawn": DeemWithdrawnDialog, "close": CloseDialog,
             "review": ReviewDialog, "signoff": SignoffDialog, "reply": ReplyDialog, "deliver": DeliveryDialog,
             "appeal": AppealDialog, "correct_result": CorrectResultDialog, "letter_received": LetterReceivedDialog,
+            "correct_registration": partial(CorrectRegistrationDialog, intake=self.intake),
         }
         dialog = dialogs[key](self.ctx, self.case, self)
         dialog.accepted.connect(lambda: self._action_done(dialog))

@@ -84,6 +84,7 @@ class IntakeDialog(QDialog):
         self.receipt: IssuedDocument | None = None
         self.issuing_receipt = False
         self.saving = False
+        self.warning_box: QMessageBox | None = None  # asking before saving (services.cases.intake_warnings)
         self.setWindowTitle("登记新申请")
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_form())
@@ -312,15 +313,54 @@ class IntakeDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------
     def save(self) -> None:
-        """Register on the worker; the form stays as typed, its Save button disabled, until it answers."""
+        """Register on the worker; the form stays as typed, its Save button disabled, until it answers.
+
+        The worker first looks for what the clerk should check (services.cases.intake_warnings); if there
+        is anything, nothing is saved until the clerk answers 仍然登记."""
         if self.stack.currentIndex() != 0 or self.saving:
             return
         self.form.clear()
         data = self._collect()
-        db, actor, today = self.ctx.background_db, self.ctx.actor, self.ctx.today()
         self._set_saving(True)
-        self.ctx.tasks.run(lambda _p: cases.register(db, actor, data, today=today), on_done=self._registered,
+        self._register(data, check=True)
+
+    def _register(self, data: IntakeData, *, check: bool) -> None:
+        """On the worker: what to ask about first (``check``), else the registration itself."""
+        db, actor, today = self.ctx.background_db, self.ctx.actor, self.ctx.today()
+
+        def job(_progress: object) -> list[str] | Registered:
+            warnings = cases.intake_warnings(db, actor, data, today=today) if check else []
+            return warnings or cases.register(db, actor, data, today=today)
+
+        self.ctx.tasks.run(job, on_done=lambda done: self._checked(done, data),
                            on_error=lambda exc: self._show_refusal(exc, data), parent=self)
+
+    def _checked(self, done: list[str] | Registered, data: IntakeData) -> None:
+        if isinstance(done, Registered):
+            self._registered(done)
+        else:
+            self._ask_before_saving(done, data)
+
+    def _ask_before_saving(self, warnings: list[str], data: IntakeData) -> None:
+        """The sentences of intake_warnings, with 仍然登记 / 返回修改 (the default: Enter and Esc go back)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "登记前请核对", "\n\n".join(warnings),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.addButton("仍然登记", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("返回修改", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.finished.connect(lambda _result: self._answered(
+            box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole, data))
+        box.finished.connect(box.deleteLater)
+        self.warning_box = box
+        box.open()
+
+    def _answered(self, register: bool, data: IntakeData) -> None:
+        self.warning_box = None
+        if register:
+            self._register(data, check=False)
+        else:
+            self._set_saving(False)
 
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving

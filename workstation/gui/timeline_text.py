@@ -110,6 +110,8 @@ ACTION_KEY_LABELS: dict[str, dict[str, str]] = {"appeal_recorded": {"kind": "类
                                                 "unit_changed": {"kind": "单位类别"},
                                                 "delivered": {"on": "送达日期", "body": "代为送达的机关"},
                                                 "letter_received": {"on": "收到日期"}}
+# What an event's note is, where it is not a plain 说明.
+NOTE_LABELS = {"registration_corrected": "更正原因"}
 # Keys kept for the machine (hashes, keys behind a label shown elsewhere).
 HIDDEN = {"result_key", "resume_status", "sha256", "mime", "purpose", "field", "fee_waiver_requested", "review_id",
           "appeal_id", "method_label", "document_id", "earlier_request_id",
@@ -199,5 +201,5 @@ def describe(entry: TimelineEntry, *, technical: bool = True) -> str:
         if key not in after and key not in HIDDEN:
             parts.append(f"{KEY_LABELS.get(key, key)}:{value_text(key, before[key])} → —")
     if entry.note:
-        parts.append(f"说明:{entry.note}")
+        parts.append(f"{NOTE_LABELS.get(entry.action, '说明')}:{entry.note}")
     return ";".join(parts)

@@ -7,13 +7,13 @@ from the deadline engine, recomputed from the case's events.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workstation.domain.calendar import WorkCalendar
@@ -24,15 +24,17 @@ from workstation.domain.case_actions import (
 )
 from workstation.domain.deadline import (
     LETTER_WAYS,
+    Clock,
     Deadline,
     Delivered,
     LetterPeriod,
     Timeliness,
+    cn_date,
     letter_period,
 )
 from workstation.domain.errors import UserError
 from workstation.domain.handover import OFFICE_ONLY
-from workstation.domain.intake import IntakeData, received_date, validate_intake
+from workstation.domain.intake import LIMITS, IntakeData, received_date, trimmed, validate_intake
 from workstation.domain.numbers import format_number
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Role, Status
@@ -90,7 +92,7 @@ def deadline(db: Database, case_id: int, *, as_of: date | None = None, explain: 
 
 def explanation_context(db: Database, session: Session, r: Request, issue_date: date) -> dict[str, Any]:
     """What the 办理时限计算说明 prints: the engine's day-by-day count and how the case ended, as data."""
-    from workstation.domain.deadline import DELIVERY_METHODS, cn_date
+    from workstation.domain.deadline import DELIVERY_METHODS
 
     clock = clock_of(db, session, r)
     if r.delivered_on is not None:
@@ -230,6 +232,45 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         return Registered(summary(r), d)
 
 
+def intake_warnings(db: Database, actor: Actor, data: IntakeData, *, today: date | None = None) -> list[str]:
+    """What the clerk is asked about before registering ``data``, one sentence each: a received date that
+    leaves the reply within days.due_soon working days of its due date, or past it (a typo in the date, or a
+    request found late); the same ID number registered earlier under another name. Nothing while the form
+    has errors: register names those."""
+    require(actor, *CASE_ROLES, action="登记申请")
+    today = today_or(today)
+    data = data.cleaned()
+    if validate_intake(data, today):
+        return []
+    received = received_date(data)
+    assert received is not None  # validate_intake demands the channel's fact
+    settings = office_settings(db)
+    warnings = []
+    with db.read() as s:
+        clock = Clock(received=received, reply_days=settings.reply_days,
+                      correction_notice_days=settings.correction_notice_days)
+        d = deadline_engine(db, s).compute(clock, as_of=today, explain=False)
+        if d.left <= settings.due_soon_days:
+            due = cn_date(d.due) + ("(预估)" if d.provisional else "")
+            left = (f"已超过答复期限 {-d.left} 个工作日" if d.left < 0 else "答复期限今天到期" if d.left == 0
+                    else f"只剩 {d.left} 个工作日")
+            warnings.append(f"按收到申请日期{cn_date(received)}计算,答复期限为{due},{left}。"
+                            "请核对收到申请日期是否填写正确。")
+        earlier = s.execute(select(Request.applicant_name, Request.number).where(
+            func.upper(Request.id_number) == data.id_number.upper(), Request.applicant_name != data.applicant_name)
+            .order_by(Request.id)).all()
+    if earlier:
+        by_name: dict[str, list[str]] = {}
+        for name, number in earlier:
+            by_name.setdefault(name, []).append(number)
+        what = "证件号码" if data.applicant_kind == "natural" else "统一社会信用代码"
+        names = ";".join(f"“{name}”({'、'.join(numbers[:3])}{f'等 {len(numbers)} 件' if len(numbers) > 3 else ''})"
+                         for name, numbers in by_name.items())
+        warnings.append(f"同一{what}此前登记的申请人是{names},与本次填写的“{data.applicant_name}”不同。"
+                        f"请核对申请人姓名或名称和{what}。")
+    return warnings
+
+
 def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
     """The registration data of a case, as the intake form shows it; the ID number masked unless
     ``viewer`` may reveal it (services/privacy.py)."""
@@ -238,29 +279,38 @@ def intake_of(db: Database, case_id: int, *, viewer: Actor) -> IntakeData:
     require(viewer, *Role, action="查看登记信息")
     with db.read() as s:
         check_reach(s, viewer, case_id)
-        r = get_request(s, case_id)
-        values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
-    if values["id_number"] and not may_reveal_ids(viewer):
-        values["id_number"] = mask_id_number(values["id_number"])
+        data = _intake_data(get_request(s, case_id))
+    if data.id_number and not may_reveal_ids(viewer):
+        data.id_number = mask_id_number(data.id_number)
+    return data
+
+
+def _intake_data(r: Request) -> IntakeData:
+    values = {k: getattr(r, k) for k in _INTAKE_COLUMNS}
     return IntakeData(**{k: (v if v is not None else ("" if k not in ("handed_in_on", "signed_on", "confirmed_on") else None))
                          for k, v in values.items()})
 
 
-def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeData, reason: str,
-                         *, today: date | None = None) -> CaseSummary:
-    """Correct registration data; the old and new values and the reason are kept in the event."""
+def correct_registration(db: Database, actor: Actor, case_id: int, data: IntakeData | Mapping[str, Any],
+                         reason: str, *, today: date | None = None) -> CaseSummary:
+    """Correct registration data; the old and new values and the reason are kept in the event.
+
+    ``data`` is the whole form, or only the fields to change (the case window's 更正登记信息 sends those:
+    the ID number it shows is masked). Allowed in every state of the case (domain.case_actions)."""
     require(actor, *CASE_ROLES, action="更正登记信息")
+    if actor.in_unit:
+        raise PermissionDenied(OFFICE_ONLY)
     if not reason.strip():
         raise UserError("请填写更正原因", field="reason")
     today = today_or(today)
-    data = data.cleaned()
-    errors = validate_intake(data, today)
-    if errors:
-        raise ValidationError(errors)
-    if actor.in_unit:
-        raise PermissionDenied(OFFICE_ONLY)
     with writing(db, actor) as tx:
-        r = get_request(tx.session, case_id)
+        r = step(tx, case_id, "correct_registration")
+        if not isinstance(data, IntakeData):
+            data = replace(_intake_data(r), **data)
+        data = data.cleaned()
+        errors = validate_intake(data, today)
+        if errors:
+            raise ValidationError(errors)
         before, after = {}, {}
         for k in _INTAKE_COLUMNS:
             new = getattr(data, k)
@@ -326,12 +376,21 @@ def request_correction(db: Database, actor: Actor, case_id: int, on: date, items
 
 
 def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note: str = "",
-                     today: date | None = None) -> Deadline:
-    """The corrected request arrived: the reply period starts again from that day (a restart)."""
+                     content: str | None = None, today: date | None = None) -> Deadline:
+    """The corrected request arrived: the reply period starts again from that day (a restart).
+
+    ``content`` is the request as corrected (所需政府信息): when it differs from the registered one it
+    replaces it, the old and the new kept in the event, so the case and every notice after use it."""
     require(actor, *CASE_ROLES, action="登记补正材料")
     today = today_or(today)
     if on > today:
         raise UserError("收到补正日期不能晚于今天", field="on")
+    if content is not None:
+        content = trimmed(content)
+        if not content:
+            raise UserError("请填写补正后的申请内容(所需政府信息的名称、文号或者特征性描述)", field="content")
+        if len(content) > LIMITS["content"]:
+            raise UserError(f"申请内容过长:最多 {LIMITS['content']} 字,现有 {len(content)} 字", field="content")
     with writing(db, actor) as tx:
         r = step(tx, case_id, "corrected")
         asked = tx.session.execute(
@@ -341,9 +400,14 @@ def record_corrected(db: Database, actor: Actor, case_id: int, on: date, *, note
             raise UserError("本申请没有待补正的告知,不能登记补正(重新起算需先发出补正告知)。")
         if on < date.fromisoformat(asked["on"]):
             raise UserError("收到补正日期不能早于补正告知日期", field="on")
+        before: dict[str, Any] = {"status": Status.CORRECTION}
+        after: dict[str, Any] = {"on": on, "status": Status.OPEN}
+        if content is not None and content != r.content:
+            before["content"], after["content"] = r.content, content
+            r.content = content
         r.status = Status.OPEN
-        tx.event("correction_received", request_id=r.id, before={"status": Status.CORRECTION},
-                 after={"on": on, "status": r.status}, effective_on=on, note=note or None)
+        tx.event("correction_received", request_id=r.id, before=before, after=after, effective_on=on,
+                 note=note or None)
         return refresh_due(tx, r, today)
 
 
