@@ -221,6 +221,7 @@ def shoot_review_and_reply(db: Database, out: Path) -> None:
     shoot_delivery(clerk, case_id, out)
     shoot_action(head, case_id, "appeal", out, "20-appeal")
     shoot_action(head, case_id, "correct_result", out, "20-correct-result")
+    shoot_action(clerk, case_id, "correct_registration", out, "20-correct-registration")
 
 
 def shoot_repeat(db: Database, clerk: AppContext, reviewer: AppContext, earlier_id: int, out: Path) -> None:
