@@ -53,3 +53,14 @@ def test_the_program_path_imports_them_before_qt():
             "from workstation import cli\n"
             "cli.main(['--db', '/nonexistent/x.sqlite3'])\n")
     assert _run(code) == "['sqlalchemy', 'sqlalchemy.orm', 'workstation.services.handover', 'workstation.services.users']"
+
+
+def test_the_programs_own_gui_modules_are_not_read_by_pysides_import_hook():
+    """Nor the window's own modules: they never use PySide's __feature__ (preload.skip_pyside_source_reads);
+    another package's module imported later is still asked as PySide6 asks."""
+    code = ("import inspect, sys; from workstation.preload import before_qt; before_qt(); "
+            "read = []; source = inspect.getsource; "
+            "inspect.getsource = lambda o: (read.append(getattr(o, '__name__', '')), source(o))[1]; "
+            "import workstation.gui.app, workstation.gui.main_window, wave; "
+            "print([m for m in read if m.startswith('workstation')], 'wave' in read)")
+    assert _run(code) == "[] True"

@@ -322,7 +322,8 @@ def exit_after_shown(dialog: QDialog) -> None:
 def report_shown(window: QWidget) -> None:
     QApplication.processEvents()
     shown = window.isVisible() and window.windowHandle() is not None and window.windowHandle().isExposed()
-    sys.stderr.write(f"BENCH shown_s={seconds_since_start():.3f}\nBENCH visible={int(shown)}\n"
+    sys.stderr.write(f"BENCH shown_s={seconds_since_start():.3f}\nBENCH shown_cpu_s={time.process_time():.3f}\n"
+                     f"BENCH visible={int(shown)}\n"
                      f"BENCH platform={QApplication.platformName()}\nBENCH window={window.windowTitle()}\n")
     sys.stderr.flush()
     if isinstance(window, QDialog):
