@@ -236,9 +236,8 @@ def test_the_search_box_takes_at_most_200_characters(view):
 
 def test_down_from_the_search_box_goes_to_the_rows(qtbot, view):
     view.search.setFocus()
-    qtbot.waitUntil(view.search.hasFocus)
     qtbot.keyClick(view.search, Qt.Key.Key_Down)
-    assert view.table.hasFocus() and view.table.currentIndex().row() == 0
+    assert view.focusWidget() is view.table and view.table.currentIndex().row() == 0  # (active or not: xcb)
     assert view.table.selectionModel().isRowSelected(0)
 
 
@@ -248,11 +247,13 @@ def _arrow_rows(view, order):
     section = 1
     header.setSortIndicator(section, order)
     image = header.grab().toImage()
+    scale = image.devicePixelRatio()  # the image is in device pixels (QT_SCALE_FACTOR=1.25: 1.25 a pixel)
     left, width = header.sectionViewportPosition(section), header.sectionSize(section)
     text_right = left + (width + header.fontMetrics().horizontalAdvance(COLUMNS[section].title)) // 2
     rows = []
     for y in range(image.height()):
-        dark = sum(1 for x in range(text_right + 1, left + width - 2) if image.pixelColor(x, y).lightness() < 140)
+        dark = sum(1 for x in range(round((text_right + 1) * scale), round((left + width - 2) * scale))
+                   if image.pixelColor(x, y).lightness() < 140)
         if dark:
             rows.append(dark)
     return rows
