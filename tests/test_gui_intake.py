@@ -279,3 +279,54 @@ def test_viewing_the_case_hands_over_from_the_intake(qtbot, staff, make_ctx):
     assert case_windows
     for w in case_windows:
         w.close()
+
+
+def test_an_intake_closed_opens_again_as_a_new_one(qtbot, staff, make_ctx, gui_db):
+    """The main window keeps a closed intake for the next applicant (building its form is most of the wait):
+    it opens again exactly as a new one would, also after a registration; one still printing is not kept."""
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    fresh = IntakeDialog(window.ctx)
+    qtbot.addWidget(fresh, before_close_func=lambda d: d.discard())
+
+    def looks_new(dialog: IntakeDialog) -> None:
+        assert dialog.isVisible() and dialog.stack.currentIndex() == 0 and not dialog.is_dirty()
+        assert dialog._collect() == fresh._collect() and dialog.last is None and dialog.receipt is None
+        assert dialog.focusWidget() is dialog.applicant_name and dialog.save_button.isDefault()
+        assert not dialog.form.is_visible("id_override_reason") and not dialog.general_error.text()
+
+    first = window.open_intake()
+    looks_new(first)
+    first.channel.setCurrentIndex(first.channel.findData("online"))
+    first.applicant_kind.setCurrentIndex(2)
+    first.id_type.setEditText("旧式证件")
+    type_text(qtbot, first.applicant_name, "王小明")
+    first.discard()
+    assert window.intake is None
+
+    again = window.open_intake()
+    assert again is first and window.intake is again
+    looks_new(again)
+
+    type_date(qtbot, again.dates["handed_in_on"], date(2026, 6, 3))
+    type_text(qtbot, again.applicant_name, "王小明")
+    qtbot.keyClicks(again.id_number, "11010519491231002X")
+    qtbot.keyClicks(again.phone, "13800138000")
+    type_text(qtbot, again.content, CONTENT)
+    press_enter(qtbot, again.phone)
+    wait_idle(qtbot, again.ctx)
+    assert again.stack.currentIndex() == 1 and again.last is not None
+    again.accept()  # 关闭 on the result panel
+    third = window.open_intake()
+    assert third is again
+    looks_new(third)
+    assert {edit.date().toPython() for edit in third.dates.values()} == {TODAY}
+
+    third.issuing_receipt = True  # a receipt still being made when it closes: not kept
+    third.discard()
+    assert window.spare_intake is None
+    fourth = window.open_intake()
+    assert fourth is not third
+    looks_new(fourth)
+    fourth.discard()

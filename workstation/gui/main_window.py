@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.switching = False  # 切换用户: the window closes and the program asks who works next
         self.case_windows: dict[int, CaseView] = {}
         self.intake: IntakeDialog | None = None
+        self.spare_intake: IntakeDialog | None = None  # the last one closed, hidden, to open again
         self.settings_dialog: SettingsDialog | None = None
         self.backup_dialog: BackupDialog | None = None
         self.import_dialog: ImportDialog | None = None
@@ -251,20 +252,30 @@ class MainWindow(QMainWindow):
             self.intake.raise_()
             self.intake.activateWindow()
             return self.intake
-        from .intake_dialog import IntakeDialog
+        dialog, self.spare_intake = self.spare_intake, None
+        if dialog is not None:
+            dialog.start_again()
+        else:
+            from .intake_dialog import IntakeDialog
 
-        dialog = IntakeDialog(self.ctx, self)
-        dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
-        dialog.open_case.connect(self.open_case)
-        dialog.finished.connect(self._intake_closed)
+            dialog = IntakeDialog(self.ctx, self)
+            dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
+            dialog.open_case.connect(self.open_case)
+            dialog.finished.connect(self._intake_closed)
         self.intake = dialog
         dialog.open()
         return dialog
 
     def _intake_closed(self) -> None:
-        if self.intake is not None:
-            self.intake.deleteLater()
-        self.intake = None
+        """A closed intake is kept for the next one (a clerk opens it dozens of times a day and building its
+        form is most of the wait) unless something of it is still under way or still shown."""
+        dialog, self.intake = self.intake, None
+        if dialog is None:
+            return
+        if dialog.reusable():
+            self.spare_intake = dialog
+        else:
+            dialog.deleteLater()
 
     def open_case(self, case_id: int) -> CaseView:
         window = self.case_windows.get(case_id)
