@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -131,12 +132,14 @@ class TaskRunner(QObject):
         self._running = 0  # jobs queued or running on the worker thread
         self._thread: threading.Thread | None = None
         self._lock = threading.Condition()
+        self._active_at = time.monotonic()  # when a job was last asked for or answered
 
     def run(self, fn: Callable[[Progress], Any], *, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[UserError], None] | None = None, label: str | None = None,
             parent: QWidget | None = None, cancellable: bool = False) -> Task:
         """Run ``fn(progress)`` in the background; ``label`` shows a progress dialog if it takes a while."""
         number = next(self._numbers)
+        self._active_at = time.monotonic()
         progress = Progress(self._bridge, number)
         task = Task(number, fn, progress, on_done=on_done, on_error=on_error, label=label, parent=parent,
                     cancellable=cancellable)
@@ -183,7 +186,12 @@ class TaskRunner(QObject):
             task.finish()
         return task
 
+    def quiet_for(self) -> float:
+        """Seconds since the worker last had a job (0 while it has one): a moment to do what can wait."""
+        return 0.0 if self._tasks else time.monotonic() - self._active_at
+
     def _settle(self) -> None:
+        self._active_at = time.monotonic()
         if not self._tasks:
             self.idle.emit()
 
