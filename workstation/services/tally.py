@@ -16,7 +16,7 @@ from workstation.domain.status import Role, Status
 from workstation.services.access import scoped, unit_requests
 from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.store.database import Database
-from workstation.store.models import Appeal, PeriodLock, Request
+from workstation.store.models import Appeal, AuditHead, PeriodLock, Request
 
 # The last day a closed_on range may reach: a two-sided range steers SQLite's planner (which has no
 # statistics) to the closed_on index, whose range since the period's start is narrow for recent periods.
@@ -82,8 +82,31 @@ def tally(db: Database, start: date, end: date, *, viewer: Actor | None = None) 
 
     if end < start:
         raise UserError("统计期间的结束日期不能早于开始日期")
-    records, appeals = _records(db, start, end, viewer)
-    return compute_tally(records, appeals, Period(start, end))
+    stamp = _register_stamp(db)  # read first: what is counted after it is at least as new
+    key = (start, end, viewer.unit_id if viewer is not None else None)
+    kept = db.cache.get("tallies")
+    if not isinstance(kept, tuple) or kept[0] != stamp:
+        kept = (stamp, {})
+        db.cache["tallies"] = kept
+    counted: dict[Any, Any] = kept[1]
+    if key not in counted:
+        records, appeals = _records(db, start, end, viewer)
+        if len(counted) >= _KEPT_TALLIES:
+            counted.clear()
+        counted[key] = compute_tally(records, appeals, Period(start, end))
+    return counted[key]
+
+
+# The tallies counted since the register last changed are kept (a clerk goes back and forth between years,
+# quarters and months); any change of the register, by this window or another, moves the audit chain's head.
+_KEPT_TALLIES = 64
+
+
+def _register_stamp(db: Database) -> int:
+    """Where the audit chain's head stands: every change of the register appends its events to the chain in
+    the transaction that makes it (services/base.py ``writing``), so the head moves with every change."""
+    with db.read() as s:
+        return s.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar_one_or_none() or 0
 
 
 @dataclass(frozen=True)
