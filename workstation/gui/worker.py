@@ -88,6 +88,10 @@ class Task:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
+    @property
+    def parent(self) -> QWidget | None:
+        return self._parent
+
     def _parent_gone(self) -> bool:
         """The screen that asked for the job was closed (its window, and the progress dialog, deleted)."""
         return self._parent is not None and not isValid(self._parent)
@@ -185,6 +189,11 @@ class TaskRunner(QObject):
         if task is not None:
             task.finish()
         return task
+
+    def working_for(self, widget: QWidget) -> bool:
+        """Whether a job asked for by ``widget`` (or a widget inside it) has not answered yet."""
+        return any(t.parent is not None and (t.parent is widget or widget.isAncestorOf(t.parent))
+                   for t in self._tasks.values() if not t._parent_gone())
 
     def quiet_for(self) -> float:
         """Seconds since the worker last had a job (0 while it has one): a moment to do what can wait."""
