@@ -232,3 +232,16 @@ def test_the_register_goes_to_excel_whole_as_filtered_and_shown(qtbot, view, dem
 def test_the_search_box_takes_at_most_200_characters(view):
     view.search.setText("王" * 100_000)  # a paste: cut to what the search can use
     assert len(view.search.text()) == queries.MAX_SEARCH == 200
+
+
+def test_the_first_page_comes_with_the_list_from_the_worker(qtbot, view, gui_db):
+    """The rows shown first after a (re)load were read on the worker with the ids: the GUI thread reads a page
+    only when the clerk scrolls to it."""
+    view.reload()
+    qtbot.waitUntil(lambda: not view.loading)
+    top = queries.fetch_cases(gui_db, [view.model.case_id(row) for row in range(3)])
+    qtbot.wait(20)  # painted
+    assert [view.model.index(row, 0).data() for row in range(3)] == [c.number for c in top]
+    assert view.model.fetches == 0
+    view.model.index(view.model.rowCount() - 1, 0).data()
+    assert view.model.fetches == 1
