@@ -393,3 +393,51 @@ def test_the_corrected_request_s_content_is_recorded_on_receipt(qtbot, gui_db, s
     assert corrected in [label.text() for label in view.data_widget.findChildren(QLabel)]
     assert (f"所需政府信息:申请公开本镇2025年道路硬化工程的招标文件 → {corrected}"
             in view.timeline_model.index(0, 4).data())
+
+
+def test_a_closed_case_window_shows_the_next_case_as_a_new_one(qtbot, gui_db, staff, make_ctx, case_id):
+    """The main window keeps a closed case window for the next case (building one is most of the wait): the next
+    case opens in it with nothing of the last one shown, not even before its page is read; a window with a
+    dialog still open is not kept."""
+    from workstation.gui.main_window import MainWindow
+
+    other = register(gui_db, staff["clerk"], date(2026, 3, 2))
+    window = MainWindow(make_ctx(staff["head"], TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    first = window.open_case(case_id)
+    wait_idle(qtbot, window.ctx)
+    first_number = first.number.text()
+    assert first_number and first.timeline_model.rowCount() == 1
+    first.info.setText("已延期。")
+    first.info.show()
+    first.close()
+    assert case_id not in window.case_windows and window.spare_case is first
+
+    second = window.open_case(other)
+    assert second is first and window.case_windows == {other: second} and window.spare_case is None
+    shown = [second.number, second.status, second.applicant, *second.deadline_labels.values()]
+    assert not any(label.text() for label in shown) and not second.info.isVisible()  # before its page is read
+    assert second.explanation.count() == 0 and second.timeline_model.rowCount() == 0
+    assert second.data_widget is None and not second.buttons["extend"].isEnabled()
+    wait_idle(qtbot, window.ctx)
+    fresh = open_view(qtbot, make_ctx(staff["head"], TODAY), other)
+    assert second.number.text() == fresh.number.text() != first_number
+    assert [label.text() for label in shown] == [label.text() for label in
+                                                 [fresh.number, fresh.status, fresh.applicant,
+                                                  *fresh.deadline_labels.values()]]
+    assert [second.explanation.item(i).text() for i in range(second.explanation.count())] == [
+        fresh.explanation.item(i).text() for i in range(fresh.explanation.count())]
+    assert second.timeline_model.rowCount() == fresh.timeline_model.rowCount()
+    assert {k: b.isEnabled() for k, b in second.buttons.items()} == {k: b.isEnabled() for k, b in fresh.buttons.items()}
+    assert second.windowTitle() == fresh.windowTitle()
+
+    click(qtbot, second.buttons["extend"])  # a dialog still open: the window is not kept
+    assert isinstance(second.dialog, ExtensionDialog) and second.dialog.isVisible()
+    second.close()
+    assert window.spare_case is None and other not in window.case_windows
+    third = window.open_case(case_id)
+    assert third is not second
+    wait_idle(qtbot, window.ctx)
+    assert third.number.text() == first_number
+    third.close()

@@ -54,6 +54,16 @@ def answer(qtbot, intake, button: str) -> str:
     return text
 
 
+def register_wang(qtbot, dialog: IntakeDialog, id_number: str = "11010519491231002X", enter_in: str = "phone") -> None:
+    """Type a natural person's request (王小明) and register it with Enter (in the field ``enter_in``)."""
+    type_text(qtbot, dialog.applicant_name, "王小明")
+    qtbot.keyClicks(dialog.id_number, id_number)
+    qtbot.keyClicks(dialog.phone, "13800138000")
+    type_text(qtbot, dialog.content, CONTENT)
+    press_enter(qtbot, getattr(dialog, enter_in))
+    wait_idle(qtbot, dialog.ctx)
+
+
 def test_registering_from_the_keyboard_shows_number_and_dates(qtbot, intake, gui_db):
     assert intake.focusWidget() is intake.applicant_name
     type_text(qtbot, intake.applicant_name, "王小明")
@@ -126,12 +136,7 @@ def test_a_validation_error_appears_beside_its_field_and_keeps_what_was_typed(qt
 
 def test_a_wrong_check_digit_asks_for_a_reason_and_then_goes_on(qtbot, intake, gui_db):
     assert not intake.id_override_reason.isVisible()
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "110105194912310021")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.id_number)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake, id_number="110105194912310021", enter_in="id_number")
 
     assert "校验位不符" in intake.error("id_number").text() and intake.error("id_number").isVisible()
     assert intake.id_override_reason.isVisible()
@@ -194,12 +199,7 @@ def test_attachments_are_stored_with_the_case(qtbot, intake, gui_db, tmp_path):
     scan = tmp_path / "申请表.pdf"
     scan.write_bytes(b"%PDF-1.4 scanned form")
     intake.add_attachment(scan)
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "11010519491231002X")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.phone)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake)
     qtbot.waitUntil(lambda: "已保存 1 个附件" in intake.attachment_note.text())
     case = cases.find_by_number(gui_db, intake.result_number.text())
     assert [a.filename for a in list_attachments(gui_db, case.id)] == ["申请表.pdf"]
@@ -218,12 +218,7 @@ def test_dashboard_counts_change_after_registering(qtbot, staff, make_ctx):
     intake = window.intake
     assert intake is not None and intake.isVisible()
     type_date(qtbot, intake.dates["handed_in_on"], date(2026, 5, 20))  # 18 working days ago
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "11010519491231002X")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.phone)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake)
     assert "只剩 2 个工作日" in answer(qtbot, intake, "仍然登记")  # due soon: asked before saving
     assert intake.stack.currentIndex() == 1
 
@@ -255,12 +250,7 @@ def test_an_attachment_over_20_mb_is_refused_with_a_message(qtbot, intake, gui_d
     with big.open("wb") as f:
         f.truncate(21 * 1024 * 1024)
     intake.add_attachment(big)
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "11010519491231002X")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.phone)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake)
     qtbot.waitUntil(lambda: "未能保存" in intake.attachment_note.text())
     assert "超过 20 MB" in intake.attachment_note.text()
     assert intake.stack.currentIndex() == 1  # the request itself is registered
@@ -268,12 +258,7 @@ def test_an_attachment_over_20_mb_is_refused_with_a_message(qtbot, intake, gui_d
 
 def test_the_next_form_starts_from_today_not_the_last_received_date(qtbot, intake, gui_db):
     type_date(qtbot, intake.dates["handed_in_on"], date(2026, 6, 3))
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "11010519491231002X")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.phone)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake)
     assert cases.find_by_number(gui_db, intake.result_number.text()).received == date(2026, 6, 3)
     press_enter(qtbot, intake.next_button)
     assert intake.stack.currentIndex() == 0
@@ -286,12 +271,7 @@ def test_viewing_the_case_hands_over_from_the_intake(qtbot, staff, make_ctx):
     window.show()
     qtbot.mouseClick(window.dashboard.new_button, Qt.MouseButton.LeftButton)
     intake = window.intake
-    type_text(qtbot, intake.applicant_name, "王小明")
-    qtbot.keyClicks(intake.id_number, "11010519491231002X")
-    qtbot.keyClicks(intake.phone, "13800138000")
-    type_text(qtbot, intake.content, CONTENT)
-    press_enter(qtbot, intake.phone)
-    wait_idle(qtbot, intake.ctx)
+    register_wang(qtbot, intake)
     [view] = [b for b in intake.result_page.findChildren(type(intake.next_button)) if b.text() == "查看案件"]
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton)
     assert not intake.isVisible()  # the result panel would block the case window's actions
@@ -347,3 +327,49 @@ def test_the_same_id_number_under_another_name_is_pointed_out(qtbot, intake, gui
     press_enter(qtbot, intake.phone)
     wait_idle(qtbot, intake.ctx)
     assert intake.warning_box is None and intake.stack.currentIndex() == 1
+
+
+def test_an_intake_closed_opens_again_as_a_new_one(qtbot, staff, make_ctx, gui_db):
+    """The main window keeps a closed intake for the next applicant (building its form is most of the wait):
+    it opens again exactly as a new one would, also after a registration; one still printing is not kept."""
+    window = MainWindow(make_ctx(staff["clerk"], TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    fresh = IntakeDialog(window.ctx)
+    qtbot.addWidget(fresh, before_close_func=lambda d: d.discard())
+
+    def looks_new(dialog: IntakeDialog) -> None:
+        assert dialog.isVisible() and dialog.stack.currentIndex() == 0 and not dialog.is_dirty()
+        assert dialog._collect() == fresh._collect() and dialog.last is None and dialog.receipt is None
+        assert dialog.focusWidget() is dialog.applicant_name and dialog.save_button.isDefault()
+        assert not dialog.form.is_visible("id_override_reason") and not dialog.general_error.text()
+
+    first = window.open_intake()
+    looks_new(first)
+    first.channel.setCurrentIndex(first.channel.findData("online"))
+    first.applicant_kind.setCurrentIndex(2)
+    first.id_type.setEditText("旧式证件")
+    type_text(qtbot, first.applicant_name, "王小明")
+    first.discard()
+    assert window.intake is None
+
+    again = window.open_intake()
+    assert again is first and window.intake is again
+    looks_new(again)
+
+    type_date(qtbot, again.dates["handed_in_on"], date(2026, 6, 3))
+    register_wang(qtbot, again)
+    assert again.stack.currentIndex() == 1 and again.last is not None
+    again.accept()  # 关闭 on the result panel
+    third = window.open_intake()
+    assert third is again
+    looks_new(third)
+    assert {edit.date().toPython() for edit in third.dates.values()} == {TODAY}
+
+    third.issuing_receipt = True  # a receipt still being made when it closes: not kept
+    third.discard()
+    assert window.spare_intake is None
+    fourth = window.open_intake()
+    assert fourth is not third
+    looks_new(fourth)
+    fourth.discard()

@@ -285,3 +285,16 @@ def test_a_waiting_request_shows_the_date_awaited_and_every_row_who_registered_i
             closed += 1
             assert shown[replied] == case.closed_on.isoformat()
     assert waiting and closed
+
+
+def test_the_first_page_comes_with_the_list_from_the_worker(qtbot, view, gui_db):
+    """The rows shown first after a (re)load were read on the worker with the ids: the GUI thread reads a page
+    only when the clerk scrolls to it."""
+    view.reload()
+    qtbot.waitUntil(lambda: not view.loading)
+    top = queries.fetch_cases(gui_db, [view.model.case_id(row) for row in range(3)])
+    qtbot.wait(20)  # painted
+    assert [view.model.index(row, 0).data() for row in range(3)] == [c.number for c in top]
+    assert view.model.fetches == 0
+    view.model.index(view.model.rowCount() - 1, 0).data()
+    assert view.model.fetches == 1

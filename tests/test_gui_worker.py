@@ -174,3 +174,29 @@ def test_only_the_newest_question_of_a_screen_is_answered(qtbot, runner):
     qtbot.waitUntil(lambda: not runner.busy)
     assert answers == [3] and errors == []
     assert asked[-1] == 3 and 2 not in asked  # a stale question still waiting is not asked at all
+
+
+def test_the_fonts_warm_up_waits_for_a_quiet_moment(qtbot, runner, monkeypatch):
+    """The start-up's warm-up (the CJK fonts) does not go into the queue while the clerk keeps the worker busy:
+    it waits until the worker has had nothing to do for a while."""
+    from workstation.gui import app
+
+    monkeypatch.setattr(app, "WARM_UP_QUIET_S", 0.3)
+    monkeypatch.setattr(app, "WARM_UP_RETRY_MS", 20)
+    warmed: list[object] = []
+    monkeypatch.setattr(app, "warm_up", lambda db: warmed.append(db))
+    window = QWidget()
+    qtbot.addWidget(window)
+    release = threading.Event()
+    runner.run(lambda _p: release.wait(5))
+    assert runner.quiet_for() == 0.0
+    app.warm_up_when_idle(window, runner, "db")
+    qtbot.wait(100)
+    assert not warmed  # the worker is busy
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert 0.0 <= runner.quiet_for() < 0.3
+    qtbot.wait(100)
+    assert not warmed  # quiet, but not for long enough yet
+    qtbot.waitUntil(lambda: warmed == ["db"], timeout=3000)
+    assert runner.quiet_for() >= 0.0

@@ -322,3 +322,21 @@ def test_a_corrected_received_date_after_the_reply_is_caught(db, users, register
         assert any(b9.number in p and "早于收到日期 2025-04-02" in p for p in result.problems)
     with pytest.raises(UserError, match="不平衡"):
         tally_service.lock_period(db, users["head"], date(2025, 4, 1), date(2025, 4, 30))
+
+
+def test_a_tally_is_counted_again_after_any_change_of_the_register(db, users, register):
+    """Tallies are kept until the register changes (a clerk goes back and forth between periods): any change,
+    also one made through another handle on the register (another window), moves the audit chain's head."""
+    from workstation.store.database import Database
+
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    first = tally_service.tally(db, *year)
+    assert tally_service.tally(db, *year) is first  # nothing changed: the same figures
+    other_window = Database(db.engine, path=db.path)
+    b9 = register["B9"]
+    data = cases.intake_of(other_window, b9.id, viewer=SYSTEM_ACTOR)
+    data.handed_in_on = date(2025, 4, 2)
+    cases.correct_registration(other_window, users["clerk"], b9.id, data, "收到日期登记错误", today=TODAY)
+    again = tally_service.tally(db, *year)
+    assert again is not first and again.problem_ids == (b9.id,)
+    assert tally_service.tally(db, date(2025, 1, 1), date(2025, 12, 30)) is not again  # another period

@@ -106,6 +106,7 @@ class CaseView(QWidget):
     """One request in its own window; every action opens a small dialog that calls one service."""
 
     open_case = Signal(int)
+    closed = Signal()
 
     def __init__(self, ctx: AppContext, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -143,7 +144,7 @@ class CaseView(QWidget):
         left_box.addWidget(self._build_attachments())
         left_box.addWidget(self._build_review())
         left_box.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -168,8 +169,7 @@ class CaseView(QWidget):
         if not ctx.remembered.restore_geometry(self, "case"):
             fit_resize(self, 1280, 680)  # below 720 px: the taskbar of a 1366×768 screen leaves less
         self.page_query = LatestQuery(ctx.tasks, self)
-        for button in (*self.buttons.values(), *self.review_buttons.values(), self.attach_button,
-                       self.issue_button, self.print_explanation_button, self.show_document_button):
+        for button in self._page_buttons():
             button.setEnabled(False)  # until the page is read
         ctx.changed.connect(self._changed)
         self.refresh()
@@ -183,6 +183,55 @@ class CaseView(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.ctx.remembered.save_geometry(self, "case")
         super().closeEvent(event)
+        self.closed.emit()
+
+    # -- opened again for another case ---------------------------------------------------
+    def reusable(self) -> bool:
+        """Closed with nothing of it still open (an action's dialog, a document's preview) or under way on the
+        worker for it (a document, an attachment): it may show another case instead of a new window."""
+        if any(w.isWindow() and w.isVisible() for w in self.findChildren(QWidget)):
+            return False
+        return not self.ctx.tasks.working_for(self)
+
+    def show_case(self, case_id: int) -> None:
+        """Show another case as a new window would: nothing of the last one, its page read on the worker."""
+        self.case_id = case_id
+        self.case = None
+        self.allowed = {}
+        self.deadline = None
+        self.dialog = None
+        self.setWindowTitle("")
+        for label in (self.number, self.status, self.applicant, self.info, self.review_label, self.appeals_label,
+                      *self.deadline_labels.values()):
+            label.setText("")
+        show_error(self.error, "")
+        for label in self.deadline_labels.values():
+            label.setStyleSheet("")
+            self.deadline_form.setRowVisible(label, True)
+        self.info.hide()
+        self.offer_button.hide()
+        self.explanation.clear()
+        if self.data_widget is not None:
+            self.data_layout.removeWidget(self.data_widget)
+            self.data_widget.deleteLater()
+            self.data_widget = None
+        self.attachment_list.clear()
+        self.documents_model.set_rows([])
+        self.issue_menu.clear()
+        self.timeline_model.set_rows([])
+        self.handover_panel.hide()
+        for bar in (self.scroll.verticalScrollBar(), self.timeline.verticalScrollBar()):
+            bar.setValue(0)
+        for button in self._page_buttons():
+            button.setEnabled(False)
+        if not self.ctx.remembered.restore_geometry(self, "case"):
+            fit_resize(self, 1280, 680)
+        self.refresh()
+
+    def _page_buttons(self) -> list[QPushButton]:
+        """What can be done once the page is read (disabled until then)."""
+        return [*self.buttons.values(), *self.review_buttons.values(), self.attach_button, self.issue_button,
+                self.print_explanation_button, self.show_document_button]
 
     # -- panels ----------------------------------------------------------------------
     def _build_deadline(self) -> QGroupBox:
@@ -361,7 +410,7 @@ class CaseView(QWidget):
                             on_error=lambda exc: show_error(self.error, exc.message))
 
     def _changed(self, change: Change) -> None:
-        if change.concerns(self.case_id):
+        if change.concerns(self.case_id) and not self.isHidden():  # hidden: closed, kept to open again
             self.refresh()
 
     def _show_page(self, page: CasePage) -> None:

@@ -558,11 +558,34 @@ class IntakeDialog(QDialog):
         self.form.clear()
         self.form.set_visible("id_override_reason", False)
         self.stack.setCurrentIndex(0)
-        self.print_button.setDefault(False)
-        self.next_button.setDefault(False)
+        if self.last is not None:  # the result panel's buttons, once there was a registration
+            self.print_button.setDefault(False)
+            self.next_button.setDefault(False)
         self.save_button.setDefault(True)
         self._blank = self._collect()
         self.applicant_name.setFocus()
+
+    # -- opened again -----------------------------------------------------------------
+    def reusable(self) -> bool:
+        """Closed with nothing of it still under way (a registration, a receipt) or still shown (a preview, the
+        当场答复 dialog): it may be opened again for the next applicant instead of building a new one."""
+        if self.saving or self.issuing_receipt:
+            return False
+        return not any(w.isWindow() and w.isVisible() for w in self.findChildren(QWidget))
+
+    def start_again(self) -> None:
+        """As a new dialog: the first channel and kind, the default forms, an empty form dated today."""
+        defaults = IntakeData()
+        for combo, value in ((self.wanted_form, defaults.wanted_form), (self.delivery, defaults.delivery)):
+            combo.setCurrentIndex(combo.findData(value))
+        for combo in (self.channel, self.applicant_kind, self.id_type):
+            combo.setCurrentIndex(0)
+        self.id_type.setEditText(ID_TYPES[0])
+        self.reset_form()
+        self.last = None
+        self.receipt = None
+        self.reply_doc = None
+        fit_resize(self, 1040, 660)
 
     # -- leaving ------------------------------------------------------------------
     def discard(self) -> None:

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.switching = False  # 切换用户: the window closes and the program asks who works next
         self.case_windows: dict[int, CaseView] = {}
         self.intake: IntakeDialog | None = None
+        self.spare_intake: IntakeDialog | None = None  # the last one closed, hidden, to open again
+        self.spare_case: CaseView | None = None  # likewise a case window
         self.settings_dialog: SettingsDialog | None = None
         self.backup_dialog: BackupDialog | None = None
         self.import_dialog: ImportDialog | None = None
@@ -251,20 +253,30 @@ class MainWindow(QMainWindow):
             self.intake.raise_()
             self.intake.activateWindow()
             return self.intake
-        from .intake_dialog import IntakeDialog
+        dialog, self.spare_intake = self.spare_intake, None
+        if dialog is not None:
+            dialog.start_again()
+        else:
+            from .intake_dialog import IntakeDialog
 
-        dialog = IntakeDialog(self.ctx, self)
-        dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
-        dialog.open_case.connect(self.open_case)
-        dialog.finished.connect(self._intake_closed)
+            dialog = IntakeDialog(self.ctx, self)
+            dialog.registered.connect(lambda _done: self.ctx.data_changed(change=Change(frozenset())))  # a new row
+            dialog.open_case.connect(self.open_case)
+            dialog.finished.connect(self._intake_closed)
         self.intake = dialog
         dialog.open()
         return dialog
 
     def _intake_closed(self) -> None:
-        if self.intake is not None:
-            self.intake.deleteLater()
-        self.intake = None
+        """A closed intake is kept for the next one (a clerk opens it dozens of times a day and building its
+        form is most of the wait) unless something of it is still under way or still shown."""
+        dialog, self.intake = self.intake, None
+        if dialog is None:
+            return
+        if dialog.reusable():
+            self.spare_intake = dialog
+        else:
+            dialog.deleteLater()
 
     def open_case(self, case_id: int) -> CaseView:
         window = self.case_windows.get(case_id)
@@ -272,14 +284,27 @@ class MainWindow(QMainWindow):
             window.raise_()
             window.activateWindow()
             return window
-        from .case_view import CaseView
+        window, self.spare_case = self.spare_case, None
+        if window is not None:
+            window.show_case(case_id)
+        else:
+            from .case_view import CaseView
 
-        window = CaseView(self.ctx, case_id, self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.destroyed.connect(lambda _obj=None, i=case_id: self.case_windows.pop(i, None))
+            window = CaseView(self.ctx, case_id, self)
+            window.closed.connect(lambda w=window: self._case_closed(w))
         self.case_windows[case_id] = window
         window.show()
         return window
+
+    def _case_closed(self, window: CaseView) -> None:
+        """A closed case window is kept, hidden, for the next case opened (building one is most of the wait of
+        opening a case) unless something of it is still open or under way; one kept is enough."""
+        if self.case_windows.get(window.case_id) is window:
+            del self.case_windows[window.case_id]
+        if self.spare_case is None and window.reusable():
+            self.spare_case = window
+        elif window is not self.spare_case:
+            window.deleteLater()
 
     def open_settings(self) -> SettingsDialog:
         from .settings_dialog import SettingsDialog

@@ -54,11 +54,15 @@ class RegisterModel(QAbstractTableModel):
         return self._pages.fetches
 
     # -- contents ----------------------------------------------------------------
-    def set_ids(self, ids: Sequence[int], today: date, soon: date) -> None:
-        """A new list (after a filter, a sort or a change): pages are read again when shown."""
+    def set_ids(self, ids: Sequence[int], today: date, soon: date,
+                first_page: list[CaseSummary] | None = None) -> None:
+        """A new list (after a filter, a sort or a change): pages are read again when shown, except the first
+        if it came with the list (``first_page``: the summaries of its first PAGE ids, in their order)."""
         self.beginResetModel()
         self._ids = list(ids)
         self._pages.clear()
+        if first_page is not None and [c.id for c in first_page] == self._ids[:PAGE]:
+            self._pages.put(0, first_page)
         self._today, self._soon = today, soon
         self.endResetModel()
 

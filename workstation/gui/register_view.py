@@ -30,6 +30,7 @@ from workstation.domain.results import APPLICANT_KINDS, GROUP_SHORT, RESULT_GROU
 from workstation.files import safe_file_stem
 from workstation.services import queries, register_export
 from workstation.services.base import office_settings
+from workstation.services.cases import CaseSummary
 from workstation.services.gui_queries import due_soon_limit
 from workstation.services.privacy import may_reveal_ids
 from workstation.services.queries import CaseFilter
@@ -37,7 +38,7 @@ from workstation.services.register_export import ID_COLUMN
 
 from . import file_dialogs
 from .context import AppContext, Change
-from .register_model import COLUMNS, SAMPLES, RegisterModel
+from .register_model import COLUMNS, PAGE, SAMPLES, RegisterModel
 from .widgets import Label, date_edit, down_to, enter_shortcut, error_label, show_error, to_date
 from .worker import LatestQuery, Progress
 
@@ -251,16 +252,17 @@ class RegisterView(QWidget):
         self.loading = True
         self.count_label.setText("正在读取……")
 
-        def query(_progress: object) -> tuple[list[int], date, date]:
+        def query(_progress: object) -> tuple[list[int], date, date, list[CaseSummary]]:
             ids = queries.list_case_ids(db, f, sort=key, descending=descending, today=today, viewer=viewer)
-            return ids, today, due_soon_limit(db, today)
+            first = queries.fetch_cases(db, ids[:PAGE], viewer=viewer)  # shown at once: read here, not on the GUI thread
+            return ids, today, due_soon_limit(db, today), first
 
         self.query.run(query, lambda result: self._loaded(*result), on_error=self._failed)
 
-    def _loaded(self, ids: list[int], today: date, soon: date) -> None:
+    def _loaded(self, ids: list[int], today: date, soon: date, first: list[CaseSummary] | None = None) -> None:
         show_error(self.error, "")
         selected = self.selected_case_id()
-        self.model.set_ids(ids, today, soon)
+        self.model.set_ids(ids, today, soon, first)
         self.loading = False
         self.count_label.setText(f"共 {len(ids)} 件")
         if selected is not None and (row := self.model.row_of(selected)) >= 0:

@@ -333,6 +333,13 @@ class PageCache(Generic[T]):
     def clear(self) -> None:
         self._pages.clear()
 
+    def put(self, page_no: int, rows: list[T]) -> None:
+        """A page read elsewhere (with the list, on the worker): shown without being read again."""
+        self._pages[page_no] = rows
+        self._pages.move_to_end(page_no)
+        if len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._pages)
 

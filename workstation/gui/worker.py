@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -87,6 +88,10 @@ class Task:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
+    @property
+    def parent(self) -> QWidget | None:
+        return self._parent
+
     def _parent_gone(self) -> bool:
         """The screen that asked for the job was closed (its window, and the progress dialog, deleted)."""
         return self._parent is not None and not isValid(self._parent)
@@ -131,12 +136,14 @@ class TaskRunner(QObject):
         self._running = 0  # jobs queued or running on the worker thread
         self._thread: threading.Thread | None = None
         self._lock = threading.Condition()
+        self._active_at = time.monotonic()  # when a job was last asked for or answered
 
     def run(self, fn: Callable[[Progress], Any], *, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[UserError], None] | None = None, label: str | None = None,
             parent: QWidget | None = None, cancellable: bool = False) -> Task:
         """Run ``fn(progress)`` in the background; ``label`` shows a progress dialog if it takes a while."""
         number = next(self._numbers)
+        self._active_at = time.monotonic()
         progress = Progress(self._bridge, number)
         task = Task(number, fn, progress, on_done=on_done, on_error=on_error, label=label, parent=parent,
                     cancellable=cancellable)
@@ -183,7 +190,17 @@ class TaskRunner(QObject):
             task.finish()
         return task
 
+    def working_for(self, widget: QWidget) -> bool:
+        """Whether a job asked for by ``widget`` (or a widget inside it) has not answered yet."""
+        return any(t.parent is not None and (t.parent is widget or widget.isAncestorOf(t.parent))
+                   for t in self._tasks.values() if not t._parent_gone())
+
+    def quiet_for(self) -> float:
+        """Seconds since the worker last had a job (0 while it has one): a moment to do what can wait."""
+        return 0.0 if self._tasks else time.monotonic() - self._active_at
+
     def _settle(self) -> None:
+        self._active_at = time.monotonic()
         if not self._tasks:
             self.idle.emit()
 

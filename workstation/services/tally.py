@@ -8,14 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
+from sqlalchemy.engine import Connection
 
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role, Status
 from workstation.services.access import scoped, unit_requests
 from workstation.services.base import Actor, office_settings, require, utcnow, writing
 from workstation.store.database import Database
-from workstation.store.models import Appeal, PeriodLock, Request
+from workstation.store.models import Appeal, AuditHead, PeriodLock, Request
 
 # The last day a closed_on range may reach: a two-sided range steers SQLite's planner (which has no
 # statistics) to the closed_on index, whose range since the period's start is narrow for recent periods.
@@ -41,15 +42,38 @@ def _records(db: Database, start: date, end: date, viewer: Actor | None = None) 
     if viewer is not None and viewer.unit_id is not None:
         queries = tuple(scoped(q, viewer) for q in queries)
         appeals = appeals.where(Appeal.request_id.in_(unit_requests(viewer.unit_id)))
+
+    def record(row: tuple[Any, ...]) -> TallyRecord:
+        i, number, kind, received, closed_on, result_key, status, due, delivered_on = row
+        return TallyRecord(i, number, kind, _day(received), _day(closed_on), result_key, status, _day(due),
+                           _day(delivered_on))
+
     with db.read() as s:
-        records = [TallyRecord(*row) for q in queries for row in s.execute(q)]
-        appeal_records = [AppealRecord(*row) for row in s.execute(appeals)]
+        conn = s.connection()
+        records = [record(row) for q in queries for row in _plain_rows(conn, q)]
+        appeal_records = [AppealRecord(i, request_id, kind, _day(filed), result, _day(result_on))
+                          for i, request_id, kind, filed, result, result_on in _plain_rows(conn, appeals)]
         # an appeal in the period on a request outside it: the request comes along (the tally ignores it)
         # so that a problem with the appeal names the request by its number
         missing = {a.request_id for a in appeal_records} - {r.id for r in records}
         if missing:
-            records += [TallyRecord(*row) for row in s.execute(select(*columns).where(Request.id.in_(missing)))]
+            records += [record(row) for row in _plain_rows(conn, select(*columns).where(Request.id.in_(missing)))]
     return records, appeal_records
+
+
+def _plain_rows(conn: Connection, q: Select) -> list[tuple[Any, ...]]:
+    """The rows of ``q`` as the driver's cursor hands them over: a year's 11,000 rows in a third of the time
+    SQLAlchemy's result rows take (their dates are read by ``_day``)."""
+    result = conn.execute(q)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _day(value: Any) -> date | None:
+    """A date column as the driver hands it over: SQLite as its ISO text, PostgreSQL as a date."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
 
 
 def tally(db: Database, start: date, end: date, *, viewer: Actor | None = None) -> Any:
@@ -58,8 +82,31 @@ def tally(db: Database, start: date, end: date, *, viewer: Actor | None = None) 
 
     if end < start:
         raise UserError("统计期间的结束日期不能早于开始日期")
-    records, appeals = _records(db, start, end, viewer)
-    return compute_tally(records, appeals, Period(start, end))
+    stamp = _register_stamp(db)  # read first: what is counted after it is at least as new
+    key = (start, end, viewer.unit_id if viewer is not None else None)
+    kept = db.cache.get("tallies")
+    if not isinstance(kept, tuple) or kept[0] != stamp:
+        kept = (stamp, {})
+        db.cache["tallies"] = kept
+    counted: dict[Any, Any] = kept[1]
+    if key not in counted:
+        records, appeals = _records(db, start, end, viewer)
+        if len(counted) >= _KEPT_TALLIES:
+            counted.clear()
+        counted[key] = compute_tally(records, appeals, Period(start, end))
+    return counted[key]
+
+
+# The tallies counted since the register last changed are kept (a clerk goes back and forth between years,
+# quarters and months); any change of the register, by this window or another, moves the audit chain's head.
+_KEPT_TALLIES = 64
+
+
+def _register_stamp(db: Database) -> int:
+    """Where the audit chain's head stands: every change of the register appends its events to the chain in
+    the transaction that makes it (services/base.py ``writing``), so the head moves with every change."""
+    with db.read() as s:
+        return s.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar_one_or_none() or 0
 
 
 @dataclass(frozen=True)
