@@ -2,7 +2,7 @@
 
 N client processes (multiprocessing, spawn) work against one PostgreSQL register for S seconds with the
 mix of a working day: register 10 %, open a case 40 %, search 30 %, dashboard 20 %, each through the
-services as the program does (opening a case reads what the case window reads). The register is a
+services as the program does (opening a case is the case window's one read, services.case_page). The register is a
 throwaway database made on the server named by the URL and dropped afterwards, so a real register is never
 touched; the server must be on this machine (loopback). Afterwards the registration numbers are checked
 distinct and gapless and the audit chain is verified.
@@ -82,6 +82,7 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
     """Signs in as the clerk and works until the time is up; reports latencies and numbers."""
     from workstation.domain.intake import IntakeData
     from workstation.services import base, cases, queries
+    from workstation.services.case_page import case_page
     from workstation.services.users import authenticate
     from workstation.store.database import Database
 
@@ -113,13 +114,6 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
     numbers: list[str] = []
     errors: list[str] = []
 
-    def open_case(case_id: int) -> None:
-        cases.get_case(db, case_id)
-        cases.deadline(db, case_id, as_of=today)
-        cases.timeline(db, case_id)
-        cases.state_of(db, case_id, actor)
-        cases.intake_of(db, case_id, viewer=actor)
-
     def register() -> None:
         nonlocal in_register
         data = IntakeData(channel="in_person", handed_in_on=today, applicant_name=f"压测申请人{seed}",
@@ -136,7 +130,7 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
 
     work: dict[str, Callable[[], Any]] = {
         "register": register,
-        "open_case": lambda: open_case(rng.choice(ids)),
+        "open_case": lambda: case_page(db, rng.choice(ids), viewer=actor, today=today),  # the case window's one read
         "search": lambda: queries.list_cases(db, queries.CaseFilter(search=rng.choice(SEARCHES)), limit=100),
         "dashboard": lambda: queries.dashboard(db, today=today),
     }
