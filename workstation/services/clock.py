@@ -38,6 +38,14 @@ def stored_version(session: Session, key: str = VERSION_KEY) -> int:
     return int(row.value) if row is not None and isinstance(row.value, int) else 0
 
 
+def calendar_versions(session: Session) -> tuple[int, int]:
+    """``stored_version`` of VERSION_KEY and of DUE_VERSION_KEY, in one statement."""
+    values = dict(session.execute(select(Setting.key, Setting.value)
+                                  .where(Setting.key.in_((VERSION_KEY, DUE_VERSION_KEY)))).all())
+    version, due_version = (values.get(k) for k in (VERSION_KEY, DUE_VERSION_KEY))
+    return (int(version) if isinstance(version, int) else 0, int(due_version) if isinstance(due_version, int) else 0)
+
+
 def set_stored_version(session: Session, key: str, value: int) -> None:
     row = session.get(Setting, key)
     if row is None:
@@ -46,17 +54,18 @@ def set_stored_version(session: Session, key: str, value: int) -> None:
         row.value = value
 
 
-def load_calendar(db: Database, session: Session | None = None) -> WorkCalendar:
+def load_calendar(db: Database, session: Session | None = None, *, version: int | None = None) -> WorkCalendar:
     """The calendar with the office's overrides and imported notices, as the register holds it now.
 
     Cached per database with its version; each call checks the register's version (one row), so a
     calendar changed by another window or process is read again. Inside a write, pass its session:
-    the calendar it is changing is then the one computed with.
+    the calendar it is changing is then the one computed with. ``version``: the one just read in ``session``.
     """
     if session is None:
         with db.read() as s:
             return load_calendar(db, s)
-    version = stored_version(session)
+    if version is None:
+        version = stored_version(session)
     cached = db.cache.get("calendar")
     if isinstance(cached, tuple) and cached[0] == version:
         return cached[1]
@@ -79,8 +88,8 @@ def deadline_engine(db: Database, session: Session | None = None) -> DeadlineEng
 
 
 def clock_of(db: Database, session: Session, r: Request) -> Clock:
-    """The clock of a case, from its received date and its events."""
-    events = session.execute(
+    """The clock of a case, from its received date and its events (a case not yet written has none)."""
+    events = [] if r.id is None else session.execute(
         select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
         .order_by(Event.seq)
     ).all()

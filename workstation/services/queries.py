@@ -175,11 +175,12 @@ def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descendin
                offset: int = 0, limit: int = 100, today: date | None = None,
                viewer: Actor | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    soon = _soon(db, today)
-    with db.read() as s:
-        q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit, viewer).order_by(
-            *_order(sort, descending)).offset(offset).limit(limit)
-        return _summaries(s, q)
+    with db.one_read():  # on a server: one connection for the due dates' check, the calendar and the page
+        soon = _soon(db, today)
+        with db.read() as s:
+            q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit, viewer).order_by(
+                *_order(sort, descending)).offset(offset).limit(limit)
+            return _summaries(s, q)
 
 
 @dataclass(frozen=True)
@@ -252,17 +253,24 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
     In one read: every count in one aggregate query and the rows of every list in another (a county's
     server answers many windows: issue 19), then the letters awaited by two of the lists.
     """
+    today = today or date.today()
+    with db.one_read():  # on a server: one connection for all of it
+        return _dashboard(db, today, per_list, viewer)
+
+
+def _dashboard(db: Database, today: date, per_list: int, viewer: Actor | None) -> Dashboard:
     from workstation.services.calendar import ensure_due_dates_current
-    from workstation.services.clock import DUE_VERSION_KEY, stored_version
+    from workstation.services.clock import calendar_versions
     from workstation.services.gui_queries import due_soon_days
     from workstation.services.users import SYSTEM_ACTOR
 
-    today = today or date.today()
     with db.read() as s:
-        if stored_version(s) != stored_version(s, DUE_VERSION_KEY):
+        version, due_version = calendar_versions(s)
+        if version != due_version:
             s.rollback()  # the stored due dates are first brought to the register's calendar, then read afresh
             ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
-        calendar = load_calendar(db, s)
+            version = None  # read again with the calendar
+        calendar = load_calendar(db, s, version=version)
         soon = calendar.add_workdays(today, due_soon_days(db))
         counting, listing = _dashboard_statements(db, per_list, viewer)
         params = {"today": today, "soon": soon}
