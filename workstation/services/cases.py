@@ -62,7 +62,7 @@ from workstation.services.case_records import (
 from workstation.services.clock import clock_of, deadline_engine, load_calendar, refresh_due
 from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
-from workstation.store.models import Event, Request
+from workstation.store.models import PROVISIONAL_NUMBER, Event, Request
 
 
 @dataclass(frozen=True)
@@ -209,15 +209,15 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         year = received.year
         # the number is taken last, with the audit chain's head: numbering and the chain are one short turn
         # before commit (each registration waits for the one before; nobody waits for its computing)
-        r = Request(number=f"登记中-{uuid4().hex}", number_year=year, number_seq=None, source=source,
+        r = Request(number=f"{PROVISIONAL_NUMBER}{uuid4().hex}", number_year=year, number_seq=None, source=source,
                     received=received, status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
                     notes=data.notes or None, **{k: getattr(data, k) or None for k in _INTAKE_COLUMNS
                                                   if k not in ("oral", "fee_waiver_requested")})
         r.oral, r.fee_waiver_requested = data.oral, data.fee_waiver_requested
         r.applicant_name, r.content = data.applicant_name, data.content
+        d = refresh_due(tx, r, today)  # before the insert: the row is written with its due date in one statement
         tx.session.add(r)
         tx.session.flush()
-        d = refresh_due(tx, r, today)
         tx.lock_head()
         seq = tx.next_number("request", year)
         number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
