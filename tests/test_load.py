@@ -233,3 +233,28 @@ def test_a_read_on_the_server_sends_no_begin_and_rollback(db):
         assert s.connection().connection.dbapi_connection.autocommit is False
     with db.write() as s:
         assert s.connection().connection.dbapi_connection.autocommit is False
+
+
+@needs_server
+def test_the_case_page_in_one_read_is_the_page_read_service_by_service(db, users, intake):
+    """On a server the case window's read shares one session (Database.one_read): one connection, the case
+    and its events read once; the page is the same as when every service reads on its own."""
+    from sqlalchemy import event
+
+    from workstation.services import case_page as page_module
+    from workstation.services import cases
+
+    today = date(2026, 3, 2)
+    case = cases.register(db, users["clerk"], intake(), today=today).case
+    cases.request_correction(db, users["clerk"], case.id, today, "请写明文件名称", today=today)
+    counted = {"statements": 0, "checkouts": 0}
+    event.listen(db.engine, "before_cursor_execute", lambda *a: counted.__setitem__("statements", counted["statements"] + 1))
+    event.listen(db.engine, "checkout", lambda *a: counted.__setitem__("checkouts", counted["checkouts"] + 1))
+    one = page_module.case_page(db, case.id, viewer=users["clerk"], today=today)
+    shared = dict(counted)
+    counted.update(statements=0, checkouts=0)
+    apart = page_module._case_page(db, case.id, viewer=users["clerk"], today=today)  # each service its own read
+    assert one == apart
+    assert one.letter is not None and one.entries[-1].action == "correction_requested"
+    assert shared["checkouts"] == 1 < counted["checkouts"]
+    assert shared["statements"] < counted["statements"]

@@ -43,6 +43,7 @@ from workstation.services.base import (
     Tx,
     ValidationError,
     office_settings,
+    page_events,
     require,
     utcnow,
     writing,
@@ -383,8 +384,10 @@ def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
 
 
 def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
-    rows = session.execute(select(Event.action, Event.after).where(
-        Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
+    held = page_events(session, r.id)
+    rows = ([(e.action, e.after) for e in held if e.action in LETTER_ACTIONS] if held is not None else
+            session.execute(select(Event.action, Event.after).where(
+                Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all())
     return _letters_of(office_settings(db, session), load_calendar(db), rows)
 
 
@@ -753,7 +756,9 @@ def timeline(db: Database, case_id: int, *, viewer: Actor | None = None) -> list
 
     with db.read() as s:
         check_reach(s, viewer, case_id)
-        rows = s.execute(select(Event).where(Event.request_id == case_id).order_by(Event.seq)).scalars().all()
+        held = page_events(s, case_id)
+        rows = held if held is not None else s.execute(select(Event).where(Event.request_id == case_id)
+                                                       .order_by(Event.seq)).scalars().all()
         return [TimelineEntry(e.seq, e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
                               ACTION_LABELS.get(e.action, e.action), e.effective_on,
                               event_data_for(viewer, e.before), event_data_for(viewer, e.after), e.note)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from workstation.domain.calendar import ImportedYear, Override, WorkCalendar
 from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Delivered, Pause
 from workstation.domain.status import Status
-from workstation.services.base import Tx, office_settings
+from workstation.services.base import Tx, office_settings, page_events
 from workstation.settings import OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import CalendarOverride, Event, ImportedNotice, Request, Setting
@@ -89,10 +89,14 @@ def deadline_engine(db: Database, session: Session | None = None) -> DeadlineEng
 
 def clock_of(db: Database, session: Session, r: Request) -> Clock:
     """The clock of a case, from its received date and its events (a case not yet written has none)."""
-    events = [] if r.id is None else session.execute(
-        select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
-        .order_by(Event.seq)
-    ).all()
+    held = None if r.id is None else page_events(session, r.id)
+    if held is not None:
+        events: Iterable[tuple[str, dict | None]] = [(e.action, e.after) for e in held if e.action in CLOCK_ACTIONS]
+    else:
+        events = [] if r.id is None else session.execute(
+            select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
+            .order_by(Event.seq)
+        ).all()
     return _clock(r.received, events, office_settings(db, session))
 
 
