@@ -428,8 +428,10 @@ def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
     return found[-1] if found else None
 
 
-def awaited_letters(db: Database, case_ids: Sequence[int]) -> dict[int, LetterPeriod]:
-    """``awaited_letter`` of many cases in two queries (the dashboard's lists); a case awaiting none is left out."""
+def awaited_letters(db: Database, case_ids: Sequence[int],
+                    calendar: WorkCalendar | None = None) -> dict[int, LetterPeriod]:
+    """``awaited_letter`` of many cases in two queries (the dashboard's lists); a case awaiting none is left out.
+    ``calendar``: the register's, when the caller has just read it."""
     with db.read() as s:
         waiting = set(s.execute(select(Request.id).where(
             Request.id.in_(case_ids), Request.status.in_((Status.CORRECTION, Status.PAUSED)))).scalars())
@@ -438,7 +440,7 @@ def awaited_letters(db: Database, case_ids: Sequence[int]) -> dict[int, LetterPe
         by_case: dict[int, list[tuple[str, Any]]] = {}
         for case_id, action, after in rows:
             by_case.setdefault(case_id, []).append((action, after))
-        settings, calendar = office_settings(db, s), load_calendar(db)
+        settings, calendar = office_settings(db, s), calendar or load_calendar(db)
         found = {case_id: _letters_of(settings, calendar, events) for case_id, events in by_case.items()}
     return {case_id: letters[-1] for case_id, letters in found.items() if letters}
 
