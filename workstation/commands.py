@@ -279,7 +279,7 @@ def _load_bench(args: argparse.Namespace) -> int:
         print_json(load.issue_shape(result))
     else:
         names = {"register": "登记", "open_case": "打开案件", "search": "搜索", "dashboard": "工作台"}
-        pace = f"每两次操作之间平均停顿 {result['think_ms']:g} 毫秒" if result["think_ms"] else "操作之间不停顿"
+        pace = f"每次操作前平均停顿 {result['think_ms']:g} 毫秒" if result["think_ms"] else "操作之间不停顿"
         print(f"{result['clients']} 个客户端,{result['seconds']:g} 秒,{pace},吞吐量 {result['throughput_per_s']} 次/秒"
               f"(本机 {result['cores']} 核,结束时负载 {result['load_average_1m']})")
         for op, fig in result["ops"].items():
@@ -402,7 +402,7 @@ def register_all(sub: Any) -> None:
     p.add_argument("--clients", type=_positive, metavar="N", help="压力测试的客户端进程数(默认8)")
     p.add_argument("--seconds", type=_positive, metavar="S", help="压力测试的时长,秒(默认20)")
     p.add_argument("--think-ms", type=int_in_range(0, 600_000, "思考时间"), metavar="MS",
-                   help="压力测试中每个客户端两次操作之间的平均停顿,毫秒(随机,指数分布;默认0:不停顿)")
+                   help="压力测试中每个客户端每次操作前的平均停顿,毫秒(随机,指数分布,如窗口人员办理的节奏;默认0:不停顿)")
     p.set_defaults(func=cmd_bench)
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=Parser,

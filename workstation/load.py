@@ -3,7 +3,7 @@
 N client processes (multiprocessing, spawn) work against one PostgreSQL register for S seconds with the
 mix of a working day: register 10 %, open a case 40 %, search 30 %, dashboard 20 %, each through the
 services as the program does (opening a case is the case window's one read, services.case_page), back
-to back or (``think_ms``) with a random pause between two operations, as a clerk's window. The register is a
+to back or (``think_ms``) with a random pause before each operation, as a clerk's window. The register is a
 throwaway database made on the server named by the URL and dropped afterwards, so a real register is never
 touched; the server must be on this machine (loopback). Afterwards the registration numbers are checked
 distinct and gapless and the audit chain is verified.
@@ -85,8 +85,8 @@ def _client(url: str, seconds: float, seed: int, ready: Any, out: Any, think_ms:
 
 
 def _work(url: str, seconds: float, seed: int, ready: Any, out: Any, think_ms: float) -> None:
-    """Signs in as the clerk and works until the time is up, pausing ``think_ms`` on average between two
-    operations (0: none); reports latencies and numbers."""
+    """Signs in as the clerk and works until the time is up, pausing ``think_ms`` on average before each
+    operation (0: none, back to back); reports latencies and numbers."""
     from workstation.domain.intake import IntakeData
     from workstation.services import base, cases, queries
     from workstation.services.case_page import case_page
@@ -144,13 +144,11 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any, think_ms: f
     }
     ready.wait(timeout=READY_TIMEOUT_S)  # every window has started and signed in: all begin together
     end = time.time() + seconds
-    first = True
     while time.time() < end:
-        if not first and think_ms:
+        if think_ms:  # also before the first: windows do not all start at the same instant
             time.sleep(min(think_time(pauses, think_ms), max(0.0, end - time.time())))
             if time.time() >= end:
                 break
-        first = False
         op = rng.choices(names, weights)[0]
         t, c = time.perf_counter(), time.process_time()
         try:
@@ -205,7 +203,7 @@ def run(url: str, clients: int, seconds: float, *, think_ms: float = 0,
         db = Database.open_url(bench_url)
         fill_demo(db, cases=SEED_CASES)
         db.close()
-        pace = f",每两次操作之间平均停顿 {think_ms:g} 毫秒" if think_ms else ",操作之间不停顿"
+        pace = f",每次操作前平均停顿 {think_ms:g} 毫秒" if think_ms else ",操作之间不停顿"
         log(f"{clients} 个客户端同时工作 {seconds:g} 秒{pace}……")
         ctx = mp.get_context("spawn")
         queue = ctx.Queue()
