@@ -238,7 +238,7 @@ def test_a_read_on_the_server_sends_no_begin_and_rollback(db):
 @needs_server
 def test_the_case_page_in_one_read_is_the_page_read_service_by_service(db, users, intake):
     """On a server the case window's read shares one session (Database.one_read): one connection, the case
-    and its events read once; the page is the same as when every service reads on its own."""
+    row read once; the page is the same as when every service reads on its own."""
     from sqlalchemy import event
 
     from workstation.services import case_page as page_module

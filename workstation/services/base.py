@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from workstation.domain.errors import UserError
 from workstation.domain.status import Role
 from workstation.settings import SETTINGS, OfficeSettings
-from workstation.store.database import PAGE, Database
+from workstation.store.database import Database
 from workstation.store.models import AuditHead, Event, NumberSequence, Setting
 
 GENESIS = "0" * 64
@@ -260,20 +260,6 @@ def writing(db: Database, actor: Actor) -> Iterator[Tx]:
             tx.lock_head()
         yield tx
         tx.finish()
-
-
-def page_events(session: Session, case_id: int) -> list[Event] | None:
-    """In a page's one read on a server (Database.one_read): all the case's events in order, read once for
-    the services that each want some of them (the clock, the timeline, the state, the letters); elsewhere
-    None, and each service reads its own."""
-    page = session.info.get(PAGE)
-    if page is None:
-        return None
-    key = ("events", case_id)
-    if key not in page:
-        page[key] = list(session.execute(select(Event).where(Event.request_id == case_id)
-                                         .order_by(Event.seq)).scalars())
-    return page[key]
 
 
 def get_settings(db: Database, session: Session | None = None) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from workstation.services.clock import (
     DUE_VERSION_KEY,
     VERSION_KEY,
     MovedDue,
-    calendar_versions,
     recompute_due_dates_in,
     set_stored_version,
     stored_version,
@@ -47,8 +46,7 @@ def ensure_due_dates_current(db: Database, actor: Actor, *, today: date | None =
     date computed with a calendar that has since changed, whichever path changed it.
     """
     with db.read() as s:
-        version, due_version = calendar_versions(s)
-        if version == due_version:
+        if stored_version(s) == stored_version(s, DUE_VERSION_KEY):
             return []
     with writing(db, actor) as tx:
         version = stored_version(tx.session)

@@ -20,7 +20,7 @@ from workstation.domain.handover import OFFICE_ONLY, HandoverStatus
 from workstation.domain.results import RESULTS_BY_KEY
 from workstation.domain.status import Status
 from workstation.services.access import check_reach
-from workstation.services.base import WRITING, Tx, page_events
+from workstation.services.base import WRITING, Tx
 from workstation.services.clock import clock_of, deadline_engine
 from workstation.store.models import Event, Handover, Request, Review, Unit
 
@@ -95,10 +95,8 @@ def get_open(tx: Tx, case_id: int, action: str) -> Request:
 
 def facts_of(session: Session, r: Request) -> CaseFacts:
     """What the state machine (domain.case_actions) needs to know of the case."""
-    held = page_events(session, r.id)
-    asked = (next((e for e in held if e.action == "correction_requested"), None) if held is not None else
-             session.execute(select(Event.id).where(Event.request_id == r.id,
-                                                    Event.action == "correction_requested").limit(1)).first())
+    asked = session.execute(select(Event.id).where(Event.request_id == r.id,
+                                                   Event.action == "correction_requested").limit(1)).first()
     review = session.execute(select(Review.status).where(Review.request_id == r.id)
                              .order_by(Review.id.desc()).limit(1)).scalar_one_or_none()
     return CaseFacts(status=Status(r.status), closed=r.closed_on is not None, delivered=r.delivered_on is not None,
@@ -118,10 +116,8 @@ def units_waiting(session: Session, request_id: int) -> tuple[str, ...]:
 
 def issuable_documents(session: Session, r: Request, facts: CaseFacts | None = None) -> list[str]:
     """The documents that fit the case now (domain.case_actions.issuable_kinds)."""
-    held = page_events(session, r.id)
-    events = ([(e.action, e.after) for e in held] if held is not None else
-              session.execute(select(Event.action, Event.after).where(Event.request_id == r.id)
-                              .order_by(Event.seq)).all())
+    events = session.execute(select(Event.action, Event.after).where(Event.request_id == r.id)
+                             .order_by(Event.seq)).all()
     return issuable_kinds(facts or facts_of(session, r), r.result_key, [(a, after) for a, after in events])
 
 

@@ -43,7 +43,6 @@ from workstation.services.base import (
     Tx,
     ValidationError,
     office_settings,
-    page_events,
     require,
     utcnow,
     writing,
@@ -63,7 +62,7 @@ from workstation.services.case_records import (
 from workstation.services.clock import clock_of, deadline_engine, load_calendar, refresh_due
 from workstation.settings import SETTINGS, OfficeSettings
 from workstation.store.database import Database
-from workstation.store.models import PROVISIONAL_NUMBER, Event, Request
+from workstation.store.models import Event, Request
 
 
 @dataclass(frozen=True)
@@ -210,15 +209,15 @@ def register(db: Database, actor: Actor, data: IntakeData, *, today: date | None
         year = received.year
         # the number is taken last, with the audit chain's head: numbering and the chain are one short turn
         # before commit (each registration waits for the one before; nobody waits for its computing)
-        r = Request(number=f"{PROVISIONAL_NUMBER}{uuid4().hex}", number_year=year, number_seq=None, source=source,
+        r = Request(number=f"登记中-{uuid4().hex}", number_year=year, number_seq=None, source=source,
                     received=received, status=Status.OPEN, created_at=utcnow(), created_by=actor.id,
                     notes=data.notes or None, **{k: getattr(data, k) or None for k in _INTAKE_COLUMNS
                                                   if k not in ("oral", "fee_waiver_requested")})
         r.oral, r.fee_waiver_requested = data.oral, data.fee_waiver_requested
         r.applicant_name, r.content = data.applicant_name, data.content
-        d = refresh_due(tx, r, today)  # before the insert: the row is written with its due date in one statement
         tx.session.add(r)
         tx.session.flush()
+        d = refresh_due(tx, r, today)
         tx.lock_head()
         seq = tx.next_number("request", year)
         number = format_number(settings.request_pattern, settings.request_prefix, year, seq,
@@ -384,10 +383,8 @@ def _letter_after(letter: LetterPeriod) -> dict[str, Any]:
 
 
 def _letters(db: Database, session: Session, r: Request) -> list[LetterPeriod]:
-    held = page_events(session, r.id)
-    rows = ([(e.action, e.after) for e in held if e.action in LETTER_ACTIONS] if held is not None else
-            session.execute(select(Event.action, Event.after).where(
-                Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all())
+    rows = session.execute(select(Event.action, Event.after).where(
+        Event.request_id == r.id, Event.action.in_(LETTER_ACTIONS)).order_by(Event.seq)).all()
     return _letters_of(office_settings(db, session), load_calendar(db), rows)
 
 
@@ -428,10 +425,8 @@ def awaited_letter(db: Database, case_id: int) -> LetterPeriod | None:
     return found[-1] if found else None
 
 
-def awaited_letters(db: Database, case_ids: Sequence[int],
-                    calendar: WorkCalendar | None = None) -> dict[int, LetterPeriod]:
-    """``awaited_letter`` of many cases in two queries (the dashboard's lists); a case awaiting none is left out.
-    ``calendar``: the register's, when the caller has just read it."""
+def awaited_letters(db: Database, case_ids: Sequence[int]) -> dict[int, LetterPeriod]:
+    """``awaited_letter`` of many cases in two queries (the dashboard's lists); a case awaiting none is left out."""
     with db.read() as s:
         waiting = set(s.execute(select(Request.id).where(
             Request.id.in_(case_ids), Request.status.in_((Status.CORRECTION, Status.PAUSED)))).scalars())
@@ -440,7 +435,7 @@ def awaited_letters(db: Database, case_ids: Sequence[int],
         by_case: dict[int, list[tuple[str, Any]]] = {}
         for case_id, action, after in rows:
             by_case.setdefault(case_id, []).append((action, after))
-        settings, calendar = office_settings(db, s), calendar or load_calendar(db)
+        settings, calendar = office_settings(db, s), load_calendar(db)
         found = {case_id: _letters_of(settings, calendar, events) for case_id, events in by_case.items()}
     return {case_id: letters[-1] for case_id, letters in found.items() if letters}
 
@@ -758,9 +753,7 @@ def timeline(db: Database, case_id: int, *, viewer: Actor | None = None) -> list
 
     with db.read() as s:
         check_reach(s, viewer, case_id)
-        held = page_events(s, case_id)
-        rows = held if held is not None else s.execute(select(Event).where(Event.request_id == case_id)
-                                                       .order_by(Event.seq)).scalars().all()
+        rows = s.execute(select(Event).where(Event.request_id == case_id).order_by(Event.seq)).scalars().all()
         return [TimelineEntry(e.seq, e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
                               ACTION_LABELS.get(e.action, e.action), e.effective_on,
                               event_data_for(viewer, e.before), event_data_for(viewer, e.after), e.note)

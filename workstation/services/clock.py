@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from workstation.domain.calendar import ImportedYear, Override, WorkCalendar
 from workstation.domain.deadline import Clock, Deadline, DeadlineEngine, Delivered, Pause
 from workstation.domain.status import Status
-from workstation.services.base import Tx, office_settings, page_events
+from workstation.services.base import Tx, office_settings
 from workstation.settings import OfficeSettings
 from workstation.store.database import Database
 from workstation.store.models import CalendarOverride, Event, ImportedNotice, Request, Setting
@@ -38,14 +38,6 @@ def stored_version(session: Session, key: str = VERSION_KEY) -> int:
     return int(row.value) if row is not None and isinstance(row.value, int) else 0
 
 
-def calendar_versions(session: Session) -> tuple[int, int]:
-    """``stored_version`` of VERSION_KEY and of DUE_VERSION_KEY, in one statement."""
-    values = dict(session.execute(select(Setting.key, Setting.value)
-                                  .where(Setting.key.in_((VERSION_KEY, DUE_VERSION_KEY)))).all())
-    version, due_version = (values.get(k) for k in (VERSION_KEY, DUE_VERSION_KEY))
-    return (int(version) if isinstance(version, int) else 0, int(due_version) if isinstance(due_version, int) else 0)
-
-
 def set_stored_version(session: Session, key: str, value: int) -> None:
     row = session.get(Setting, key)
     if row is None:
@@ -54,18 +46,17 @@ def set_stored_version(session: Session, key: str, value: int) -> None:
         row.value = value
 
 
-def load_calendar(db: Database, session: Session | None = None, *, version: int | None = None) -> WorkCalendar:
+def load_calendar(db: Database, session: Session | None = None) -> WorkCalendar:
     """The calendar with the office's overrides and imported notices, as the register holds it now.
 
     Cached per database with its version; each call checks the register's version (one row), so a
     calendar changed by another window or process is read again. Inside a write, pass its session:
-    the calendar it is changing is then the one computed with. ``version``: the one just read in ``session``.
+    the calendar it is changing is then the one computed with.
     """
     if session is None:
         with db.read() as s:
             return load_calendar(db, s)
-    if version is None:
-        version = stored_version(session)
+    version = stored_version(session)
     cached = db.cache.get("calendar")
     if isinstance(cached, tuple) and cached[0] == version:
         return cached[1]
@@ -88,15 +79,11 @@ def deadline_engine(db: Database, session: Session | None = None) -> DeadlineEng
 
 
 def clock_of(db: Database, session: Session, r: Request) -> Clock:
-    """The clock of a case, from its received date and its events (a case not yet written has none)."""
-    held = None if r.id is None else page_events(session, r.id)
-    if held is not None:
-        events: Iterable[tuple[str, dict | None]] = [(e.action, e.after) for e in held if e.action in CLOCK_ACTIONS]
-    else:
-        events = [] if r.id is None else session.execute(
-            select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
-            .order_by(Event.seq)
-        ).all()
+    """The clock of a case, from its received date and its events."""
+    events = session.execute(
+        select(Event.action, Event.after).where(Event.request_id == r.id, Event.action.in_(CLOCK_ACTIONS))
+        .order_by(Event.seq)
+    ).all()
     return _clock(r.received, events, office_settings(db, session))
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workstation.domain.calendar import DayInfo, Source, WorkCalendar
+from workstation.domain.calendar import DayInfo, Source
 from workstation.services.base import office_settings
 from workstation.services.calendar import imported_years
 from workstation.services.clock import load_calendar
 from workstation.store.database import Database
 
 
-def due_soon_limit(db: Database, today: date, calendar: WorkCalendar | None = None) -> date:
+def due_soon_limit(db: Database, today: date) -> date:
     """The last due date that counts as "due soon": within the office's setting (days.due_soon, default 3
-    working days) of today. Every screen asks here (``calendar``: the register's, when just read)."""
-    return (calendar or load_calendar(db)).add_workdays(today, due_soon_days(db))
+    working days) of today. Every screen asks here."""
+    return load_calendar(db).add_workdays(today, due_soon_days(db))
 
 
 def due_soon_days(db: Database) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import Date, Select, and_, bindparam, case, func, literal, or_, 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from workstation.domain.calendar import Source, WorkCalendar
+from workstation.domain.calendar import Source
 from workstation.domain.deadline import LetterPeriod
 from workstation.domain.errors import UserError
 from workstation.domain.status import Status
@@ -104,21 +104,24 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date, s: Session | None 
 def _soon(db: Database, today: date) -> date:
     """The last day of "due soon"; first the stored due dates are brought to the register's calendar."""
     with db.read() as s:
-        return due_soon_limit(db, today, _current_calendar(db, s, today))
+        _due_dates_current(db, s, today)
+    return due_soon_limit(db, today)
 
 
-def _current_calendar(db: Database, s: Session, today: date) -> WorkCalendar:
-    """The register's calendar, the stored due dates first brought to it: one statement when they are."""
+def _due_dates_current(db: Database, s: Session, today: date) -> None:
+    """Bring the stored due dates to the register's calendar (services.calendar.ensure_due_dates_current)
+    when they were computed with another version of it: one statement when they were not."""
     from workstation.services.calendar import ensure_due_dates_current
-    from workstation.services.clock import calendar_versions
+    from workstation.services.clock import DUE_VERSION_KEY, VERSION_KEY
     from workstation.services.users import SYSTEM_ACTOR
+    from workstation.store.models import Setting
 
-    version, due_version = calendar_versions(s)
-    if version == due_version:
-        return load_calendar(db, s, version=version)
-    s.rollback()  # the stored due dates are first brought to the register's calendar, then read afresh
-    ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
-    return load_calendar(db, s)
+    values = dict(s.execute(select(Setting.key, Setting.value)
+                            .where(Setting.key.in_((VERSION_KEY, DUE_VERSION_KEY)))).all())
+    version, due_version = (v if isinstance(v, int) else 0 for v in (values.get(VERSION_KEY), values.get(DUE_VERSION_KEY)))
+    if version != due_version:
+        s.rollback()  # the due dates are brought to the calendar, then read afresh
+        ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
 
 
 def _order(sort: str, descending: bool) -> list[Any]:
@@ -270,9 +273,12 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
 
 
 def _dashboard(db: Database, today: date, per_list: int, viewer: Actor | None) -> Dashboard:
+    from workstation.services.gui_queries import due_soon_days
+
     with db.read() as s:
-        calendar = _current_calendar(db, s, today)
-        soon = due_soon_limit(db, today, calendar)
+        _due_dates_current(db, s, today)
+        calendar = load_calendar(db, s)
+        soon = calendar.add_workdays(today, due_soon_days(db))
         counting, listing = _dashboard_statements(db, per_list, viewer)
         params = {"today": today, "soon": soon}
         counted = s.execute(counting, params).one()._mapping
@@ -285,7 +291,7 @@ def _dashboard(db: Database, today: date, per_list: int, viewer: Actor | None) -
     lists = {view: [DashboardItem(summary(r), "") for r in sorted(found, key=_dashboard_key(view, db.is_sqlite))]
              for view, found in by_view.items()}
     # the letters awaited by the two lists that show them, in one batch (not a query per row)
-    letters = awaited_letters(db, [i.case.id for view in ("correction", "paused") for i in lists[view]], calendar)
+    letters = awaited_letters(db, [i.case.id for view in ("correction", "paused") for i in lists[view]])
     for view, items in lists.items():
         lists[view] = [DashboardItem(i.case, _note(letters, calendar, view, i.case, today),
                                      _urgency(i.case, today, soon) if view == "replied" else "")

@@ -46,8 +46,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for another window's write lock before telling the clerk.
 BUSY_TIMEOUT_S: float = 30
 SIDE_FILES = ("-wal", "-shm", "-journal")
-# In the session of ``Database.one_read``: what its services read once for all of them (services.base.page_events).
-PAGE = "page"
 # Beside every register: every open register holds it shared (flock), a restore holds it exclusively.
 LOCK_SUFFIX = "-lock"
 
@@ -238,7 +236,7 @@ class Database:
     def one_read(self) -> Iterator[None]:
         """On a server, one session for all the reads of the block in this thread (the services a page
         calls): one connection taken from the pool (and pinged) instead of one per read, and a row still
-        held from an earlier read (the case) is not read again, nor the case's events (services.base.page_events).
+        held from an earlier read (the case) is not read again.
         Each statement sees what was committed before it, as in reads of their own (READ COMMITTED, no
         transaction); a write in the block has its own session, and what the read holds is read again after
         it. SQLite keeps a session (a snapshot) per read: a write in the block stays visible after it."""
@@ -246,7 +244,6 @@ class Database:
             yield
             return
         with self.read() as session:
-            session.info[PAGE] = {}
             self._shared.session = session
             try:
                 yield
@@ -266,7 +263,6 @@ class Database:
         shared = getattr(self._shared, "session", None)
         if shared is not None:  # a write inside ``one_read``: what that read holds is read again
             shared.expire_all()
-            shared.info[PAGE] = {}
 
     def _check_identity(self, session: Session) -> None:
         """Inside the write lock: is the file still the register this handle opened?"""

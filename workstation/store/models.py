@@ -348,8 +348,8 @@ Index("ix_request_number_order", Request.number_year, Request.number_seq, Reques
 Index("ix_request_due", Request.due)
 
 SEARCHED = ("number", "applicant_name", "content")  # the fields the register's search reads
-# A registration's number until it takes its real one just before commit (services.cases.register): unique,
-# never committed, and not indexed (its pairs would be written and deleted again within the transaction).
+# How services.cases.register begins a registration's number until it takes its real one just before commit
+# (unique, never committed): not indexed, its pairs would be written and deleted again within the transaction.
 PROVISIONAL_NUMBER = "登记中-"
 
 
