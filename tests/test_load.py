@@ -32,6 +32,28 @@ def test_load_needs_a_postgresql_server(tmp_path, capsys):
     assert "需要用 --db-url" in capsys.readouterr().err
 
 
+def test_think_time_is_parsed_and_refused_when_negative(capsys):
+    with pytest.raises(SystemExit) as refused:  # argparse's usage error
+        main(["bench", "--db-url", "postgresql+psycopg://postgres@127.0.0.1/county", "--think-ms", "-1"])
+    assert refused.value.code == 2
+    assert "--think-ms" in capsys.readouterr().err
+    assert main(["bench", "--think-ms", "1000"]) == 2  # the think time is for the load bench: it needs the server
+    assert "需要用 --db-url" in capsys.readouterr().err
+
+
+def test_think_time_is_exponential_with_the_mean_asked_and_none_by_default():
+    import random
+
+    from workstation.load import think_time
+
+    rng = random.Random(7)
+    assert think_time(rng, 0) == 0.0
+    pauses = [think_time(rng, 1000) for _ in range(20_000)]
+    assert min(pauses) >= 0
+    assert 0.97 < sum(pauses) / len(pauses) < 1.03  # seconds
+    assert 0.6 < sum(p < 1.0 for p in pauses) / len(pauses) < 0.66  # 1 - 1/e of them shorter than the mean
+
+
 def test_number_check_finds_a_lost_and_a_duplicate_number(db, users, intake):
     from sqlalchemy import update
 
@@ -66,6 +88,19 @@ def test_a_short_run_on_postgresql_keeps_every_number_and_the_chain():
     assert result["numbers_lost"] == 0
     assert result["numbers_duplicated"] == 0
     assert result["chain_ok"] is True
+
+
+@pytest.mark.skipif(not TEST_DB_URL.startswith("postgresql"), reason="needs a PostgreSQL server (make test-postgres)")
+def test_a_run_with_think_time_keeps_the_issue_shape():
+    proc = subprocess.run([sys.executable, "-m", "workstation", "bench", "--db-url", TEST_DB_URL,
+                           "--clients", "2", "--seconds", "3", "--think-ms", "20", "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout)
+    assert set(result) == {"clients", "ops", "numbers_lost", "numbers_duplicated", "chain_ok"}  # no extra key
+    assert "平均停顿 20 毫秒" in proc.stderr
+    assert all(fig["count"] > 0 for fig in result["ops"].values())
+    assert result["chain_ok"] is True and result["numbers_lost"] == result["numbers_duplicated"] == 0
 
 
 def test_a_run_in_which_an_operation_never_finished_fails():
@@ -198,3 +233,28 @@ def test_a_read_on_the_server_sends_no_begin_and_rollback(db):
         assert s.connection().connection.dbapi_connection.autocommit is False
     with db.write() as s:
         assert s.connection().connection.dbapi_connection.autocommit is False
+
+
+@needs_server
+def test_the_case_page_in_one_read_is_the_page_read_service_by_service(db, users, intake):
+    """On a server the case window's read shares one session (Database.one_read): one connection, the case
+    row read once; the page is the same as when every service reads on its own."""
+    from sqlalchemy import event
+
+    from workstation.services import case_page as page_module
+    from workstation.services import cases
+
+    today = date(2026, 3, 2)
+    case = cases.register(db, users["clerk"], intake(), today=today).case
+    cases.request_correction(db, users["clerk"], case.id, today, "请写明文件名称", today=today)
+    counted = {"statements": 0, "checkouts": 0}
+    event.listen(db.engine, "before_cursor_execute", lambda *a: counted.__setitem__("statements", counted["statements"] + 1))
+    event.listen(db.engine, "checkout", lambda *a: counted.__setitem__("checkouts", counted["checkouts"] + 1))
+    one = page_module.case_page(db, case.id, viewer=users["clerk"], today=today)
+    shared = dict(counted)
+    counted.update(statements=0, checkouts=0)
+    apart = page_module._case_page(db, case.id, viewer=users["clerk"], today=today)  # each service its own read
+    assert one == apart
+    assert one.letter is not None and one.entries[-1].action == "correction_requested"
+    assert shared["checkouts"] == 1 < counted["checkouts"]
+    assert shared["statements"] < counted["statements"]

@@ -273,13 +273,14 @@ def _load_bench(args: argparse.Namespace) -> int:
 
     if not args.db_url:
         raise UserError("多客户端压力测试需要用 --db-url 给出本机 PostgreSQL 服务器地址。")
-    result = load.run(args.db_url, args.clients or 8, args.seconds or 20,
+    result = load.run(args.db_url, args.clients or 8, args.seconds or 20, think_ms=args.think_ms or 0,
                       log=lambda m: sys.stderr.write(m + "\n"))
     if args.json:
         print_json(load.issue_shape(result))
     else:
         names = {"register": "登记", "open_case": "打开案件", "search": "搜索", "dashboard": "工作台"}
-        print(f"{result['clients']} 个客户端,{result['seconds']:g} 秒,吞吐量 {result['throughput_per_s']} 次/秒"
+        pace = f"每次操作前平均停顿 {result['think_ms']:g} 毫秒" if result["think_ms"] else "操作之间不停顿"
+        print(f"{result['clients']} 个客户端,{result['seconds']:g} 秒,{pace},吞吐量 {result['throughput_per_s']} 次/秒"
               f"(本机 {result['cores']} 核,结束时负载 {result['load_average_1m']})")
         for op, fig in result["ops"].items():
             target = load.TARGETS_P99_MS.get(op)
@@ -306,7 +307,7 @@ def _load_bench(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from workstation import bench
 
-    if args.db_url or args.clients is not None or args.seconds is not None:
+    if args.db_url or args.clients is not None or args.seconds is not None or args.think_ms is not None:
         return _load_bench(args)
     result = bench.run(args.cases, log=lambda m: sys.stderr.write(m + "\n"), skip_gui=args.no_gui)
     if args.json:
@@ -400,6 +401,8 @@ def register_all(sub: Any) -> None:
     p.add_argument("--db-url", metavar="URL", help="本机 PostgreSQL 服务器地址:多客户端压力测试(在其上建临时数据库)")
     p.add_argument("--clients", type=_positive, metavar="N", help="压力测试的客户端进程数(默认8)")
     p.add_argument("--seconds", type=_positive, metavar="S", help="压力测试的时长,秒(默认20)")
+    p.add_argument("--think-ms", type=int_in_range(0, 600_000, "思考时间"), metavar="MS",
+                   help="压力测试中每个客户端每次操作前的平均停顿,毫秒(随机,指数分布,如窗口人员办理的节奏;默认0:不停顿)")
     p.set_defaults(func=cmd_bench)
 
     u = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", parser_class=Parser,

@@ -2,7 +2,8 @@
 
 N client processes (multiprocessing, spawn) work against one PostgreSQL register for S seconds with the
 mix of a working day: register 10 %, open a case 40 %, search 30 %, dashboard 20 %, each through the
-services as the program does (opening a case reads what the case window reads). The register is a
+services as the program does (opening a case is the case window's one read, services.case_page), back
+to back or (``think_ms``) with a random pause before each operation, as a clerk's window. The register is a
 throwaway database made on the server named by the URL and dropped afterwards, so a real register is never
 touched; the server must be on this machine (loopback). Afterwards the registration numbers are checked
 distinct and gapless and the audit chain is verified.
@@ -69,19 +70,26 @@ def _percentile(values: list[float], q: float) -> float:
 READY_TIMEOUT_S = 300
 
 
-def _client(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
+def think_time(rng: random.Random, think_ms: float) -> float:
+    """Seconds a window pauses before its next operation: exponential with mean ``think_ms`` (0: none)."""
+    return rng.expovariate(1000 / think_ms) if think_ms > 0 else 0.0
+
+
+def _client(url: str, seconds: float, seed: int, ready: Any, out: Any, think_ms: float = 0) -> None:
     """One window (a spawned process): its report, or why it could not work, always reaches ``out``."""
     try:
-        _work(url, seconds, seed, ready, out)
+        _work(url, seconds, seed, ready, out, think_ms)
     except Exception as exc:
         ready.abort()  # the others do not wait for this one
         out.put({"fatal": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"})
 
 
-def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
-    """Signs in as the clerk and works until the time is up; reports latencies and numbers."""
+def _work(url: str, seconds: float, seed: int, ready: Any, out: Any, think_ms: float) -> None:
+    """Signs in as the clerk and works until the time is up, pausing ``think_ms`` on average before each
+    operation (0: none, back to back); reports latencies and numbers."""
     from workstation.domain.intake import IntakeData
     from workstation.services import base, cases, queries
+    from workstation.services.case_page import case_page
     from workstation.services.users import authenticate
     from workstation.store.database import Database
 
@@ -103,6 +111,7 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
     # this process only: where a registration waits (issue 19: the head lock once serialised every writer)
     base.Tx.lock_head = timed_lock_head  # type: ignore[method-assign]
     rng = random.Random(seed)
+    pauses = random.Random(-seed)  # apart: the operations drawn are the same with or without pauses
     db = Database.open_url(url, migrate=False)
     actor = authenticate(db, "clerk", "demo123").actor()
     ids = queries.list_case_ids(db, queries.CaseFilter())[:SEED_CASES]
@@ -112,13 +121,6 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
     cpu: dict[str, float] = {op: 0.0 for op in OPS}  # this process's CPU seconds per operation
     numbers: list[str] = []
     errors: list[str] = []
-
-    def open_case(case_id: int) -> None:
-        cases.get_case(db, case_id)
-        cases.deadline(db, case_id, as_of=today)
-        cases.timeline(db, case_id)
-        cases.state_of(db, case_id, actor)
-        cases.intake_of(db, case_id, viewer=actor)
 
     def register() -> None:
         nonlocal in_register
@@ -136,13 +138,17 @@ def _work(url: str, seconds: float, seed: int, ready: Any, out: Any) -> None:
 
     work: dict[str, Callable[[], Any]] = {
         "register": register,
-        "open_case": lambda: open_case(rng.choice(ids)),
+        "open_case": lambda: case_page(db, rng.choice(ids), viewer=actor, today=today),  # the case window's one read
         "search": lambda: queries.list_cases(db, queries.CaseFilter(search=rng.choice(SEARCHES)), limit=100),
         "dashboard": lambda: queries.dashboard(db, today=today),
     }
     ready.wait(timeout=READY_TIMEOUT_S)  # every window has started and signed in: all begin together
     end = time.time() + seconds
     while time.time() < end:
+        if think_ms:  # also before the first: windows do not all start at the same instant
+            time.sleep(min(think_time(pauses, think_ms), max(0.0, end - time.time())))
+            if time.time() >= end:
+                break
         op = rng.choices(names, weights)[0]
         t, c = time.perf_counter(), time.process_time()
         try:
@@ -178,13 +184,16 @@ def _check_numbers(db: Any, reported: list[str]) -> tuple[int, int, int]:
     return lost, duplicated, len(reported)
 
 
-def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -> dict[str, Any]:
+def run(url: str, clients: int, seconds: float, *, think_ms: float = 0,
+        log: Callable[[str], None]) -> dict[str, Any]:
     from workstation.services.audit import verify_chain
     from workstation.services.demo import fill_demo
     from workstation.store.database import Database
 
     if clients < 1 or seconds <= 0:
         raise UserError("客户端数和秒数都必须大于零。")
+    if think_ms < 0:
+        raise UserError("思考时间不能为负数。")
     parsed = _server_url(url)
     name = f"workstation_bench_{uuid.uuid4().hex[:10]}"
     _admin(parsed, f'CREATE DATABASE "{name}"')
@@ -194,11 +203,12 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         db = Database.open_url(bench_url)
         fill_demo(db, cases=SEED_CASES)
         db.close()
-        log(f"{clients} 个客户端同时工作 {seconds:g} 秒……")
+        pace = f",每次操作前平均停顿 {think_ms:g} 毫秒" if think_ms else ",操作之间不停顿"
+        log(f"{clients} 个客户端同时工作 {seconds:g} 秒{pace}……")
         ctx = mp.get_context("spawn")
         queue = ctx.Queue()
         ready = ctx.Barrier(clients)
-        procs = [ctx.Process(target=_client, args=(bench_url, seconds, 1000 + i, ready, queue))
+        procs = [ctx.Process(target=_client, args=(bench_url, seconds, 1000 + i, ready, queue, think_ms))
                  for i in range(clients)]
         for p in procs:
             p.start()
@@ -245,6 +255,7 @@ def run(url: str, clients: int, seconds: float, *, log: Callable[[str], None]) -
         "chain_ok": report.ok,
         # beyond the issue's shape: what the figures mean
         "seconds": seconds,
+        "think_ms": think_ms,
         "throughput_per_s": round(total / seconds, 1),
         "registered": registered,
         "errors": error_count,

@@ -20,7 +20,7 @@ from workstation.services.office import AttachmentInfo
 from workstation.services.review import AppealInfo, ReviewInfo
 from workstation.services.units import UnitInfo
 from workstation.store.database import Database
-from workstation.store.models import Unit
+from workstation.store.models import Request, Unit
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,21 @@ def clock_end(case: CaseSummary, today: date) -> date:
 
 def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> CasePage:
     """The case, its deadline counted as of ``today``, its timeline, data, files, documents and review."""
+    with db.one_read():  # the services below share one session: one connection, the case row read once
+        return _case_page(db, case_id, viewer=viewer, today=today)
+
+
+def _case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> CasePage:
     with db.read() as s:
         check_reach(s, viewer, case_id)
         county = s.execute(select(Unit.id).limit(1)).first() is not None  # an office that ever had units
+        row = s.get(Request, case_id)  # held: the services below find it in the session instead of reading it again
     case = cases.get_case(db, case_id)
     active_units = units.list_units(db) if county else []
     handed = handover.handovers_of(db, case_id, viewer=viewer) if county else []
     shown = bool(active_units or handed)
     is_open = case.closed_on is None
-    return CasePage(
+    page = CasePage(
         case=case,
         deadline=cases.deadline(db, case_id, as_of=clock_end(case, today)),
         letter=cases.awaited_letter(db, case_id),
@@ -84,3 +90,5 @@ def case_page(db: Database, case_id: int, *, viewer: Actor, today: date) -> Case
         handover_due=(handover.default_internal_due(db, case_id, today=today)
                       if active_units and not viewer.in_unit and is_open else None),
     )
+    del row
+    return page

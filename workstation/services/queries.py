@@ -103,11 +103,25 @@ def _apply(q: Select, f: CaseFilter, today: date, soon: date, s: Session | None 
 
 def _soon(db: Database, today: date) -> date:
     """The last day of "due soon"; first the stored due dates are brought to the register's calendar."""
-    from workstation.services.calendar import ensure_due_dates_current
-    from workstation.services.users import SYSTEM_ACTOR
-
-    ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
+    with db.read() as s:
+        _due_dates_current(db, s, today)
     return due_soon_limit(db, today)
+
+
+def _due_dates_current(db: Database, s: Session, today: date) -> None:
+    """Bring the stored due dates to the register's calendar (services.calendar.ensure_due_dates_current)
+    when they were computed with another version of it: one statement when they were not."""
+    from workstation.services.calendar import ensure_due_dates_current
+    from workstation.services.clock import DUE_VERSION_KEY, VERSION_KEY
+    from workstation.services.users import SYSTEM_ACTOR
+    from workstation.store.models import Setting
+
+    values = dict(s.execute(select(Setting.key, Setting.value)
+                            .where(Setting.key.in_((VERSION_KEY, DUE_VERSION_KEY)))).all())
+    version, due_version = (v if isinstance(v, int) else 0 for v in (values.get(VERSION_KEY), values.get(DUE_VERSION_KEY)))
+    if version != due_version:
+        s.rollback()  # the due dates are brought to the calendar, then read afresh
+        ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
 
 
 def _order(sort: str, descending: bool) -> list[Any]:
@@ -180,11 +194,12 @@ def list_cases(db: Database, f: CaseFilter, *, sort: str = "received", descendin
                offset: int = 0, limit: int = 100, today: date | None = None,
                viewer: Actor | None = None) -> list[CaseSummary]:
     today = today or date.today()
-    soon = _soon(db, today)
-    with db.read() as s:
-        q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit, viewer).order_by(
-            *_order(sort, descending)).offset(offset).limit(limit)
-        return _summaries(s, q)
+    with db.one_read():  # on a server: one connection for the due dates' check, the calendar and the page
+        soon = _soon(db, today)
+        with db.read() as s:
+            q = _apply(select(*SUMMARY_COLUMNS), f, today, soon, s, offset + limit, viewer).order_by(
+                *_order(sort, descending)).offset(offset).limit(limit)
+            return _summaries(s, q)
 
 
 @dataclass(frozen=True)
@@ -257,16 +272,16 @@ def dashboard(db: Database, *, today: date | None = None, per_list: int = 50,
     In one read: every count in one aggregate query and the rows of every list in another (a county's
     server answers many windows: issue 19), then the letters awaited by two of the lists.
     """
-    from workstation.services.calendar import ensure_due_dates_current
-    from workstation.services.clock import DUE_VERSION_KEY, stored_version
-    from workstation.services.gui_queries import due_soon_days
-    from workstation.services.users import SYSTEM_ACTOR
-
     today = today or date.today()
+    with db.one_read():  # on a server: one connection for all of it
+        return _dashboard(db, today, per_list, viewer)
+
+
+def _dashboard(db: Database, today: date, per_list: int, viewer: Actor | None) -> Dashboard:
+    from workstation.services.gui_queries import due_soon_days
+
     with db.read() as s:
-        if stored_version(s) != stored_version(s, DUE_VERSION_KEY):
-            s.rollback()  # the stored due dates are first brought to the register's calendar, then read afresh
-            ensure_due_dates_current(db, SYSTEM_ACTOR, today=today)
+        _due_dates_current(db, s, today)
         calendar = load_calendar(db, s)
         soon = calendar.add_workdays(today, due_soon_days(db))
         counting, listing = _dashboard_statements(db, per_list, viewer)

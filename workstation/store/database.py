@@ -19,6 +19,7 @@ import re
 import secrets
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,6 +114,7 @@ class Database:
                           sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False))
         self._write = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
         self.cache: dict[str, object] = {}  # derived data (the calendar) keyed by name
+        self._shared = threading.local()  # per thread: the read session of ``one_read`` while it lasts
         self._lock: _LockFile | None = None  # the lock file held shared while the register is open
         # which file this handle opened: a restore or a copy put in its place is noticed before a write
         self._identity = register_identity(path) if path is not None and self.is_sqlite else None
@@ -221,9 +223,32 @@ class Database:
     @contextmanager
     def read(self, *, streaming: bool = False) -> Iterator[Session]:
         """A read; ``streaming`` for one that fetches rows in batches (yield_per: a server-side cursor,
-        which lives in a transaction)."""
+        which lives in a transaction). Inside ``one_read`` (this thread) a read is that one's session."""
+        shared = getattr(self._shared, "session", None)
+        if shared is not None and not streaming:
+            with self._translated():
+                yield shared
+            return
         with self._translated(), (self._read if streaming else self._read_now)() as session:
             yield session
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """On a server, one session for all the reads of the block in this thread (the services a page
+        calls): one connection taken from the pool (and pinged) instead of one per read, and a row still
+        held from an earlier read (the case) is not read again.
+        Each statement sees what was committed before it, as in reads of their own (READ COMMITTED, no
+        transaction); a write in the block has its own session, and what the read holds is read again after
+        it. SQLite keeps a session (a snapshot) per read: a write in the block stays visible after it."""
+        if self.is_sqlite or getattr(self._shared, "session", None) is not None:
+            yield
+            return
+        with self.read() as session:
+            self._shared.session = session
+            try:
+                yield
+            finally:
+                self._shared.session = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -235,6 +260,9 @@ class Database:
             if self._identity is not None:
                 self._check_identity(session)
             yield session
+        shared = getattr(self._shared, "session", None)
+        if shared is not None:  # a write inside ``one_read``: what that read holds is read again
+            shared.expire_all()
 
     def _check_identity(self, session: Session) -> None:
         """Inside the write lock: is the file still the register this handle opened?"""
