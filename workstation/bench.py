@@ -28,7 +28,8 @@ TARGETS = {
     "tally_year_ms": ("<=", 500),
     "deadline_speedup_vs_naive": (">=", 100),
     "rss_mb": ("<=", 300),
-    "gui_action_p95_ms": ("<=", 250),  # the worst action's p95; each action's median: ≤ 100 (in gui_action_ms)
+    "gui_action_worst_median_ms": ("<=", 100),  # each action's median (gui_action_ms): the slowest one
+    "gui_action_p95_ms": ("<=", 250),  # the worst action's p95
 }
 
 
@@ -111,17 +112,20 @@ def measure_startup(db_path: Path, runs: int | None = None) -> float:
     return round(statistics.median(times), 3)
 
 
-def measure_gui_walk(db_path: Path, idle: str = "spin") -> dict[str, Any]:
+def measure_gui_walk(db_path: Path, idle: str = "wait") -> dict[str, Any]:
     """The scripted walk through the screens (gui/bench_walk.py) as the head (who also sees the audit):
-    each action's median and p95 until the event loop is idle again. ``idle="wait"``: the walk lets the
-    event loop sleep while the worker works (bench_walk.IDLE_MODE), reported as ``gui_action_wait_*``."""
+    each action's median and p95 until the event loop is idle again, the event loop sleeping while the
+    worker works as the program's does. ``idle="spin"``: the walk polls Qt for events instead, as it did
+    before 2026-11-29 (bench_walk.IDLE_MODE), reported as ``gui_action_spin_*``."""
     _, report = _gui_process(db_path, {"WORKSTATION_BENCH_WALK": "1", "WORKSTATION_BENCH_IDLE": idle},
                              timeout=600, login="head")
     medians = {k.split(".", 1)[1]: float(v) for k, v in report.items() if k.startswith("gui_action_ms.")}
     p95s = {k.split(".", 1)[1]: float(v) for k, v in report.items() if k.startswith("gui_action_p95_ms.")}
     worst = max(p95s.values()) if p95s else -1.0
-    name = "gui_action" if idle == "spin" else f"gui_action_{idle}"
-    return {f"{name}_ms": medians, f"{name}_p95_ms": worst, f"{name}_p95_by_action_ms": p95s}
+    name = "gui_action" if idle == "wait" else f"gui_action_{idle}"
+    slowest = max(medians.values()) if medians else -1.0
+    return {f"{name}_ms": medians, f"{name}_worst_median_ms": slowest, f"{name}_p95_ms": worst,
+            f"{name}_p95_by_action_ms": p95s}
 
 
 def measure_rss(db_path: Path) -> float:
@@ -243,7 +247,7 @@ def run(cases: int, *, log: Callable[[str], None], skip_gui: bool = False) -> di
             result["rss_mb"] = measure_rss(work)
             log("测量界面操作(打开案件、登记窗口、筛选、排序、统计、节假日、审计)……")
             result.update(measure_gui_walk(work))
-            result.update(measure_gui_walk(work, idle="wait"))
+            result.update(measure_gui_walk(work, idle="spin"))
     log("测量期限计算……")
     speed = measure_deadline_speedup()
     result["deadline_speedup_vs_naive"] = speed["speedup"]
@@ -253,4 +257,5 @@ def run(cases: int, *, log: Callable[[str], None], skip_gui: bool = False) -> di
         key: (result[key] <= limit if op == "<=" else result[key] >= limit)
         for key, (op, limit) in TARGETS.items() if key in result
     }
+
     return result
