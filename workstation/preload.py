@@ -9,7 +9,6 @@ The standard library only here: this module is imported by ``cli.main`` before Q
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 # What gui/app.py and gui/main_window.py bring in below PySide6, by its roots (each imports the rest).
@@ -49,8 +48,6 @@ def skip_pyside_source_reads() -> None:
     ``__feature__`` (snake_case, true_property); this program never does. Its own GUI modules (some 60) are
     marked as not using it without their files being read; any other module is still asked as PySide6 asks.
     Safe either way: a module marked so keeps the feature set of the last one selected, and none ever is."""
-    if os.environ.get("WORKSTATION_PYSIDE_READS") == "1":
-        return
     import PySide6.QtCore  # noqa: F401 - installs the hook and its module
 
     feature = sys.modules.get("PySide6.support.feature")

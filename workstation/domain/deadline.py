@@ -390,6 +390,11 @@ class LetterPeriod:
         return LETTER_KINDS.get(self.kind, self.kind)
 
     @property
+    def period_name(self) -> str:
+        """What the period is called where a list shows its end (the dashboard, the register)."""
+        return {"correction": "补正期限", "fee": "缴费期限"}.get(self.kind, "答复意见期限")
+
+    @property
     def words(self) -> str:
         return f"自收到之日起{self.days}个工作日内"
 

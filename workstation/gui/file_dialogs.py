@@ -69,14 +69,13 @@ class FileDialog(QFileDialog):
 
     def __init__(self, parent: QWidget | None, caption: str, folder: str = "", filters: str = "") -> None:
         super().__init__(parent, caption, folder, filters)
-        if self.findChild(QTreeView) is not None:  # none where the desktop's own dialog is used
+        view = self.findChild(QTreeView)  # none where the desktop's own dialog is used
+        if view is not None:
             self.setProxyModel(ChineseColumns(self))
-            self._fit_columns()
+            self._fit_columns(view)
 
-    def _fit_columns(self) -> None:
-        view = self.findChild(QTreeView)
-        if view is None:
-            return
+    @staticmethod
+    def _fit_columns(view: QTreeView) -> None:
         header = view.header()
         metrics = view.fontMetrics()
         header.setStretchLastSection(False)

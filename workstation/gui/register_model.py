@@ -27,7 +27,7 @@ MAX_PAGES = 40
 # Widths as sample texts (the last column, 所需信息, takes the rest of the window).
 # 申请人 and 办理结果 are read whole: an organisation's name of twelve characters, the longest result.
 SAMPLES = ("城政依申〔2026〕第0000号", "2026-00-00", "某某县某某镇股份经济合作", "社会公益组织", "110105********0000",
-           "已答复待送达", "2026-00-00(意见期限·预计)", max((r.label for r in RESULTS), key=len), "2026-00-00",
+           "已答复待送达", "2026-00-00(答复意见期限·预计)", max((r.label for r in RESULTS), key=len), "2026-00-00",
            "欧阳某某")
 
 

@@ -331,8 +331,7 @@ def _note(letters: dict[int, LetterPeriod], calendar, view: str, case: CaseSumma
         letter = letters.get(case.id)
         if letter is None:
             return ""
-        what = "补正期限" if letter.kind == "correction" else "缴费期限" if letter.kind == "fee" else "答复意见期限"
-        return f"{what} {letter.end.isoformat()}" + ("(预计,尚未登记收到日期)" if letter.estimated else "")
+        return f"{letter.period_name} {letter.end.isoformat()}" + ("(预计,尚未登记收到日期)" if letter.estimated else "")
     if case.due:
         return f"答复期限 {case.due.isoformat()}" + ("(预估)" if case.due_provisional else "")
     return ""

@@ -25,14 +25,11 @@ from workstation.services.privacy import may_reveal_ids
 from workstation.store.database import Database
 from workstation.store.models import Request
 
-# While a request waits for a letter its reply clock stands still: the register shows the letter's date instead.
-WAITING_MARKS = {"correction": "补正期限", "fee": "缴费期限"}  # any other letter: a third party's or organ's opinion
-
 
 def due_text(c: CaseSummary) -> str:
     """答复期限; while 待补正 or 暂停, the date the applicant's correction, the fee or the opinion is awaited."""
-    if c.due is None and c.waiting is not None:
-        mark = WAITING_MARKS.get(c.waiting.kind, "意见期限") + ("·预计" if c.waiting.estimated else "")
+    if c.due is None and c.waiting is not None:  # the reply's clock stands still: the letter's date instead
+        mark = c.waiting.period_name + ("·预计" if c.waiting.estimated else "")
         return f"{iso(c.waiting.end)}({mark})"
     return iso(c.due) + ("(预估)" if c.due and c.due_provisional else "")
 
